@@ -1,0 +1,323 @@
+//! Builds the spanned tree from saphyr-parser's event stream.
+
+use std::collections::HashMap;
+
+use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as RawSpan};
+
+use crate::de::Error;
+use crate::tree::{Entry, Map, Node, Span, Value};
+
+/// One document of a YAML stream.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Document {
+    /// The root node (`Null` for an empty document).
+    pub root: Node,
+}
+
+/// Parses a stream that must hold exactly one document (an empty text is one null document).
+///
+/// # Errors
+/// A syntax error, a duplicate key, or a second document, with its position.
+pub fn parse_single(text: &str) -> Result<Node, Error> {
+    let mut docs = parse_documents(text)?;
+    match docs.len() {
+        0 => Ok(Node::synthetic(Value::Null)),
+        1 => Ok(docs.remove(0).root),
+        _ => Err(Error::at(
+            "this file holds more than one YAML document",
+            docs[1].root.span,
+        )
+        .with_help("a shipshape spec is a single document: remove the `---` separator")),
+    }
+}
+
+/// Parses every document of a YAML stream.
+///
+/// # Errors
+/// A syntax error or a duplicate key, with its position.
+pub fn parse_documents(text: &str) -> Result<Vec<Document>, Error> {
+    Builder::new(text).run()
+}
+
+enum Frame {
+    Seq {
+        start: Span,
+        items: Vec<Node>,
+        anchor: usize,
+    },
+    Map {
+        start: Span,
+        map: Map,
+        pending_key: Option<Node>,
+        anchor: usize,
+    },
+}
+
+struct Builder<'a> {
+    text: &'a str,
+    /// Byte offset of every char, present only when the text is not ASCII.
+    char_to_byte: Option<Vec<usize>>,
+    stack: Vec<Frame>,
+    anchors: HashMap<usize, Node>,
+    docs: Vec<Document>,
+    root: Option<Node>,
+}
+
+impl<'a> Builder<'a> {
+    fn new(text: &'a str) -> Self {
+        let char_to_byte = (!text.is_ascii()).then(|| {
+            let mut v: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
+            v.push(text.len());
+            v
+        });
+        Builder {
+            text,
+            char_to_byte,
+            stack: Vec::new(),
+            anchors: HashMap::new(),
+            docs: Vec::new(),
+            root: None,
+        }
+    }
+
+    fn byte(&self, char_index: usize) -> usize {
+        match &self.char_to_byte {
+            None => char_index.min(self.text.len()),
+            Some(v) => v.get(char_index).copied().unwrap_or(self.text.len()),
+        }
+    }
+
+    fn marker_span(&self, m: &Marker) -> Span {
+        let b = self.byte(m.index());
+        Span {
+            start: b,
+            end: b,
+            line: m.line(),
+            column: m.col() + 1,
+        }
+    }
+
+    fn span(&self, raw: &RawSpan) -> Span {
+        let start = self.marker_span(&raw.start);
+        let end = self.byte(raw.end.index()).max(start.start);
+        Span { end, ..start }
+    }
+
+    fn run(mut self) -> Result<Vec<Document>, Error> {
+        let mut parser = Parser::new_from_str(self.text);
+        while let Some(next) = parser.next_event() {
+            let (event, raw) = next.map_err(|e| {
+                Error::at(
+                    format!("invalid YAML: {}", e.info()),
+                    self.marker_span(e.marker()),
+                )
+            })?;
+            let span = self.span(&raw);
+            match event {
+                Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
+                Event::DocumentStart(_) => self.root = None,
+                Event::DocumentEnd => {
+                    let root = self
+                        .root
+                        .take()
+                        .unwrap_or_else(|| Node::synthetic(Value::Null));
+                    self.docs.push(Document { root });
+                }
+                Event::Alias(id) => {
+                    let node = self.anchors.get(&id).cloned().ok_or_else(|| {
+                        Error::at("this alias names an anchor that is not defined", span)
+                    })?;
+                    self.push_node(Node { span, ..node })?;
+                }
+                Event::Scalar(text, style, anchor, tag) => {
+                    let forced_str = tag
+                        .as_ref()
+                        .is_some_and(|t| t.is_yaml_core_schema() && t.suffix == "str");
+                    let value = if style == ScalarStyle::Plain && !forced_str {
+                        resolve_plain(&text)
+                    } else {
+                        Value::Str(text.into_owned())
+                    };
+                    let node = Node { value, span };
+                    if anchor > 0 {
+                        self.anchors.insert(anchor, node.clone());
+                    }
+                    self.push_node(node)?;
+                }
+                Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
+                    start: span,
+                    items: Vec::new(),
+                    anchor,
+                }),
+                Event::MappingStart(anchor, _) => self.stack.push(Frame::Map {
+                    start: span,
+                    map: Map::default(),
+                    pending_key: None,
+                    anchor,
+                }),
+                Event::SequenceEnd | Event::MappingEnd => {
+                    let node = match self.stack.pop() {
+                        Some(Frame::Seq {
+                            start,
+                            items,
+                            anchor,
+                        }) => {
+                            let node = Node {
+                                value: Value::Seq(items),
+                                span: start.to(span),
+                            };
+                            if anchor > 0 {
+                                self.anchors.insert(anchor, node.clone());
+                            }
+                            node
+                        }
+                        Some(Frame::Map {
+                            start, map, anchor, ..
+                        }) => {
+                            let node = Node {
+                                value: Value::Map(map),
+                                span: start.to(span),
+                            };
+                            if anchor > 0 {
+                                self.anchors.insert(anchor, node.clone());
+                            }
+                            node
+                        }
+                        None => continue,
+                    };
+                    self.push_node(node)?;
+                }
+            }
+        }
+        Ok(self.docs)
+    }
+
+    fn push_node(&mut self, node: Node) -> Result<(), Error> {
+        match self.stack.last_mut() {
+            None => self.root = Some(node),
+            Some(Frame::Seq { items, .. }) => items.push(node),
+            Some(Frame::Map {
+                map, pending_key, ..
+            }) => match pending_key.take() {
+                None => *pending_key = Some(node),
+                Some(key) => {
+                    let key_text = match &key.value {
+                        Value::Str(s) => s.clone(),
+                        Value::Int(i) => i.to_string(),
+                        Value::Float(f) => f.to_string(),
+                        Value::Bool(b) => b.to_string(),
+                        Value::Null => "null".to_owned(),
+                        Value::Seq(_) | Value::Map(_) => {
+                            return Err(Error::at(
+                                "a mapping key must be a plain value, not a list or mapping",
+                                key.span,
+                            ));
+                        }
+                    };
+                    if let Some(first) = map.get_entry(&key_text) {
+                        return Err(Error::at(
+                            format!("duplicate key `{key_text}`"),
+                            key.span,
+                        )
+                        .with_help(format!(
+                            "`{key_text}` is already set on line {}; keep one of them",
+                            first.key_span.line
+                        )));
+                    }
+                    map.entries.push(Entry {
+                        key: key_text,
+                        key_span: key.span,
+                        value: node,
+                    });
+                }
+            },
+        }
+        Ok(())
+    }
+}
+
+/// Resolves a plain scalar by the YAML 1.2 core schema.
+fn resolve_plain(text: &str) -> Value {
+    match text {
+        "" | "~" | "null" | "Null" | "NULL" => return Value::Null,
+        "true" | "True" | "TRUE" => return Value::Bool(true),
+        "false" | "False" | "FALSE" => return Value::Bool(false),
+        ".inf" | ".Inf" | ".INF" | "+.inf" | "+.Inf" | "+.INF" => {
+            return Value::Float(f64::INFINITY);
+        }
+        "-.inf" | "-.Inf" | "-.INF" => return Value::Float(f64::NEG_INFINITY),
+        ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
+        _ => {}
+    }
+    if let Some(hex) = text.strip_prefix("0x") {
+        if let Ok(i) = i64::from_str_radix(hex, 16) {
+            return Value::Int(i);
+        }
+    }
+    if let Some(oct) = text.strip_prefix("0o") {
+        if let Ok(i) = i64::from_str_radix(oct, 8) {
+            return Value::Int(i);
+        }
+    }
+    let bytes = text.as_bytes();
+    let digits = bytes.strip_prefix(b"-").or(bytes.strip_prefix(b"+")).unwrap_or(bytes);
+    if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
+        if let Ok(i) = text.parse::<i64>() {
+            return Value::Int(i);
+        }
+    }
+    let looks_float = !digits.is_empty()
+        && digits
+            .iter()
+            .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
+        && digits.iter().any(u8::is_ascii_digit);
+    if looks_float {
+        if let Ok(f) = text.parse::<f64>() {
+            return Value::Float(f);
+        }
+    }
+    Value::Str(text.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resolves_core_schema_scalars() {
+        assert_eq!(resolve_plain("12"), Value::Int(12));
+        assert_eq!(resolve_plain("-3"), Value::Int(-3));
+        assert_eq!(resolve_plain("1.5"), Value::Float(1.5));
+        assert_eq!(resolve_plain("true"), Value::Bool(true));
+        assert_eq!(resolve_plain("~"), Value::Null);
+        assert_eq!(resolve_plain("yes"), Value::Str("yes".into()));
+        assert_eq!(resolve_plain("500m"), Value::Str("500m".into()));
+        assert_eq!(resolve_plain("1e3"), Value::Float(1000.0));
+        assert_eq!(resolve_plain("2..10"), Value::Str("2..10".into()));
+    }
+
+    #[test]
+    fn keeps_positions_and_rejects_duplicates() {
+        let node = parse_single("a: 1\nb:\n  c: [x, \"y\"]\n").unwrap();
+        let c = node.get_path(&["b".into(), "c".into()]).unwrap();
+        assert_eq!((c.span.line, c.span.column), (3, 6));
+        let err = parse_single("a: 1\na: 2\n").unwrap_err();
+        assert_eq!(err.span().map(|s| (s.line, s.column)), Some((2, 1)));
+        assert!(err.to_string().contains("duplicate key `a`"));
+    }
+
+    #[test]
+    fn non_ascii_offsets_are_bytes() {
+        let text = "name: café\nport: x\n";
+        let node = parse_single(text).unwrap();
+        let port = node.get_path(&["port".into()]).unwrap();
+        assert_eq!(&text[port.span.start..port.span.end], "x");
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let err = parse_single("a: [1, 2\nb: 3\n").unwrap_err();
+        assert!(err.span().is_some());
+        assert!(err.to_string().starts_with("invalid YAML"));
+    }
+}
