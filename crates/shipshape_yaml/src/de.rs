@@ -76,13 +76,25 @@ impl de::Error for Error {
         let help = message
             .strip_prefix("missing field `")
             .and_then(|rest| rest.strip_suffix('`'))
-            .map(|field| format!("add `{field}:` here"));
+            .map(|field| format!("add `{field}:` here"))
+            .or_else(|| suggestion_for_serde_message(&message));
         Error {
             message,
             span: None,
             help,
         }
     }
+}
+
+/// Adds "did you mean" to serde's own unknown-field and unknown-variant messages, which
+/// appear when a type deserializes a mapping by hand instead of through a struct.
+fn suggestion_for_serde_message(message: &str) -> Option<String> {
+    let rest = message
+        .strip_prefix("unknown field `")
+        .or_else(|| message.strip_prefix("unknown variant `"))?;
+    let (given, expected) = rest.split_once('`')?;
+    let candidates: Vec<&str> = expected.split('`').skip(1).step_by(2).collect();
+    suggest(given, &candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
 /// The closest candidate to `given`, if it is close enough to be a likely typo.
@@ -150,9 +162,7 @@ impl<'de> de::Deserializer<'de> for &'de Node {
             Value::Int(i) => visitor.visit_i64(*i),
             Value::Float(f) => visitor.visit_f64(*f),
             Value::Str(s) => visitor.visit_str(s),
-            Value::Seq(items) => visitor.visit_seq(Items {
-                iter: items.iter(),
-            }),
+            Value::Seq(items) => visitor.visit_seq(Items { iter: items.iter() }),
             Value::Map(m) => visitor.visit_map(Entries {
                 iter: m.entries.iter(),
                 value: None,
@@ -163,7 +173,9 @@ impl<'de> de::Deserializer<'de> for &'de Node {
 
     fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match self.value {
-            Value::Bool(b) => visitor.visit_bool::<Error>(b).map_err(|e| e.or_span(self.span)),
+            Value::Bool(b) => visitor
+                .visit_bool::<Error>(b)
+                .map_err(|e| e.or_span(self.span)),
             _ => Err(self.mismatch("`true` or `false`")),
         }
     }
@@ -188,7 +200,9 @@ impl<'de> de::Deserializer<'de> for &'de Node {
             Value::Float(f) => f,
             _ => return Err(self.mismatch("a number")),
         };
-        visitor.visit_f64::<Error>(f).map_err(|e| e.or_span(self.span))
+        visitor
+            .visit_f64::<Error>(f)
+            .map_err(|e| e.or_span(self.span))
     }
 
     fn deserialize_char<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
@@ -197,7 +211,9 @@ impl<'de> de::Deserializer<'de> for &'de Node {
 
     fn deserialize_str<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match &self.value {
-            Value::Str(s) => visitor.visit_str::<Error>(s).map_err(|e| e.or_span(self.span)),
+            Value::Str(s) => visitor
+                .visit_str::<Error>(s)
+                .map_err(|e| e.or_span(self.span)),
             _ => Err(self.mismatch("a string")),
         }
     }
@@ -249,15 +265,17 @@ impl<'de> de::Deserializer<'de> for &'de Node {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Error> {
         match &self.value {
             Value::Seq(items) => visitor
-                .visit_seq(Items {
-                    iter: items.iter(),
-                })
+                .visit_seq(Items { iter: items.iter() })
                 .map_err(|e| e.or_span(self.span)),
             _ => Err(self.mismatch("a list")),
         }
     }
 
-    fn deserialize_tuple<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
+    fn deserialize_tuple<V: Visitor<'de>>(
+        self,
+        _len: usize,
+        visitor: V,
+    ) -> Result<V::Value, Error> {
         self.deserialize_seq(visitor)
     }
 
@@ -386,7 +404,10 @@ struct Entries<'de> {
 impl<'de> MapAccess<'de> for Entries<'de> {
     type Error = Error;
 
-    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> Result<Option<K::Value>, Error> {
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Error> {
         match self.iter.next() {
             None => Ok(None),
             Some(entry) => {
@@ -473,7 +494,9 @@ impl<'de> EnumAccess<'de> for Variant<'de> {
 
     fn variant_seed<T: DeserializeSeed<'de>>(self, seed: T) -> Result<(T::Value, Self), Error> {
         let tag: de::value::StrDeserializer<'de, Error> = self.tag.into_deserializer();
-        let value = seed.deserialize(tag).map_err(|e| e.or_span(self.tag_span))?;
+        let value = seed
+            .deserialize(tag)
+            .map_err(|e| e.or_span(self.tag_span))?;
         Ok((value, self))
     }
 }
@@ -505,7 +528,10 @@ impl<'de> VariantAccess<'de> for Variant<'de> {
     fn tuple_variant<V: Visitor<'de>>(self, _len: usize, visitor: V) -> Result<V::Value, Error> {
         match self.payload {
             Some(node) => de::Deserializer::deserialize_seq(node, visitor),
-            None => Err(Error::at(format!("`{}` needs a list", self.tag), self.whole.span)),
+            None => Err(Error::at(
+                format!("`{}` needs a list", self.tag),
+                self.whole.span,
+            )),
         }
     }
 
@@ -550,7 +576,12 @@ mod tests {
         let node = parse_single(text).unwrap();
         let e = from_node::<App>(&node).unwrap_err();
         let s = e.span().unwrap();
-        (e.message().to_owned(), e.help().map(str::to_owned), s.line, s.column)
+        (
+            e.message().to_owned(),
+            e.help().map(str::to_owned),
+            s.line,
+            s.column,
+        )
     }
 
     #[test]

@@ -72,6 +72,7 @@ impl fmt::Display for Location {
 #[derive(Debug, Clone)]
 pub struct Diagnostic {
     message: String,
+    context: Option<String>,
     help: Option<String>,
     location: Option<(Location, Span, SourceFile)>,
 }
@@ -82,6 +83,7 @@ impl Diagnostic {
     pub fn new(message: impl Into<String>) -> Self {
         Diagnostic {
             message: message.into(),
+            context: None,
             help: None,
             location: None,
         }
@@ -104,6 +106,20 @@ impl Diagnostic {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// Says under which circumstances the problem appears, such as "with environment
+    /// `prod`"; shown after the message.
+    #[must_use]
+    pub fn with_context(mut self, context: impl Into<String>) -> Self {
+        self.context = Some(context.into());
+        self
+    }
+
+    /// The circumstances, if any.
+    #[must_use]
+    pub fn context(&self) -> Option<&str> {
+        self.context.as_deref()
     }
 
     /// The message.
@@ -150,7 +166,11 @@ impl Diagnostic {
 
 impl fmt::Display for Diagnostic {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.message)?;
+        if let Some(context) = &self.context {
+            write!(f, " ({context})")?;
+        }
+        Ok(())
     }
 }
 
@@ -189,8 +209,8 @@ impl SourceCode for SourceFile {
         let contents = inner.read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.to_string(),
-            &self.text.as_bytes()[contents.span().offset()
-                ..contents.span().offset() + contents.span().len()],
+            &self.text.as_bytes()
+                [contents.span().offset()..contents.span().offset() + contents.span().len()],
             *contents.span(),
             contents.line(),
             contents.column(),
@@ -227,8 +247,8 @@ impl fmt::Display for Diagnostics {
             .0
             .iter()
             .map(|d| match d.location() {
-                Some(l) => format!("{l}: {}", d.message()),
-                None => d.message().to_owned(),
+                Some(l) => format!("{l}: {d}"),
+                None => d.to_string(),
             })
             .collect();
         f.write_str(&messages.join("\n"))

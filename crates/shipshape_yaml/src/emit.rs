@@ -18,7 +18,8 @@ mod tests {
 
     #[test]
     fn quotes_ambiguous_strings_and_keeps_order() {
-        let v = serde_json::json!({"kind": "X", "apiVersion": "v1", "a": ["on", "0755", "y", "plain"]});
+        let v =
+            serde_json::json!({"kind": "X", "apiVersion": "v1", "a": ["on", "0755", "y", "plain"]});
         let out = to_yaml_string(&v).unwrap();
         assert_eq!(
             out,

@@ -215,14 +215,11 @@ impl<'a> Builder<'a> {
                         }
                     };
                     if let Some(first) = map.get_entry(&key_text) {
-                        return Err(Error::at(
-                            format!("duplicate key `{key_text}`"),
-                            key.span,
-                        )
-                        .with_help(format!(
-                            "`{key_text}` is already set on line {}; keep one of them",
-                            first.key_span.line
-                        )));
+                        return Err(Error::at(format!("duplicate key `{key_text}`"), key.span)
+                            .with_help(format!(
+                                "`{key_text}` is already set on line {}; keep one of them",
+                                first.key_span.line
+                            )));
                     }
                     map.entries.push(Entry {
                         key: key_text,
@@ -260,7 +257,10 @@ fn resolve_plain(text: &str) -> Value {
         }
     }
     let bytes = text.as_bytes();
-    let digits = bytes.strip_prefix(b"-").or(bytes.strip_prefix(b"+")).unwrap_or(bytes);
+    let digits = bytes
+        .strip_prefix(b"-")
+        .or(bytes.strip_prefix(b"+"))
+        .unwrap_or(bytes);
     if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
         if let Ok(i) = text.parse::<i64>() {
             return Value::Int(i);

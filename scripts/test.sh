@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Why: THE test command. Users run ./scripts/test.sh and CI runs it via .ci/run, so both
+# check the same things, in order, stopping at the first failure:
+#   format, clippy, tests (nextest if installed, else cargo test) and doctests, then
+#   every examples/NAME/shipshape.yaml is rendered and judged by the outside oracles
+#   (scripts/oracles/: kubernetes-validate --strict and checkov).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+stage() { printf '\n==> %s\n' "$*"; }
+
+stage "format: cargo fmt --check"
+cargo fmt --all -- --check
+
+stage "lint: cargo clippy -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+if cargo nextest --version >/dev/null 2>&1; then
+  stage "tests: cargo nextest run"
+  cargo nextest run --workspace
+else
+  stage "tests: cargo test"
+  cargo test --workspace
+fi
+
+stage "doctests: cargo test --doc"
+cargo test --workspace --doc
+
+stage "oracles: render examples, then kubernetes-validate + checkov"
+shopt -s nullglob
+examples=(examples/*/shipshape.yaml)
+if ((${#examples[@]} == 0)); then
+  echo "oracles: no examples/*/shipshape.yaml yet, nothing to render"
+  exit 0
+fi
+cargo build --release -p shipshape
+mkdir -p .oracle-out
+outs=()
+for spec in "${examples[@]}"; do
+  name=$(basename "$(dirname "$spec")")
+  rm -rf ".oracle-out/$name"
+  target/release/shipshape render "examples/$name" -o ".oracle-out/$name"
+  outs+=(".oracle-out/$name")
+done
+scripts/oracles/install.sh
+scripts/oracles/run.sh "${outs[@]}"
