@@ -124,12 +124,12 @@ pub fn load_str(
     let (base, overlays) = environments::split(tree).map_err(|p| {
         Diagnostics::from(p.diagnostic(&source, &Node::synthetic(shipshape_yaml::Value::Null)))
     })?;
-    if let Some(wanted) = environment {
-        if !overlays.iter().any(|(n, _)| n == wanted) {
-            return Err(Diagnostics::from(environments::unknown(
-                wanted, &overlays, &source,
-            )));
-        }
+    if let Some(wanted) = environment
+        && !overlays.iter().any(|(n, _)| n == wanted)
+    {
+        return Err(Diagnostics::from(environments::unknown(
+            wanted, &overlays, &source,
+        )));
     }
     // Check every environment, the selected one last so its result is what we keep.
     let mut order: Vec<Option<&str>> = vec![None];

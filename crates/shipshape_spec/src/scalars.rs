@@ -88,12 +88,9 @@ impl<'de> Deserialize<'de> for Replicas {
                 };
                 let parse = |s: &str| s.trim().parse::<u32>().ok();
                 match (parse(lo), parse(hi)) {
-                    (Some(min), Some(max)) if min == 0 => {
-                        let _ = max;
-                        Err(E::custom(
-                            "an autoscaled range must start at 1 or more: the autoscaler cannot scale from zero",
-                        ))
-                    }
+                    (Some(0), Some(_)) => Err(E::custom(
+                        "an autoscaled range must start at 1 or more: the autoscaler cannot scale from zero",
+                    )),
                     (Some(min), Some(max)) if min > max => Err(E::custom(format!(
                         "the range `{v}` has its minimum ({min}) above its maximum ({max}): write `{max}..{min}`"
                     ))),

@@ -205,7 +205,7 @@ impl SourceCode for SourceFile {
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = NamedSource::new(self.name.to_string(), self.text.to_string());
+        let inner = NamedSource::new(&self.name, self.text.to_string());
         let contents = inner.read_span(span, context_lines_before, context_lines_after)?;
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.to_string(),

@@ -246,35 +246,34 @@ fn resolve_plain(text: &str) -> Value {
         ".nan" | ".NaN" | ".NAN" => return Value::Float(f64::NAN),
         _ => {}
     }
-    if let Some(hex) = text.strip_prefix("0x") {
-        if let Ok(i) = i64::from_str_radix(hex, 16) {
-            return Value::Int(i);
-        }
+    if let Some(hex) = text.strip_prefix("0x")
+        && let Ok(i) = i64::from_str_radix(hex, 16)
+    {
+        return Value::Int(i);
     }
-    if let Some(oct) = text.strip_prefix("0o") {
-        if let Ok(i) = i64::from_str_radix(oct, 8) {
-            return Value::Int(i);
-        }
+    if let Some(oct) = text.strip_prefix("0o")
+        && let Ok(i) = i64::from_str_radix(oct, 8)
+    {
+        return Value::Int(i);
     }
     let bytes = text.as_bytes();
     let digits = bytes
         .strip_prefix(b"-")
         .or(bytes.strip_prefix(b"+"))
         .unwrap_or(bytes);
-    if !digits.is_empty() && digits.iter().all(u8::is_ascii_digit) {
-        if let Ok(i) = text.parse::<i64>() {
-            return Value::Int(i);
-        }
+    if !digits.is_empty()
+        && digits.iter().all(u8::is_ascii_digit)
+        && let Ok(i) = text.parse::<i64>()
+    {
+        return Value::Int(i);
     }
     let looks_float = !digits.is_empty()
         && digits
             .iter()
             .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'-' | b'+'))
         && digits.iter().any(u8::is_ascii_digit);
-    if looks_float {
-        if let Ok(f) = text.parse::<f64>() {
-            return Value::Float(f);
-        }
+    if looks_float && let Ok(f) = text.parse::<f64>() {
+        return Value::Float(f);
     }
     Value::Str(text.to_owned())
 }
