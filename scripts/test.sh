@@ -39,7 +39,7 @@ outs=()
 for spec in "${examples[@]}"; do
   name=$(basename "$(dirname "$spec")")
   rm -rf ".oracle-out/$name"
-  target/release/shipshape render "examples/$name" -o ".oracle-out/$name"
+  "${CARGO_TARGET_DIR:-target}/release/shipshape" render "examples/$name" -o ".oracle-out/$name"
   outs+=(".oracle-out/$name")
 done
 scripts/oracles/install.sh

@@ -1,1 +1,207 @@
-//! placeholder
+//! The manifest set: every downstream step (check, validate, simulate, export, deploy)
+//! works on a [`ManifestSet`], whether it was rendered from a spec or read from YAML.
+//!
+//! Objects are kept as JSON values so that any kind, built-in or custom, fits. Each one
+//! remembers its [`Origin`] so findings can point back to the text that caused them.
+
+mod order;
+mod write;
+
+use serde::Serialize;
+use shipshape_yaml::{Location, PathSegment};
+
+pub use order::kind_rank;
+pub use write::{Format, WriteError};
+
+/// Where an object came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// Rendered from the spec value at this path.
+    Spec(Vec<PathSegment>),
+    /// Read from a file.
+    File(Location),
+}
+
+/// One Kubernetes object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    /// The object, with `apiVersion`, `kind` and `metadata` first.
+    pub value: serde_json::Value,
+    /// Where it came from, when known.
+    pub origin: Option<Origin>,
+}
+
+impl Manifest {
+    fn str_at(&self, pointer: &str) -> &str {
+        self.value
+            .pointer(pointer)
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+    }
+
+    /// `apiVersion`.
+    #[must_use]
+    pub fn api_version(&self) -> &str {
+        self.str_at("/apiVersion")
+    }
+
+    /// `kind`.
+    #[must_use]
+    pub fn kind(&self) -> &str {
+        self.str_at("/kind")
+    }
+
+    /// `metadata.name`.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        self.str_at("/metadata/name")
+    }
+
+    /// `metadata.namespace`, empty for cluster-scoped objects.
+    #[must_use]
+    pub fn namespace(&self) -> &str {
+        self.str_at("/metadata/namespace")
+    }
+}
+
+/// An ordered collection of objects.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ManifestSet {
+    items: Vec<Manifest>,
+}
+
+impl ManifestSet {
+    /// An empty set.
+    #[must_use]
+    pub fn new() -> Self {
+        ManifestSet::default()
+    }
+
+    /// Adds a typed object (k8s-openapi or any serializable type).
+    ///
+    /// # Panics
+    /// If the object does not serialize to JSON, which typed Kubernetes objects always do.
+    pub fn push(&mut self, object: &impl Serialize, origin: Option<Origin>) {
+        let value = serde_json::to_value(object).expect("Kubernetes objects serialize to JSON");
+        self.push_value(value, origin);
+    }
+
+    /// Adds an object given as JSON.
+    pub fn push_value(&mut self, value: serde_json::Value, origin: Option<Origin>) {
+        self.items.push(Manifest {
+            value: without_nulls(value),
+            origin,
+        });
+    }
+
+    /// The objects, in their current order.
+    #[must_use]
+    pub fn items(&self) -> &[Manifest] {
+        &self.items
+    }
+
+    /// The objects, mutably.
+    pub fn items_mut(&mut self) -> &mut [Manifest] {
+        &mut self.items
+    }
+
+    /// Number of objects.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are no objects.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The object of `kind` named `name`.
+    pub fn find_mut(&mut self, kind: &str, name: &str) -> Option<&mut Manifest> {
+        self.items
+            .iter_mut()
+            .find(|m| m.kind() == kind && m.name() == name)
+    }
+
+    /// Puts the objects in apply order: by kind (namespaces and policies first,
+    /// workloads after what they use, routes and monitors last), then namespace, then name.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (kind_rank(a.kind()), a.kind(), a.namespace(), a.name()).cmp(&(
+                kind_rank(b.kind()),
+                b.kind(),
+                b.namespace(),
+                b.name(),
+            ))
+        });
+    }
+
+    /// One multi-document YAML stream.
+    #[must_use]
+    pub fn to_yaml(&self) -> String {
+        let mut out = String::new();
+        for m in &self.items {
+            out.push_str("---\n");
+            out.push_str(&to_yaml(&m.value));
+        }
+        out
+    }
+
+    /// A `v1 List` of every object, as pretty JSON.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        let list = serde_json::json!({
+            "apiVersion": "v1",
+            "kind": "List",
+            "items": self.items.iter().map(|m| &m.value).collect::<Vec<_>>(),
+        });
+        let mut text = serde_json::to_string_pretty(&list).expect("JSON values serialize");
+        text.push('\n');
+        text
+    }
+}
+
+/// YAML text of one object.
+#[must_use]
+pub fn to_yaml(value: &serde_json::Value) -> String {
+    shipshape_yaml::to_yaml_string(value).expect("JSON values serialize to YAML")
+}
+
+/// Drops `null` fields, which k8s-openapi leaves for unset optionals in some places and
+/// which would otherwise clutter the output.
+fn without_nulls(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => serde_json::Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(without_nulls).collect())
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sorts_in_apply_order_and_emits_a_stream() {
+        let mut set = ManifestSet::new();
+        set.push_value(json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "b"}}), None);
+        set.push_value(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a", "x": null}}), None);
+        set.push_value(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ns"}}), None);
+        set.sort();
+        let kinds: Vec<&str> = set.items().iter().map(Manifest::kind).collect();
+        assert_eq!(kinds, ["Namespace", "Service", "Deployment"]);
+        assert_eq!(
+            set.to_yaml(),
+            "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\n"
+        );
+    }
+}
