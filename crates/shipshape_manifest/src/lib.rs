@@ -193,9 +193,18 @@ mod tests {
     #[test]
     fn sorts_in_apply_order_and_emits_a_stream() {
         let mut set = ManifestSet::new();
-        set.push_value(json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "b"}}), None);
-        set.push_value(json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a", "x": null}}), None);
-        set.push_value(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ns"}}), None);
+        set.push_value(
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "b"}}),
+            None,
+        );
+        set.push_value(
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a", "x": null}}),
+            None,
+        );
+        set.push_value(
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ns"}}),
+            None,
+        );
         set.sort();
         let kinds: Vec<&str> = set.items().iter().map(Manifest::kind).collect();
         assert_eq!(kinds, ["Namespace", "Service", "Deployment"]);

@@ -111,8 +111,11 @@ impl ManifestSet {
             fs::write(&path, text).map_err(io_err(&path))?;
         }
         let marker = staging.path().join(MARKER);
-        fs::write(&marker, "written by shipshape render; the directory is replaced whole on the next render\n")
-            .map_err(io_err(&marker))?;
+        fs::write(
+            &marker,
+            "written by shipshape render; the directory is replaced whole on the next render\n",
+        )
+        .map_err(io_err(&marker))?;
         let staged = staging.keep();
         if replace {
             let old = tempfile::Builder::new()
@@ -143,7 +146,10 @@ mod tests {
 
     fn set() -> ManifestSet {
         let mut s = ManifestSet::new();
-        s.push_value(json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n"}}), None);
+        s.push_value(
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "n"}}),
+            None,
+        );
         s
     }
 
@@ -155,17 +161,30 @@ mod tests {
         assert!(out.join("00-namespace-n.yaml").is_file());
         set().write_dir(&out, Format::Json).unwrap();
         assert!(out.join("00-namespace-n.json").is_file());
-        assert!(!out.join("00-namespace-n.yaml").exists(), "old output is replaced whole");
+        assert!(
+            !out.join("00-namespace-n.yaml").exists(),
+            "old output is replaced whole"
+        );
 
         let foreign = tmp.path().join("foreign");
         fs::create_dir(&foreign).unwrap();
         fs::write(foreign.join("notes.txt"), "mine").unwrap();
         let err = set().write_dir(&foreign, Format::Yaml).unwrap_err();
         assert!(matches!(err, WriteError::Occupied(_)));
-        assert_eq!(fs::read_dir(&foreign).unwrap().count(), 1, "nothing was written");
+        assert_eq!(
+            fs::read_dir(&foreign).unwrap().count(),
+            1,
+            "nothing was written"
+        );
         let leftovers = fs::read_dir(tmp.path())
             .unwrap()
-            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(".shipshape"))
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .file_name()
+                    .to_string_lossy()
+                    .starts_with(".shipshape")
+            })
             .count();
         assert_eq!(leftovers, 0, "no staging directories are left behind");
     }

@@ -1,1 +1,75 @@
-//! placeholder
+//! Renders an [`AppSpec`] into a [`ManifestSet`].
+//!
+//! One module per concern. Each reads the spec and adds objects to the shared [`Ctx`];
+//! naming, labels and selectors come from `context`, so objects that refer to each other
+//! always agree. The result is sorted into apply order and is byte-identical for the same
+//! spec.
+
+mod autoscaling;
+mod config;
+mod context;
+mod disruption;
+mod expose;
+mod migrations;
+mod monitoring;
+mod namespace;
+mod network_policy;
+mod patches;
+mod pod;
+mod secrets;
+mod service;
+mod wiring;
+mod workload;
+
+use shipshape_manifest::ManifestSet;
+use shipshape_spec::{AppSpec, Problem};
+
+pub use context::{INSTANCE_LABEL, NAME_LABEL};
+
+/// What rendering produced: the objects, and notes worth telling the user.
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    /// The objects, in apply order.
+    pub manifests: ManifestSet,
+    /// Things that are allowed but deserve attention (a single replica, say).
+    pub notes: Vec<String>,
+}
+
+/// Renders every object of `spec`.
+///
+/// # Errors
+/// Problems only the renderer can see (a patch whose target does not exist), located by
+/// their path in the spec.
+pub fn render(spec: &AppSpec) -> Result<Rendered, Vec<Problem>> {
+    let mut ctx = context::Ctx::new(spec);
+    namespace::render(&mut ctx);
+    config::render(&mut ctx);
+    secrets::render(&mut ctx);
+    for (name, component) in &spec.components {
+        workload::render(&mut ctx, name, component);
+        service::render(&mut ctx, name, component);
+        autoscaling::render(&mut ctx, name, component);
+        disruption::render(&mut ctx, name, component);
+        network_policy::render(&mut ctx, name, component);
+        expose::render(&mut ctx, name, component);
+        monitoring::render(&mut ctx, name, component);
+        migrations::render(&mut ctx, name, component);
+    }
+    let context::Ctx {
+        mut out,
+        mut problems,
+        notes,
+        ..
+    } = ctx;
+    if let Err(p) = patches::apply(spec, &mut out) {
+        problems.extend(p);
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    out.sort();
+    Ok(Rendered {
+        manifests: out,
+        notes,
+    })
+}

@@ -1,0 +1,94 @@
+//! ConfigMaps: the spec's named configs and each component's inline files.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::ConfigMap;
+use shipshape_spec::{Component, EnvValue};
+
+use crate::context::{Ctx, component_path};
+use crate::pod::file_key;
+
+/// The ConfigMap behind a spec config (its own name, or the existing one it points to).
+pub fn config_map_name(ctx: &Ctx<'_>, config: &str) -> String {
+    ctx.spec
+        .configs
+        .get(config)
+        .and_then(|c| c.existing.clone())
+        .unwrap_or_else(|| config.to_owned())
+}
+
+/// The ConfigMap holding a component's inline and `from:` files.
+pub fn files_config_map_name(component: &str) -> String {
+    format!("{component}-files")
+}
+
+/// Everything config-like a component's pods read, as text, for the checksum annotation.
+pub fn fingerprint(ctx: &Ctx<'_>, component: &Component) -> Vec<String> {
+    let mut parts = Vec::new();
+    for (path, file) in &component.files {
+        if let Some(content) = &file.content {
+            parts.push(format!("file:{path}"));
+            parts.push(content.clone());
+        }
+    }
+    let mut configs: Vec<&str> = component
+        .env
+        .values()
+        .filter_map(|v| match v {
+            EnvValue::From(s) => s.config.as_deref(),
+            EnvValue::Literal(_) => None,
+        })
+        .chain(component.files.values().filter_map(|f| f.config.as_deref()))
+        .collect();
+    configs.sort_unstable();
+    configs.dedup();
+    for c in configs {
+        if let Some(spec) = ctx.spec.configs.get(c) {
+            parts.push(format!("config:{c}"));
+            for (k, v) in &spec.data {
+                parts.push(k.clone());
+                parts.push(v.clone());
+            }
+        }
+    }
+    parts
+}
+
+/// Renders the spec's configs with data, and each component's files ConfigMap.
+pub fn render(ctx: &mut Ctx<'_>) {
+    for (name, config) in &ctx.spec.configs {
+        if config.existing.is_some() {
+            continue;
+        }
+        let map = ConfigMap {
+            metadata: ctx.metadata(name, None),
+            data: Some(
+                config
+                    .data
+                    .iter()
+                    .map(|(k, v)| (k.clone(), v.clone()))
+                    .collect(),
+            ),
+            ..ConfigMap::default()
+        };
+        ctx.emit(&map, shipshape_spec::path!["configs", name]);
+    }
+    for (name, component) in &ctx.spec.components {
+        let data: BTreeMap<String, String> = component
+            .files
+            .iter()
+            .filter_map(|(path, f)| Some((file_key(path), f.content.clone()?)))
+            .collect();
+        if data.is_empty() {
+            continue;
+        }
+        let map = ConfigMap {
+            metadata: ctx.metadata(&files_config_map_name(name), Some(name)),
+            data: Some(data),
+            ..ConfigMap::default()
+        };
+        let mut path = component_path(name);
+        path.push("files".into());
+        ctx.emit(&map, path);
+    }
+}

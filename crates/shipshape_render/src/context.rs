@@ -1,0 +1,173 @@
+//! What every renderer module shares: the spec, the output, and the naming and labelling
+//! conventions, so that selectors always match and names never collide.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+use shipshape_manifest::{ManifestSet, Origin};
+use shipshape_spec::{AppSpec, Component, Problem, SpecPath};
+
+/// The label that names a component; part of every selector.
+pub const NAME_LABEL: &str = "app.kubernetes.io/name";
+/// The label that names the application; part of every selector.
+pub const INSTANCE_LABEL: &str = "app.kubernetes.io/instance";
+
+/// Rendering state: the spec being rendered and the objects made so far.
+pub struct Ctx<'a> {
+    /// The spec.
+    pub spec: &'a AppSpec,
+    /// The objects rendered so far.
+    pub out: ManifestSet,
+    /// Problems found while rendering (references that only the renderer can resolve).
+    pub problems: Vec<Problem>,
+    /// Notes for the user about allowed but risky choices.
+    pub notes: Vec<String>,
+}
+
+impl<'a> Ctx<'a> {
+    /// A fresh context.
+    pub fn new(spec: &'a AppSpec) -> Self {
+        Ctx {
+            spec,
+            out: ManifestSet::new(),
+            problems: Vec::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// The namespace of every object.
+    pub fn namespace(&self) -> &str {
+        self.spec.namespace()
+    }
+
+    /// Labels on every object that belongs to `component` (or to the app as a whole when
+    /// `None`). The version label is added to pod templates only, never to selectors.
+    pub fn labels(&self, component: Option<&str>) -> BTreeMap<String, String> {
+        let mut labels: BTreeMap<String, String> = self
+            .spec
+            .labels
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        labels.insert(
+            NAME_LABEL.to_owned(),
+            component.unwrap_or(&self.spec.name).to_owned(),
+        );
+        labels.insert(INSTANCE_LABEL.to_owned(), self.spec.name.clone());
+        labels.insert(
+            "app.kubernetes.io/part-of".to_owned(),
+            self.spec.name.clone(),
+        );
+        labels.insert(
+            "app.kubernetes.io/managed-by".to_owned(),
+            "shipshape".to_owned(),
+        );
+        if let Some(c) = component.and_then(|c| self.spec.components.get(c)) {
+            labels.insert("app.kubernetes.io/component".to_owned(), c.kind.to_string());
+        }
+        labels
+    }
+
+    /// Labels for the pods of a component: the object labels plus the image version.
+    pub fn pod_labels(&self, name: &str, component: &Component) -> BTreeMap<String, String> {
+        let mut labels = self.labels(Some(name));
+        if let Some(v) = component.image.version() {
+            labels.insert("app.kubernetes.io/version".to_owned(), label_value(&v));
+        }
+        labels
+    }
+
+    /// The stable labels that select a component's pods.
+    pub fn selector_labels(&self, component: &str) -> BTreeMap<String, String> {
+        BTreeMap::from([
+            (NAME_LABEL.to_owned(), component.to_owned()),
+            (INSTANCE_LABEL.to_owned(), self.spec.name.clone()),
+        ])
+    }
+
+    /// A label selector for a component's pods.
+    pub fn selector(&self, component: &str) -> LabelSelector {
+        LabelSelector {
+            match_labels: Some(self.selector_labels(component)),
+            ..LabelSelector::default()
+        }
+    }
+
+    /// Metadata for a namespaced object named `name` that belongs to `component`.
+    pub fn metadata(&self, name: &str, component: Option<&str>) -> ObjectMeta {
+        ObjectMeta {
+            name: Some(name.to_owned()),
+            namespace: Some(self.namespace().to_owned()),
+            labels: Some(self.labels(component)),
+            ..ObjectMeta::default()
+        }
+    }
+
+    /// Adds an object that came from the spec value at `path`.
+    pub fn emit(&mut self, object: &impl Serialize, path: SpecPath) {
+        self.out.push(object, Some(Origin::Spec(path)));
+    }
+
+    /// Adds a JSON object (custom resources) that came from the spec value at `path`.
+    pub fn emit_value(&mut self, object: serde_json::Value, path: SpecPath) {
+        self.out.push_value(object, Some(Origin::Spec(path)));
+    }
+}
+
+/// Path of a component in the spec, for origins and problems.
+pub fn component_path(name: &str) -> SpecPath {
+    shipshape_spec::path!["components", name]
+}
+
+/// The first `len` hex digits of the SHA-256 of `parts`, for content-derived names and
+/// checksum annotations. Parts are length-prefixed so that `["ab", "c"]` and
+/// `["a", "bc"]` differ.
+pub fn content_hash<'p>(parts: impl IntoIterator<Item = &'p str>, len: usize) -> String {
+    let mut hasher = Sha256::new();
+    for p in parts {
+        hasher.update((p.len() as u64).to_le_bytes());
+        hasher.update(p.as_bytes());
+    }
+    let digest = hasher.finalize();
+    let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+    hex[..len.min(hex.len())].to_owned()
+}
+
+/// A string made safe for a label value (63 chars of `[A-Za-z0-9._-]`, alphanumeric at
+/// both ends).
+pub fn label_value(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(63)
+        .collect();
+    cleaned
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hashes_are_stable_and_length_prefixed() {
+        assert_eq!(content_hash(["a"], 8), content_hash(["a"], 8));
+        assert_ne!(content_hash(["ab", "c"], 8), content_hash(["a", "bc"], 8));
+        assert_eq!(content_hash(["x"], 8).len(), 8);
+    }
+
+    #[test]
+    fn label_values_are_sanitised() {
+        assert_eq!(label_value("main-abc1234"), "main-abc1234");
+        assert_eq!(label_value("v1.0+build"), "v1.0_build");
+    }
+}

@@ -1,0 +1,44 @@
+//! PodDisruptionBudgets derived from replicas.
+
+use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use shipshape_spec::Component;
+
+use crate::context::{Ctx, component_path};
+use crate::workload::DEFAULT_REPLICAS;
+
+/// Renders the PDB of a component with at least two pods. It allows one pod down at a
+/// time (or what the spec says), which keeps capacity during drains and can never block
+/// one: with two or more pods, one may always go. A single pod gets no PDB, since any
+/// budget would either block every drain or protect nothing; the renderer notes it.
+pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
+    let min = component
+        .replicas
+        .map_or(DEFAULT_REPLICAS, shipshape_spec::Replicas::min);
+    if min < 2 {
+        ctx.notes.push(format!(
+            "component `{name}` runs a single pod: it has no disruption budget and is down during every node drain; set `replicas: 2` or more for availability"
+        ));
+        return;
+    }
+    let max_unavailable = component
+        .disruption
+        .as_ref()
+        .map_or(1, |d| d.max_unavailable)
+        .min(min - 1);
+    let pdb = PodDisruptionBudget {
+        metadata: ctx.metadata(name, Some(name)),
+        spec: Some(PodDisruptionBudgetSpec {
+            selector: Some(ctx.selector(name)),
+            max_unavailable: Some(IntOrString::Int(
+                i32::try_from(max_unavailable).unwrap_or(1),
+            )),
+            // Lets a drain evict pods that are not ready anyway; otherwise a crash-looping
+            // pod would hold the node forever.
+            unhealthy_pod_eviction_policy: Some("AlwaysAllow".to_owned()),
+            ..PodDisruptionBudgetSpec::default()
+        }),
+        status: None,
+    };
+    ctx.emit(&pdb, component_path(name));
+}

@@ -1,0 +1,538 @@
+//! Pods and containers with the restricted Pod Security profile, resources, env, files,
+//! probes and graceful shutdown. Deployments and migration Jobs share this, so a
+//! migration runs with exactly the app's security profile and configuration.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1::{
+    Capabilities, ConfigMapKeySelector, ConfigMapVolumeSource, Container, ContainerPort,
+    EmptyDirVolumeSource, EnvVar, EnvVarSource, ExecAction, GRPCAction, HTTPGetAction, KeyToPath,
+    Lifecycle, LifecycleHandler, ObjectFieldSelector, PodSecurityContext, PodSpec,
+    Probe as K8sProbe, ResourceFieldSelector, ResourceRequirements, SeccompProfile,
+    SecretVolumeSource, SecurityContext, SleepAction, TCPSocketAction, Toleration, Volume,
+    VolumeMount,
+};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use shipshape_spec::{
+    Component, ComponentKind, EnvValue, FileSource, Probe, ProbeScheme, Protocol, Resources,
+    SizePreset, TaintEffect, TolerationOperator,
+};
+
+use crate::context::{Ctx, content_hash};
+use crate::{config, secrets, wiring};
+
+/// Seconds added to pre-stop + drain for the grace period, so the kubelet's SIGKILL
+/// never races the app's own exit.
+const GRACE_MARGIN: u32 = 5;
+
+/// The pre-stop pause, the drain time and the grace period of a component.
+pub struct ShutdownTimes {
+    /// Seconds slept in preStop before SIGTERM.
+    pub pre_stop: u32,
+    /// `terminationGracePeriodSeconds`.
+    pub grace: u32,
+}
+
+/// Resolves the shutdown defaults: services pause 5 s so endpoints drop out of every
+/// load balancer first; workers receive no traffic and need no pause.
+pub fn shutdown_times(component: &Component) -> ShutdownTimes {
+    let s = &component.shutdown;
+    let pre_stop = s.pre_stop.map_or(
+        match component.kind {
+            ComponentKind::Service => 5,
+            ComponentKind::Worker => 0,
+        },
+        |v| v.get(),
+    );
+    let drain = s.drain.map_or(20, |v| v.get());
+    let grace = s.grace.map_or(pre_stop + drain + GRACE_MARGIN, |v| v.get());
+    ShutdownTimes { pre_stop, grace }
+}
+
+/// The resources of a component; `small` when the spec says nothing.
+pub fn resources_of(component: &Component) -> Resources {
+    component
+        .resources
+        .clone()
+        .unwrap_or_else(|| SizePreset::Small.resources())
+}
+
+/// The UID the component's containers run as.
+pub fn run_as_user(ctx: &Ctx<'_>, component: &Component) -> i64 {
+    i64::from(
+        component
+            .security
+            .run_as_user
+            .unwrap_or(ctx.spec.platform.run_as_user),
+    )
+}
+
+/// The app container without ports, probes or lifecycle: what a migration Job runs too.
+pub fn base_container(ctx: &Ctx<'_>, name: &str, component: &Component) -> Container {
+    let r = resources_of(component);
+    let quantities = |cpu: &str, memory: &str| {
+        BTreeMap::from([
+            ("cpu".to_owned(), Quantity(cpu.to_owned())),
+            ("memory".to_owned(), Quantity(memory.to_owned())),
+        ])
+    };
+    let pull_policy = if component.image.digest.is_some() {
+        "IfNotPresent"
+    } else {
+        // A tag can be moved; pulling every time keeps every pod on the same image and
+        // re-checks the pull credentials.
+        "Always"
+    };
+    Container {
+        name: name.to_owned(),
+        image: Some(component.image.reference.clone()),
+        image_pull_policy: Some(pull_policy.to_owned()),
+        command: component.command.clone(),
+        args: component.args.clone(),
+        env: non_empty(env(ctx, component)),
+        resources: Some(ResourceRequirements {
+            requests: Some(quantities(
+                r.cpu.request.as_str(),
+                r.memory.request.as_str(),
+            )),
+            limits: Some(quantities(r.cpu.limit.as_str(), r.memory.limit.as_str())),
+            ..ResourceRequirements::default()
+        }),
+        security_context: Some(container_security(ctx, component)),
+        volume_mounts: non_empty(volume_mounts(component)),
+        ..Container::default()
+    }
+}
+
+/// The full app container of a long-running component.
+pub fn app_container(ctx: &Ctx<'_>, name: &str, component: &Component) -> Container {
+    let times = shutdown_times(component);
+    let lifecycle = (times.pre_stop > 0).then(|| Lifecycle {
+        pre_stop: Some(LifecycleHandler {
+            sleep: Some(SleepAction {
+                seconds: i64::from(times.pre_stop),
+            }),
+            ..LifecycleHandler::default()
+        }),
+        ..Lifecycle::default()
+    });
+    let ports = component
+        .ports
+        .iter()
+        .map(|(port_name, p)| ContainerPort {
+            name: Some(port_name.clone()),
+            container_port: i32::from(p.0.port),
+            protocol: Some(protocol(p.0.protocol).to_owned()),
+            ..ContainerPort::default()
+        })
+        .collect();
+    let health = &component.health;
+    let startup = health
+        .start
+        .as_ref()
+        .map(|p| probe(p, component))
+        .or_else(|| {
+            // An app that migrates on start needs time before liveness may judge it.
+            component
+                .migrations
+                .as_ref()
+                .filter(|m| m.on_start)
+                .and(health.ready.as_ref().or(health.live.as_ref()))
+                .map(|p| K8sProbe {
+                    initial_delay_seconds: None,
+                    period_seconds: Some(10),
+                    failure_threshold: Some(30),
+                    success_threshold: Some(1),
+                    ..probe(p, component)
+                })
+        });
+    Container {
+        ports: non_empty(ports),
+        liveness_probe: health.live.as_ref().map(|p| probe(p, component)),
+        readiness_probe: health.ready.as_ref().map(|p| probe(p, component)),
+        startup_probe: startup,
+        lifecycle,
+        ..base_container(ctx, name, component)
+    }
+}
+
+/// The pod spec around `containers`: restricted security, dedicated service account,
+/// volumes, placement.
+pub fn pod_spec(
+    ctx: &Ctx<'_>,
+    name: &str,
+    component: &Component,
+    containers: Vec<Container>,
+) -> PodSpec {
+    let uid = run_as_user(ctx, component);
+    PodSpec {
+        containers,
+        service_account_name: Some(name.to_owned()),
+        automount_service_account_token: Some(component.api_access),
+        enable_service_links: Some(false),
+        security_context: Some(PodSecurityContext {
+            run_as_non_root: Some(true),
+            run_as_user: Some(uid),
+            run_as_group: Some(uid),
+            fs_group: Some(uid),
+            fs_group_change_policy: Some("OnRootMismatch".to_owned()),
+            seccomp_profile: Some(runtime_default()),
+            ..PodSecurityContext::default()
+        }),
+        volumes: non_empty(volumes(ctx, name, component)),
+        node_selector: (!component.node_selector.is_empty()).then(|| {
+            component
+                .node_selector
+                .iter()
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect()
+        }),
+        tolerations: non_empty(component.tolerations.iter().map(toleration).collect()),
+        ..PodSpec::default()
+    }
+}
+
+/// Checksums of what the pods read at start (config data, secret identities), so that a
+/// change to either rolls the pods.
+pub fn checksum_annotations(ctx: &Ctx<'_>, component: &Component) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    let config = config::fingerprint(ctx, component);
+    if !config.is_empty() {
+        out.insert(
+            "checksum/config".to_owned(),
+            content_hash(config.iter().map(String::as_str), 64),
+        );
+    }
+    let mut secret_names: Vec<&str> = secret_references(component);
+    secret_names.sort_unstable();
+    secret_names.dedup();
+    if !secret_names.is_empty() {
+        let prints: Vec<String> = secret_names
+            .iter()
+            .map(|s| secrets::fingerprint(ctx, s))
+            .collect();
+        out.insert(
+            "checksum/secrets".to_owned(),
+            content_hash(prints.iter().map(String::as_str), 64),
+        );
+    }
+    out
+}
+
+/// Spec secrets a component reads, through env, files or needs.
+fn secret_references(component: &Component) -> Vec<&str> {
+    let from_env = component.env.values().filter_map(|v| match v {
+        EnvValue::From(s) => s.secret.as_deref(),
+        EnvValue::Literal(_) => None,
+    });
+    let from_files = component.files.values().filter_map(|f| f.secret.as_deref());
+    from_env.chain(from_files).collect()
+}
+
+fn protocol(p: Protocol) -> &'static str {
+    match p {
+        Protocol::Tcp => "TCP",
+        Protocol::Udp => "UDP",
+    }
+}
+
+fn runtime_default() -> SeccompProfile {
+    SeccompProfile {
+        type_: "RuntimeDefault".to_owned(),
+        localhost_profile: None,
+    }
+}
+
+fn container_security(ctx: &Ctx<'_>, component: &Component) -> SecurityContext {
+    let uid = run_as_user(ctx, component);
+    SecurityContext {
+        allow_privilege_escalation: Some(false),
+        privileged: Some(false),
+        read_only_root_filesystem: Some(true),
+        run_as_non_root: Some(true),
+        run_as_user: Some(uid),
+        run_as_group: Some(uid),
+        capabilities: Some(Capabilities {
+            drop: Some(vec!["ALL".to_owned()]),
+            add: None,
+        }),
+        seccomp_profile: Some(runtime_default()),
+        ..SecurityContext::default()
+    }
+}
+
+fn env(ctx: &Ctx<'_>, component: &Component) -> Vec<EnvVar> {
+    let mut vars = wiring::env(ctx, component);
+    for (name, value) in &component.env {
+        let var = match value {
+            EnvValue::Literal(v) => EnvVar {
+                name: name.clone(),
+                value: Some(v.clone()),
+                value_from: None,
+            },
+            EnvValue::From(source) => {
+                let mut from = EnvVarSource::default();
+                let key = source.key.clone().unwrap_or_default();
+                if let Some(secret) = &source.secret {
+                    from.secret_key_ref = Some(secrets::key_ref(ctx, secret, &key));
+                } else if let Some(config) = &source.config {
+                    from.config_map_key_ref = Some(ConfigMapKeySelector {
+                        name: config::config_map_name(ctx, config),
+                        key,
+                        optional: None,
+                    });
+                } else if let Some(field) = &source.field {
+                    from.field_ref = Some(ObjectFieldSelector {
+                        api_version: None,
+                        field_path: field.clone(),
+                    });
+                } else if let Some(resource) = &source.resource {
+                    from.resource_field_ref = Some(ResourceFieldSelector {
+                        container_name: None,
+                        divisor: None,
+                        resource: resource.clone(),
+                    });
+                }
+                EnvVar {
+                    name: name.clone(),
+                    value: None,
+                    value_from: Some(from),
+                }
+            }
+        };
+        vars.push(var);
+    }
+    vars
+}
+
+fn probe(p: &Probe, component: &Component) -> K8sProbe {
+    let seconds =
+        |s: Option<shipshape_spec::Seconds>| s.map(|v| i32::try_from(v.get()).unwrap_or(i32::MAX));
+    let count = |c: Option<u32>| c.map(|v| i32::try_from(v).unwrap_or(i32::MAX));
+    let mut out = K8sProbe {
+        initial_delay_seconds: seconds(p.initial_delay),
+        period_seconds: seconds(p.period).or(Some(10)),
+        timeout_seconds: seconds(p.timeout).or(Some(3)),
+        failure_threshold: count(p.failures).or(Some(3)),
+        success_threshold: count(p.successes).or(Some(1)),
+        ..K8sProbe::default()
+    };
+    if let Some(path) = &p.http {
+        out.http_get = Some(HTTPGetAction {
+            path: Some(path.clone()),
+            port: IntOrString::String(p.port.clone().unwrap_or_default()),
+            scheme: Some(
+                match p.scheme.unwrap_or(ProbeScheme::Http) {
+                    ProbeScheme::Http => "HTTP",
+                    ProbeScheme::Https => "HTTPS",
+                }
+                .to_owned(),
+            ),
+            ..HTTPGetAction::default()
+        });
+    } else if let Some(port) = &p.tcp {
+        out.tcp_socket = Some(TCPSocketAction {
+            port: IntOrString::String(port.clone()),
+            host: None,
+        });
+    } else if let Some(port) = &p.grpc {
+        // gRPC probes take a port number only, so the name is resolved here.
+        out.grpc = Some(GRPCAction {
+            port: component.ports.get(port).map_or(0, |p| i32::from(p.0.port)),
+            service: None,
+        });
+    } else if let Some(command) = &p.exec {
+        out.exec = Some(ExecAction {
+            command: Some(command.clone()),
+        });
+    }
+    out
+}
+
+fn volume_name_for(path: &str) -> String {
+    let cleaned: String = path
+        .trim_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let hash = content_hash([path], 6);
+    let short: String = cleaned.chars().take(40).collect();
+    format!("w-{}-{hash}", short.trim_matches('-'))
+}
+
+/// The ConfigMap key for a file mounted at `path`.
+pub fn file_key(path: &str) -> String {
+    path.trim_start_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-._".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
+}
+
+fn writable_paths(component: &Component) -> Vec<&str> {
+    let mut paths = vec!["/tmp"];
+    paths.extend(
+        component
+            .security
+            .writable
+            .iter()
+            .map(String::as_str)
+            .filter(|p| *p != "/tmp"),
+    );
+    paths
+}
+
+fn volume_mounts(component: &Component) -> Vec<VolumeMount> {
+    let mut mounts: Vec<VolumeMount> = writable_paths(component)
+        .into_iter()
+        .map(|p| VolumeMount {
+            name: if p == "/tmp" {
+                "tmp".to_owned()
+            } else {
+                volume_name_for(p)
+            },
+            mount_path: p.to_owned(),
+            ..VolumeMount::default()
+        })
+        .collect();
+    for (path, source) in &component.files {
+        let (volume, sub_path) = file_volume(path, source);
+        mounts.push(VolumeMount {
+            name: volume,
+            mount_path: path.clone(),
+            sub_path: Some(sub_path),
+            read_only: Some(true),
+            ..VolumeMount::default()
+        });
+    }
+    mounts
+}
+
+/// The volume a file comes from, and the key inside it.
+fn file_volume(path: &str, source: &FileSource) -> (String, String) {
+    if let Some(secret) = &source.secret {
+        (
+            format!("secret-{secret}"),
+            source.key.clone().unwrap_or_default(),
+        )
+    } else if let Some(config) = &source.config {
+        (
+            format!("config-{config}"),
+            source.key.clone().unwrap_or_default(),
+        )
+    } else {
+        ("files".to_owned(), file_key(path))
+    }
+}
+
+fn volumes(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<Volume> {
+    let mut out: Vec<Volume> = writable_paths(component)
+        .into_iter()
+        .map(|p| Volume {
+            name: if p == "/tmp" {
+                "tmp".to_owned()
+            } else {
+                volume_name_for(p)
+            },
+            empty_dir: Some(EmptyDirVolumeSource {
+                medium: None,
+                size_limit: Some(Quantity("256Mi".to_owned())),
+            }),
+            ..Volume::default()
+        })
+        .collect();
+    let mut seen: Vec<String> = Vec::new();
+    for (path, source) in &component.files {
+        let (volume, _) = file_volume(path, source);
+        if seen.contains(&volume) {
+            continue;
+        }
+        seen.push(volume.clone());
+        let read_only = Some(0o440);
+        let v = if let Some(secret) = &source.secret {
+            Volume {
+                name: volume,
+                secret: Some(SecretVolumeSource {
+                    secret_name: Some(secrets::secret_name(ctx, secret)),
+                    default_mode: read_only,
+                    items: Some(
+                        component
+                            .files
+                            .values()
+                            .filter(|f| f.secret.as_deref() == Some(secret.as_str()))
+                            .filter_map(|f| f.key.as_deref())
+                            .map(|k| KeyToPath {
+                                key: secrets::secret_key(ctx, secret, k),
+                                path: k.to_owned(),
+                                mode: None,
+                            })
+                            .collect(),
+                    ),
+                    optional: None,
+                }),
+                ..Volume::default()
+            }
+        } else if let Some(cfg) = &source.config {
+            Volume {
+                name: volume,
+                config_map: Some(ConfigMapVolumeSource {
+                    name: config::config_map_name(ctx, cfg),
+                    default_mode: read_only,
+                    ..ConfigMapVolumeSource::default()
+                }),
+                ..Volume::default()
+            }
+        } else {
+            Volume {
+                name: volume,
+                config_map: Some(ConfigMapVolumeSource {
+                    name: config::files_config_map_name(name),
+                    default_mode: read_only,
+                    ..ConfigMapVolumeSource::default()
+                }),
+                ..Volume::default()
+            }
+        };
+        out.push(v);
+    }
+    out
+}
+
+fn toleration(t: &shipshape_spec::Toleration) -> Toleration {
+    Toleration {
+        key: t.key.clone(),
+        operator: t.operator.map(|o| {
+            match o {
+                TolerationOperator::Equal => "Equal",
+                TolerationOperator::Exists => "Exists",
+            }
+            .to_owned()
+        }),
+        value: t.value.clone(),
+        effect: t.effect.map(|e| {
+            match e {
+                TaintEffect::NoSchedule => "NoSchedule",
+                TaintEffect::PreferNoSchedule => "PreferNoSchedule",
+                TaintEffect::NoExecute => "NoExecute",
+            }
+            .to_owned()
+        }),
+        toleration_seconds: t.seconds.map(i64::from),
+    }
+}
+
+fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
+    (!items.is_empty()).then_some(items)
+}

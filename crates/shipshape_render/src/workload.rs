@@ -1,0 +1,157 @@
+//! Deployments, with spreading over hosts and zones, and each component's ServiceAccount.
+
+use k8s_openapi::api::apps::v1::{
+    Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
+};
+use k8s_openapi::api::core::v1::{
+    Affinity, PodAffinityTerm, PodAntiAffinity, PodTemplateSpec, ServiceAccount,
+    TopologySpreadConstraint, WeightedPodAffinityTerm,
+};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use shipshape_spec::{Component, IntOrPercent, RolloutStrategy, SpreadMode};
+
+use crate::context::{Ctx, component_path};
+use crate::pod;
+
+/// The pod template of a long-running component.
+pub fn pod_template(ctx: &Ctx<'_>, name: &str, component: &Component) -> PodTemplateSpec {
+    let mut spec = pod::pod_spec(
+        ctx,
+        name,
+        component,
+        vec![pod::app_container(ctx, name, component)],
+    );
+    spec.termination_grace_period_seconds = Some(i64::from(pod::shutdown_times(component).grace));
+    if component.replicas.unwrap_or_default().max() > 1 || component.replicas.is_none() {
+        spec.affinity = host_spread(ctx, name, component);
+        let zones = zone_spread(ctx, name, component);
+        spec.topology_spread_constraints = (!zones.is_empty()).then_some(zones);
+    }
+    let mut annotations = pod::checksum_annotations(ctx, component);
+    annotations.extend(
+        component
+            .pod_annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
+    PodTemplateSpec {
+        metadata: Some(ObjectMeta {
+            labels: Some(ctx.pod_labels(name, component)),
+            annotations: (!annotations.is_empty()).then_some(annotations),
+            ..ObjectMeta::default()
+        }),
+        spec: Some(spec),
+    }
+}
+
+/// The number of replicas when none is given: two, so one pod can always be replaced
+/// while the other serves.
+pub const DEFAULT_REPLICAS: u32 = 2;
+
+fn int_or_percent(v: &IntOrPercent) -> IntOrString {
+    match v {
+        IntOrPercent::Int(n) => IntOrString::Int(i32::try_from(*n).unwrap_or(i32::MAX)),
+        IntOrPercent::Percent(p) => IntOrString::String(format!("{p}%")),
+    }
+}
+
+/// Renders the Deployment and ServiceAccount of a `service` or `worker` component.
+pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
+    let replicas = component
+        .replicas
+        .unwrap_or(shipshape_spec::Replicas::Fixed(DEFAULT_REPLICAS));
+    let rollout = &component.rollout;
+    let strategy = match rollout.strategy {
+        RolloutStrategy::Recreate => DeploymentStrategy {
+            type_: Some("Recreate".to_owned()),
+            rolling_update: None,
+        },
+        RolloutStrategy::Rolling => DeploymentStrategy {
+            type_: Some("RollingUpdate".to_owned()),
+            rolling_update: Some(RollingUpdateDeployment {
+                max_surge: Some(int_or_percent(
+                    rollout.max_surge.as_ref().unwrap_or(&IntOrPercent::Int(1)),
+                )),
+                max_unavailable: Some(int_or_percent(
+                    rollout
+                        .max_unavailable
+                        .as_ref()
+                        .unwrap_or(&IntOrPercent::Int(0)),
+                )),
+            }),
+        },
+    };
+    let seconds = |s: Option<shipshape_spec::Seconds>, default: u32| {
+        i32::try_from(s.map_or(default, |v| v.get())).unwrap_or(i32::MAX)
+    };
+    let deployment = Deployment {
+        metadata: ctx.metadata(name, Some(name)),
+        spec: Some(DeploymentSpec {
+            // An HPA owns the count of an autoscaled component; setting it here would
+            // reset the count on every apply.
+            replicas: (!replicas.is_range())
+                .then(|| i32::try_from(replicas.min()).unwrap_or(i32::MAX)),
+            selector: ctx.selector(name),
+            strategy: Some(strategy),
+            revision_history_limit: Some(i32::try_from(rollout.history.unwrap_or(5)).unwrap_or(5)),
+            progress_deadline_seconds: Some(seconds(rollout.progress_deadline, 600)),
+            min_ready_seconds: rollout.min_ready.map(|s| seconds(Some(s), 0)),
+            template: pod_template(ctx, name, component),
+            ..DeploymentSpec::default()
+        }),
+        status: None,
+    };
+    ctx.emit(&deployment, component_path(name));
+    let account = ServiceAccount {
+        metadata: ctx.metadata(name, Some(name)),
+        automount_service_account_token: Some(component.api_access),
+        ..ServiceAccount::default()
+    };
+    ctx.emit(&account, component_path(name));
+}
+
+fn host_spread(ctx: &Ctx<'_>, name: &str, component: &Component) -> Option<Affinity> {
+    let term = PodAffinityTerm {
+        label_selector: Some(ctx.selector(name)),
+        topology_key: "kubernetes.io/hostname".to_owned(),
+        ..PodAffinityTerm::default()
+    };
+    let anti = match component.spread.hosts {
+        SpreadMode::None => return None,
+        SpreadMode::Preferred => PodAntiAffinity {
+            preferred_during_scheduling_ignored_during_execution: Some(vec![
+                WeightedPodAffinityTerm {
+                    weight: 100,
+                    pod_affinity_term: term,
+                },
+            ]),
+            ..PodAntiAffinity::default()
+        },
+        SpreadMode::Required => PodAntiAffinity {
+            required_during_scheduling_ignored_during_execution: Some(vec![term]),
+            ..PodAntiAffinity::default()
+        },
+    };
+    Some(Affinity {
+        pod_anti_affinity: Some(anti),
+        ..Affinity::default()
+    })
+}
+
+fn zone_spread(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<TopologySpreadConstraint> {
+    let when = match component.spread.zones {
+        SpreadMode::None => return Vec::new(),
+        SpreadMode::Preferred => "ScheduleAnyway",
+        SpreadMode::Required => "DoNotSchedule",
+    };
+    vec![TopologySpreadConstraint {
+        max_skew: i32::try_from(component.spread.max_skew.max(1)).unwrap_or(1),
+        topology_key: "topology.kubernetes.io/zone".to_owned(),
+        when_unsatisfiable: when.to_owned(),
+        label_selector: Some(ctx.selector(name)),
+        // Count only pods of the same revision, so a rollout is not skewed by old pods.
+        match_label_keys: Some(vec!["pod-template-hash".to_owned()]),
+        ..TopologySpreadConstraint::default()
+    }]
+}
