@@ -1,1 +1,14 @@
-fn main() {}
+//! The `shipshape` command line.
+
+mod cli;
+mod commands;
+mod report;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    commands::run(cli)
+}

@@ -48,6 +48,7 @@ pub fn render(spec: &AppSpec) -> Result<Rendered, Vec<Problem>> {
     for (name, component) in &spec.components {
         workload::render(&mut ctx, name, component);
         service::render(&mut ctx, name, component);
+        service::render_peers(&mut ctx, name, component);
         autoscaling::render(&mut ctx, name, component);
         disruption::render(&mut ctx, name, component);
         network_policy::render(&mut ctx, name, component);

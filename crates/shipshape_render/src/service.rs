@@ -2,7 +2,7 @@
 
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use shipshape_spec::{Component, ComponentKind, Protocol};
+use shipshape_spec::{Component, ComponentKind, PortDetail, Protocol};
 
 use crate::context::{Ctx, component_path};
 
@@ -20,11 +20,68 @@ pub fn metrics_service_of(name: &str, component: &Component) -> Option<String> {
     })
 }
 
+/// The name of the headless Service that publishes every pod of a component to its peers.
+pub fn peers_service_name(component: &str) -> String {
+    format!("{component}-peers")
+}
+
+fn service_port(port_name: &str, p: &PortDetail) -> ServicePort {
+    ServicePort {
+        name: Some(port_name.to_owned()),
+        port: i32::from(p.service_port.unwrap_or(p.port)),
+        target_port: Some(IntOrString::String(port_name.to_owned())),
+        protocol: Some(
+            match p.protocol {
+                Protocol::Tcp => "TCP",
+                Protocol::Udp => "UDP",
+            }
+            .to_owned(),
+        ),
+        app_protocol: p.app_protocol.clone(),
+        ..ServicePort::default()
+    }
+}
+
+/// Renders the headless peers Service of a component that declares `peers`. It lists
+/// pods that are not ready yet too, because members must find each other before any of
+/// them can report ready.
+pub fn render_peers(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
+    let ports: Vec<ServicePort> = component
+        .peers
+        .iter()
+        .filter_map(|p| Some(service_port(p, &component.ports.get(p)?.0)))
+        .collect();
+    if ports.is_empty() {
+        return;
+    }
+    let service = Service {
+        metadata: ctx.metadata(&peers_service_name(name), Some(name)),
+        spec: Some(ServiceSpec {
+            cluster_ip: Some("None".to_owned()),
+            publish_not_ready_addresses: Some(true),
+            selector: Some(ctx.selector_labels(name)),
+            ports: Some(ports),
+            ..ServiceSpec::default()
+        }),
+        status: None,
+    };
+    let mut path = component_path(name);
+    path.push("peers".into());
+    ctx.emit(&service, path);
+}
+
 /// Renders a `service` component's Service (every declared port), or a worker's metrics
 /// Service (its metrics port only).
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let (service_name, ports): (String, Vec<_>) = match component.kind {
-        ComponentKind::Service => (name.to_owned(), component.ports.iter().collect()),
+        ComponentKind::Service => (
+            name.to_owned(),
+            component
+                .ports
+                .iter()
+                .filter(|(n, _)| !component.peers.contains(n))
+                .collect(),
+        ),
         ComponentKind::Worker => match &component.metrics {
             Some(m) => (
                 metrics_service_name(name),
@@ -48,20 +105,7 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
             ports: Some(
                 ports
                     .into_iter()
-                    .map(|(port_name, p)| ServicePort {
-                        name: Some(port_name.clone()),
-                        port: i32::from(p.0.service_port.unwrap_or(p.0.port)),
-                        target_port: Some(IntOrString::String(port_name.clone())),
-                        protocol: Some(
-                            match p.0.protocol {
-                                Protocol::Tcp => "TCP",
-                                Protocol::Udp => "UDP",
-                            }
-                            .to_owned(),
-                        ),
-                        app_protocol: p.0.app_protocol.clone(),
-                        ..ServicePort::default()
-                    })
+                    .map(|(port_name, p)| service_port(port_name, &p.0))
                     .collect(),
             ),
             ..ServiceSpec::default()

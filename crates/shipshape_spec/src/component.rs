@@ -75,6 +75,11 @@ pub struct Component {
     /// Makes the component reachable from outside the cluster.
     #[serde(default)]
     pub expose: Option<Expose>,
+    /// Named ports on which the component's pods talk to each other (gossip,
+    /// membership): a headless Service publishes every pod, ready or not, and the
+    /// NetworkPolicy admits only the component's own pods on these ports.
+    #[serde(default)]
+    pub peers: Vec<String>,
     /// Components and backing services this one talks to, each with the outputs it wants
     /// as environment variables: `db: {url: DATABASE_URL}`.
     #[serde(default)]

@@ -154,7 +154,8 @@ pub fn load_str(
             }
         };
         match check(&merged, &source, base_dir, env_name) {
-            Ok(spec) => kept = Some((spec, merged, env_name)),
+            Ok(spec) if env_name == environment => kept = Some((spec, merged, env_name)),
+            Ok(_) => {}
             Err(diags) => {
                 for d in diags {
                     let seen = all.iter().any(|s: &Diagnostic| {
@@ -164,7 +165,6 @@ pub fn load_str(
                         all.push(d);
                     }
                 }
-                kept = None;
             }
         }
     }

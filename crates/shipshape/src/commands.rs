@@ -1,0 +1,167 @@
+//! What each command does; the work itself lives in the library crates.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::ExitCode;
+
+use clap::CommandFactory;
+use shipshape_manifest::Format as ManifestFormat;
+use shipshape_spec::{Diagnostic, Diagnostics, LoadedSpec};
+
+use crate::cli::{Cli, Command, Format, InitArgs, RenderArgs, Shell, Template};
+use crate::report;
+
+/// Exit status for bad input or usage.
+const BAD_INPUT: u8 = 2;
+
+/// Runs a parsed command line.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Command::Render(args) => render(&args),
+        Command::Init(args) => init(&args),
+        Command::Schema => print(&shipshape_spec::json_schema()),
+        Command::Completions { shell } => completions(shell),
+    }
+}
+
+fn print(text: &str) -> ExitCode {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Ok(()) => ExitCode::SUCCESS,
+        // A closed pipe (`| head`) is the reader's choice, not our failure.
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
+        Err(e) => {
+            report::error(&format!("cannot write to standard output: {e}"));
+            ExitCode::from(BAD_INPUT)
+        }
+    }
+}
+
+fn load(spec: &Path, environment: Option<&str>) -> Result<LoadedSpec, Diagnostics> {
+    if spec == Path::new("-") {
+        let mut text = String::new();
+        std::io::stdin().read_to_string(&mut text).map_err(|e| {
+            Diagnostics::from(Diagnostic::new(format!("cannot read standard input: {e}")))
+        })?;
+        shipshape_spec::load_str("<stdin>", &text, Path::new("."), environment)
+    } else {
+        shipshape_spec::load_path(spec, environment)
+    }
+}
+
+fn render(args: &RenderArgs) -> ExitCode {
+    let loaded = match load(&args.spec, args.environment.as_deref()) {
+        Ok(l) => l,
+        Err(diags) => {
+            report::diagnostics(&diags);
+            return ExitCode::from(BAD_INPUT);
+        }
+    };
+    let rendered = match shipshape_render::render(&loaded.spec) {
+        Ok(r) => r,
+        Err(problems) => {
+            let diags = Diagnostics(problems.iter().map(|p| loaded.diagnostic(p)).collect());
+            report::diagnostics(&diags);
+            return ExitCode::from(BAD_INPUT);
+        }
+    };
+    for note in &rendered.notes {
+        report::note(note);
+    }
+    let set = &rendered.manifests;
+    match &args.output {
+        None => print(&match args.format {
+            Format::Yaml => set.to_yaml(),
+            Format::Json => set.to_json(),
+        }),
+        Some(dir) => {
+            let format = match args.format {
+                Format::Yaml => ManifestFormat::Yaml,
+                Format::Json => ManifestFormat::Json,
+            };
+            match set.write_dir(dir, format) {
+                Ok(()) => {
+                    eprintln!("wrote {} objects to {}", set.len(), dir.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    report::error(&e.to_string());
+                    ExitCode::from(BAD_INPUT)
+                }
+            }
+        }
+    }
+}
+
+/// The starter spec for a template, with the application name filled in.
+pub fn starter(template: Template, name: &str) -> String {
+    let text = match template {
+        Template::Service => include_str!("../templates/service.yaml"),
+        Template::Worker => include_str!("../templates/worker.yaml"),
+    };
+    text.replace("myapp", name)
+}
+
+fn init(args: &InitArgs) -> ExitCode {
+    let valid_name = !args.name.is_empty()
+        && args.name.len() <= 40
+        && args
+            .name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !args.name.starts_with('-')
+        && !args.name.ends_with('-');
+    if !valid_name {
+        report::error(&format!(
+            "`{}` is not a usable name: use up to 40 lower-case letters, digits and '-', starting and ending with a letter or digit",
+            args.name
+        ));
+        return ExitCode::from(BAD_INPUT);
+    }
+    let text = starter(args.template, &args.name);
+    if args.output == Path::new("-") {
+        return print(&text);
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true);
+    if args.force {
+        options.create(true).truncate(true);
+    } else {
+        options.create_new(true);
+    }
+    let written = options
+        .open(&args.output)
+        .and_then(|mut f| f.write_all(text.as_bytes()));
+    match written {
+        Ok(()) => {
+            eprintln!(
+                "wrote {}; render it with `shipshape render {}`",
+                args.output.display(),
+                args.output.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            report::error(&format!(
+                "`{}` exists already; pass --force to overwrite it or -o to write elsewhere",
+                args.output.display()
+            ));
+            ExitCode::from(BAD_INPUT)
+        }
+        Err(e) => {
+            report::error(&format!("cannot write `{}`: {e}", args.output.display()));
+            ExitCode::from(BAD_INPUT)
+        }
+    }
+}
+
+fn completions(shell: Shell) -> ExitCode {
+    let shell = match shell {
+        Shell::Bash => clap_complete::Shell::Bash,
+        Shell::Zsh => clap_complete::Shell::Zsh,
+        Shell::Fish => clap_complete::Shell::Fish,
+    };
+    let mut buf = Vec::new();
+    clap_complete::generate(shell, &mut Cli::command(), "shipshape", &mut buf);
+    print(&String::from_utf8_lossy(&buf))
+}
