@@ -1,0 +1,207 @@
+//! The binary as a user runs it: exit codes, streams, files, errors.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn shipshape(args: &[&str], stdin: Option<&str>, cwd: Option<&Path>) -> Output {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_shipshape"));
+    cmd.args(args).env("NO_COLOR", "1");
+    if let Some(dir) = cwd {
+        cmd.current_dir(dir);
+    }
+    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("the binary runs");
+    if let Some(text) = stdin {
+        use std::io::Write;
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(text.as_bytes())
+            .unwrap();
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn example(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(name)
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn render_prints_a_stream_and_exits_zero() {
+    let out = shipshape(&["render", example("cyoda-go").to_str().unwrap()], None, None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    assert!(stdout.starts_with("---\napiVersion: v1\nkind: Namespace\n"));
+    assert!(stdout.contains("kind: Deployment"));
+}
+
+#[test]
+fn render_reads_standard_input() {
+    let spec = std::fs::read_to_string(example("projections").join("shipshape.yaml")).unwrap();
+    let out = shipshape(&["render", "-", "--format", "json"], Some(&spec), None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(list["kind"], "List");
+    assert!(list["items"].as_array().unwrap().len() > 3);
+}
+
+#[test]
+fn render_to_a_directory_writes_one_file_per_object_and_replaces_its_own_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out_dir = tmp.path().join("out");
+    let spec = example("volaticloud");
+    for _ in 0..2 {
+        let out = shipshape(
+            &["render", spec.to_str().unwrap(), "-o", out_dir.to_str().unwrap()],
+            None,
+            None,
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert!(names.contains(&"00-namespace-volaticloud.yaml".to_owned()), "{names:?}");
+    assert!(names.contains(&"21-deployment-backend.yaml".to_owned()), "{names:?}");
+}
+
+#[test]
+fn render_refuses_a_foreign_directory_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    std::fs::write(tmp.path().join("keep.txt"), "mine").unwrap();
+    let out = shipshape(
+        &[
+            "render",
+            example("volaticloud").to_str().unwrap(),
+            "-o",
+            tmp.path().to_str().unwrap(),
+        ],
+        None,
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("holds files shipshape did not write"));
+    assert_eq!(std::fs::read_dir(tmp.path()).unwrap().count(), 1);
+}
+
+#[test]
+fn bad_input_is_located_exits_two_and_writes_nothing() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = tmp.path().join("shipshape.yaml");
+    std::fs::write(
+        &spec,
+        "name: demo\ncomponents:\n  api:\n    kind: service\n    image: r/api:1\n    replica: 2\n",
+    )
+    .unwrap();
+    let out_dir = tmp.path().join("out");
+    let out = shipshape(
+        &["render", spec.to_str().unwrap(), "-o", out_dir.to_str().unwrap()],
+        None,
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("shipshape.yaml:6:5: "), "{stderr}");
+    assert!(stderr.contains("unknown key `replica`"), "{stderr}");
+    assert!(stderr.contains("did you mean `replicas`?"), "{stderr}");
+    assert!(!out_dir.exists(), "nothing is written on error");
+}
+
+#[test]
+fn unknown_environment_is_a_usage_error() {
+    let out = shipshape(
+        &["render", example("cyoda-go").to_str().unwrap(), "--env", "deb"],
+        None,
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("environment `deb` is not defined"), "{stderr}");
+    assert!(stderr.contains("did you mean `dev`?"), "{stderr}");
+}
+
+#[test]
+fn environments_change_the_output() {
+    let base = shipshape(&["render", example("cyoda-go").to_str().unwrap()], None, None);
+    let dev = shipshape(
+        &["render", example("cyoda-go").to_str().unwrap(), "--env", "dev"],
+        None,
+        None,
+    );
+    assert_eq!(dev.status.code(), Some(0), "{}", text(&dev.stderr));
+    assert!(text(&base.stdout).contains("replicas: 3"));
+    assert!(text(&dev.stdout).contains("replicas: 1"));
+    assert!(text(&dev.stderr).contains("note: component `cyoda` runs a single pod"));
+}
+
+#[test]
+fn init_writes_starters_that_render_and_never_overwrites_by_accident() {
+    let tmp = tempfile::tempdir().unwrap();
+    for template in ["service", "worker"] {
+        let file = format!("{template}.yaml");
+        let out = shipshape(
+            &["init", "--template", template, "--name", "shop", "-o", &file],
+            None,
+            Some(tmp.path()),
+        );
+        assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+        let render = shipshape(&["render", &file], None, Some(tmp.path()));
+        assert_eq!(render.status.code(), Some(0), "{template}: {}", text(&render.stderr));
+        assert!(text(&render.stdout).contains("name: shop"));
+        let again = shipshape(&["init", "-o", &file], None, Some(tmp.path()));
+        assert_eq!(again.status.code(), Some(2));
+        assert!(text(&again.stderr).contains("exists already"));
+    }
+    let bad = shipshape(&["init", "--name", "Bad_Name", "-o", "-"], None, None);
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn schema_is_json_with_the_top_level_keys() {
+    let out = shipshape(&["schema"], None, None);
+    assert_eq!(out.status.code(), Some(0));
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    for key in ["name", "components", "secrets", "services", "environments", "patches"] {
+        assert!(schema["properties"][key].is_object(), "{key}");
+    }
+}
+
+#[test]
+fn completions_for_each_shell() {
+    for shell in ["bash", "zsh", "fish"] {
+        let out = shipshape(&["completions", shell], None, None);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(text(&out.stdout).contains("render"), "{shell}");
+    }
+}
+
+#[test]
+fn help_for_every_command_and_usage_errors_exit_two() {
+    for cmd in [&["--help"][..], &["render", "--help"], &["init", "--help"], &["schema", "--help"], &["completions", "--help"]] {
+        let out = shipshape(cmd, None, None);
+        assert_eq!(out.status.code(), Some(0), "{cmd:?}");
+    }
+    let out = shipshape(&["render", "--format", "xml"], None, None);
+    assert_eq!(out.status.code(), Some(2));
+    let out = shipshape(&["frobnicate"], None, None);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn a_missing_spec_says_what_to_do() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = shipshape(&["render"], None, Some(tmp.path()));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(text(&out.stderr).contains("run `shipshape init`"));
+}
