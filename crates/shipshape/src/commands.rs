@@ -122,16 +122,7 @@ fn init(args: &InitArgs) -> ExitCode {
     if args.output == Path::new("-") {
         return print(&text);
     }
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true);
-    if args.force {
-        options.create(true).truncate(true);
-    } else {
-        options.create_new(true);
-    }
-    let written = options
-        .open(&args.output)
-        .and_then(|mut f| f.write_all(text.as_bytes()));
+    let written = write_whole(&args.output, &text, args.force);
     match written {
         Ok(()) => {
             eprintln!(
@@ -141,7 +132,7 @@ fn init(args: &InitArgs) -> ExitCode {
             );
             ExitCode::SUCCESS
         }
-        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && !args.force => {
             report::error(&format!(
                 "`{}` exists already; pass --force to overwrite it or -o to write elsewhere",
                 args.output.display()
@@ -152,6 +143,22 @@ fn init(args: &InitArgs) -> ExitCode {
             report::error(&format!("cannot write `{}`: {e}", args.output.display()));
             ExitCode::from(BAD_INPUT)
         }
+    }
+}
+
+/// Writes `text` to `path` through a temporary file in the same directory, so a reader
+/// never sees half a file and a failure leaves nothing behind.
+fn write_whole(path: &Path, text: &str, overwrite: bool) -> std::io::Result<()> {
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(text.as_bytes())?;
+    if overwrite {
+        file.persist(path).map(drop).map_err(|e| e.error)
+    } else {
+        file.persist_noclobber(path).map(drop).map_err(|e| e.error)
     }
 }
 

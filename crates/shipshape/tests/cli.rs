@@ -9,9 +9,13 @@ fn shipshape(args: &[&str], stdin: Option<&str>, cwd: Option<&Path>) -> Output {
     if let Some(dir) = cwd {
         cmd.current_dir(dir);
     }
-    cmd.stdin(if stdin.is_some() { Stdio::piped() } else { Stdio::null() })
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.stdin(if stdin.is_some() {
+        Stdio::piped()
+    } else {
+        Stdio::null()
+    })
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped());
     let mut child = cmd.spawn().expect("the binary runs");
     if let Some(text) = stdin {
         use std::io::Write;
@@ -37,7 +41,11 @@ fn text(bytes: &[u8]) -> String {
 
 #[test]
 fn render_prints_a_stream_and_exits_zero() {
-    let out = shipshape(&["render", example("cyoda-go").to_str().unwrap()], None, None);
+    let out = shipshape(
+        &["render", example("cyoda-go").to_str().unwrap()],
+        None,
+        None,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("---\napiVersion: v1\nkind: Namespace\n"));
@@ -61,7 +69,12 @@ fn render_to_a_directory_writes_one_file_per_object_and_replaces_its_own_output(
     let spec = example("volaticloud");
     for _ in 0..2 {
         let out = shipshape(
-            &["render", spec.to_str().unwrap(), "-o", out_dir.to_str().unwrap()],
+            &[
+                "render",
+                spec.to_str().unwrap(),
+                "-o",
+                out_dir.to_str().unwrap(),
+            ],
             None,
             None,
         );
@@ -72,8 +85,14 @@ fn render_to_a_directory_writes_one_file_per_object_and_replaces_its_own_output(
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert!(names.contains(&"00-namespace-volaticloud.yaml".to_owned()), "{names:?}");
-    assert!(names.contains(&"21-deployment-backend.yaml".to_owned()), "{names:?}");
+    assert!(
+        names.contains(&"00-namespace-volaticloud.yaml".to_owned()),
+        "{names:?}"
+    );
+    assert!(
+        names.contains(&"21-deployment-backend.yaml".to_owned()),
+        "{names:?}"
+    );
 }
 
 #[test]
@@ -106,7 +125,12 @@ fn bad_input_is_located_exits_two_and_writes_nothing() {
     .unwrap();
     let out_dir = tmp.path().join("out");
     let out = shipshape(
-        &["render", spec.to_str().unwrap(), "-o", out_dir.to_str().unwrap()],
+        &[
+            "render",
+            spec.to_str().unwrap(),
+            "-o",
+            out_dir.to_str().unwrap(),
+        ],
         None,
         None,
     );
@@ -121,21 +145,38 @@ fn bad_input_is_located_exits_two_and_writes_nothing() {
 #[test]
 fn unknown_environment_is_a_usage_error() {
     let out = shipshape(
-        &["render", example("cyoda-go").to_str().unwrap(), "--env", "deb"],
+        &[
+            "render",
+            example("cyoda-go").to_str().unwrap(),
+            "--env",
+            "deb",
+        ],
         None,
         None,
     );
     assert_eq!(out.status.code(), Some(2));
     let stderr = text(&out.stderr);
-    assert!(stderr.contains("environment `deb` is not defined"), "{stderr}");
+    assert!(
+        stderr.contains("environment `deb` is not defined"),
+        "{stderr}"
+    );
     assert!(stderr.contains("did you mean `dev`?"), "{stderr}");
 }
 
 #[test]
 fn environments_change_the_output() {
-    let base = shipshape(&["render", example("cyoda-go").to_str().unwrap()], None, None);
+    let base = shipshape(
+        &["render", example("cyoda-go").to_str().unwrap()],
+        None,
+        None,
+    );
     let dev = shipshape(
-        &["render", example("cyoda-go").to_str().unwrap(), "--env", "dev"],
+        &[
+            "render",
+            example("cyoda-go").to_str().unwrap(),
+            "--env",
+            "dev",
+        ],
         None,
         None,
     );
@@ -151,13 +192,26 @@ fn init_writes_starters_that_render_and_never_overwrites_by_accident() {
     for template in ["service", "worker"] {
         let file = format!("{template}.yaml");
         let out = shipshape(
-            &["init", "--template", template, "--name", "shop", "-o", &file],
+            &[
+                "init",
+                "--template",
+                template,
+                "--name",
+                "shop",
+                "-o",
+                &file,
+            ],
             None,
             Some(tmp.path()),
         );
         assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
         let render = shipshape(&["render", &file], None, Some(tmp.path()));
-        assert_eq!(render.status.code(), Some(0), "{template}: {}", text(&render.stderr));
+        assert_eq!(
+            render.status.code(),
+            Some(0),
+            "{template}: {}",
+            text(&render.stderr)
+        );
         assert!(text(&render.stdout).contains("name: shop"));
         let again = shipshape(&["init", "-o", &file], None, Some(tmp.path()));
         assert_eq!(again.status.code(), Some(2));
@@ -172,7 +226,14 @@ fn schema_is_json_with_the_top_level_keys() {
     let out = shipshape(&["schema"], None, None);
     assert_eq!(out.status.code(), Some(0));
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    for key in ["name", "components", "secrets", "services", "environments", "patches"] {
+    for key in [
+        "name",
+        "components",
+        "secrets",
+        "services",
+        "environments",
+        "patches",
+    ] {
         assert!(schema["properties"][key].is_object(), "{key}");
     }
 }
@@ -188,7 +249,13 @@ fn completions_for_each_shell() {
 
 #[test]
 fn help_for_every_command_and_usage_errors_exit_two() {
-    for cmd in [&["--help"][..], &["render", "--help"], &["init", "--help"], &["schema", "--help"], &["completions", "--help"]] {
+    for cmd in [
+        &["--help"][..],
+        &["render", "--help"],
+        &["init", "--help"],
+        &["schema", "--help"],
+        &["completions", "--help"],
+    ] {
         let out = shipshape(cmd, None, None);
         assert_eq!(out.status.code(), Some(0), "{cmd:?}");
     }

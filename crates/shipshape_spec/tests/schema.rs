@@ -3,7 +3,8 @@
 
 #[test]
 fn published_schema_is_current() {
-    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/shipshape.schema.json");
+    let path =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/shipshape.schema.json");
     let published = std::fs::read_to_string(&path).expect("docs/shipshape.schema.json exists");
     assert!(
         published == shipshape_spec::json_schema(),
