@@ -18,4 +18,11 @@ cmds=()
 for dir in examples/*/; do
   cmds+=("$bin render ${dir%/}")
 done
-hyperfine --warmup 20 --min-runs 200 -N --export-markdown /dev/stdout "${cmds[@]}"
+json=$(mktemp)
+hyperfine --warmup 20 --min-runs 200 -N --export-json "$json" "${cmds[@]}" >/dev/null
+python3 - "$json" <<'PY'
+import json, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print(f"{r['command']}: median {r['median'] * 1000:.2f} ms, mean {r['mean'] * 1000:.2f} ms, {len(r['times'])} runs")
+PY
+rm -f "$json"
