@@ -3,10 +3,12 @@
 //! One policy per component selects its pods and lists `Ingress` and `Egress`, so anything
 //! not declared is refused:
 //!
-//! - in: the ingress controller to the exposed port, each component that `needs` this one
-//!   to its ports, and the monitoring namespace to the metrics port;
-//! - out: the cluster DNS, each needed component and backing service, the component's own
-//!   `egress:` rules, and the Kubernetes API only with `api_access: true`.
+//! - in: the ingress controller to the exposed port, the component's own pods to its
+//!   `peers` ports, each component that `needs` this one to the ports of its Service, and
+//!   the monitoring namespace to the metrics port;
+//! - out: the cluster DNS, the component's own pods on its `peers` ports, each needed
+//!   component and backing service, the component's own `egress:` rules, and the
+//!   Kubernetes API only with `api_access: true`.
 //!
 //! Ports are the pods' container ports, not Service ports: a policy is enforced at the pod,
 //! after the Service has translated its port into the pod's. Rules keep the spec's order
@@ -47,7 +49,7 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
             // An empty list (rather than none) with `Ingress` in the policy types denies all
             // inbound traffic, which is what a component nobody calls should get.
             ingress: Some(ingress_rules(ctx, name, component)),
-            egress: Some(egress_rules(ctx, component)),
+            egress: Some(egress_rules(ctx, name, component)),
         }),
     };
     ctx.emit(&policy, component_path(name));
@@ -73,7 +75,8 @@ fn open_egress_notes(ctx: &Ctx<'_>, component: &Component) -> Vec<String> {
         .collect()
 }
 
-/// Who may connect to the component: the ingress controller, its callers, monitoring.
+/// Who may connect to the component: the ingress controller, its peers, its callers,
+/// monitoring.
 fn ingress_rules(
     ctx: &Ctx<'_>,
     name: &str,
@@ -82,33 +85,42 @@ fn ingress_rules(
     let platform = &ctx.spec.platform;
     let controller = component.expose.as_ref().and_then(|expose| {
         let from = pods_in(&platform.ingress.namespace, &platform.ingress.pod_labels);
-        ingress_rule(from, named_port(component, &expose.port))
+        ingress_rule(from, named_ports(component, [expose.port.as_str()]))
     });
+    let peers = ingress_rule(pods_of(ctx, name), peer_ports(component));
     let callers = ctx
         .spec
         .components
         .iter()
         .filter(|(caller, c)| caller.as_str() != name && c.needs.0.contains_key(name))
-        .filter_map(|(caller, _)| ingress_rule(pods_of(ctx, caller), all_ports(component)));
+        .filter_map(|(caller, _)| ingress_rule(pods_of(ctx, caller), service_ports(component)));
     let monitoring = component.metrics.as_ref().and_then(|metrics| {
         let from = pods_in(&platform.monitoring.namespace, &IndexMap::new());
-        ingress_rule(from, named_port(component, &metrics.port))
+        ingress_rule(from, named_ports(component, [metrics.port.as_str()]))
     });
-    unique(controller.into_iter().chain(callers).chain(monitoring))
+    unique(
+        controller
+            .into_iter()
+            .chain(peers)
+            .chain(callers)
+            .chain(monitoring),
+    )
 }
 
-/// Where the component may connect: DNS, its needs, its `egress:` rules, maybe the API.
-fn egress_rules(ctx: &Ctx<'_>, component: &Component) -> Vec<NetworkPolicyEgressRule> {
+/// Where the component may connect: DNS, its peers, its needs, its `egress:` rules, maybe
+/// the API.
+fn egress_rules(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<NetworkPolicyEgressRule> {
     let dns = &ctx.spec.platform.dns;
     let dns_rule = egress_rule(
         Some(pods_in(&dns.namespace, &dns.pod_labels)),
         vec![port(DNS_PORT, Protocol::Udp), port(DNS_PORT, Protocol::Tcp)],
     );
+    let peers = egress_rule(Some(pods_of(ctx, name)), peer_ports(component));
     let needs = wiring::dependencies(ctx, component)
         .into_iter()
         .filter_map(|dependency| match dependency {
             Dependency::Component { name, spec } => {
-                egress_rule(Some(pods_of(ctx, name)), all_ports(spec))
+                egress_rule(Some(pods_of(ctx, name)), service_ports(spec))
             }
             Dependency::Service { spec, .. } => egress_rule(
                 spec.cidr.as_deref().map(network),
@@ -129,7 +141,14 @@ fn egress_rules(ctx: &Ctx<'_>, component: &Component) -> Vec<NetworkPolicyEgress
         .api_access
         .then(|| egress_rule(None, tcp_ports(API_SERVER_PORTS)))
         .flatten();
-    unique(dns_rule.into_iter().chain(needs).chain(declared).chain(api))
+    unique(
+        dns_rule
+            .into_iter()
+            .chain(peers)
+            .chain(needs)
+            .chain(declared)
+            .chain(api),
+    )
 }
 
 /// An inbound rule, or none when there is no port to open: to a NetworkPolicy, a rule
@@ -215,20 +234,34 @@ fn container_port(spec: &PortSpec) -> NetworkPolicyPort {
     port(spec.0.port, spec.0.protocol)
 }
 
-/// Every container port of a component.
-fn all_ports(component: &Component) -> Vec<NetworkPolicyPort> {
-    unique(component.ports.values().map(container_port))
+/// The ports a component's Service offers its callers: every port but the `peers` ones.
+fn service_ports(component: &Component) -> Vec<NetworkPolicyPort> {
+    unique(
+        component
+            .ports
+            .iter()
+            .filter(|(name, _)| !component.peers.contains(name))
+            .map(|(_, spec)| container_port(spec)),
+    )
 }
 
-/// The container port called `name`; none when it is not declared (spec validation
-/// reports that).
-fn named_port(component: &Component, name: &str) -> Vec<NetworkPolicyPort> {
-    component
-        .ports
-        .get(name)
-        .map(container_port)
-        .into_iter()
-        .collect()
+/// The ports the component's pods use among themselves.
+fn peer_ports(component: &Component) -> Vec<NetworkPolicyPort> {
+    named_ports(component, component.peers.iter().map(String::as_str))
+}
+
+/// The container ports called `names`, skipping any that is not declared (spec
+/// validation reports those).
+fn named_ports<'a>(
+    component: &Component,
+    names: impl IntoIterator<Item = &'a str>,
+) -> Vec<NetworkPolicyPort> {
+    unique(
+        names
+            .into_iter()
+            .filter_map(|name| component.ports.get(name))
+            .map(container_port),
+    )
 }
 
 /// TCP ports by number.
@@ -264,7 +297,7 @@ mod tests {
     }
 
     #[test]
-    fn a_needed_component_admits_its_callers_and_monitoring() {
+    fn a_needed_component_admits_its_peers_callers_and_monitoring() {
         assert_snapshot!(policy("api"));
     }
 
