@@ -18,6 +18,9 @@ mod patches;
 mod pod;
 mod secrets;
 mod service;
+#[cfg(test)]
+#[path = "../tests/net/support.rs"]
+mod test_support;
 mod wiring;
 mod workload;
 

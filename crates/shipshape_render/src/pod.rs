@@ -230,7 +230,8 @@ fn secret_references(component: &Component) -> Vec<&str> {
     from_env.chain(from_files).collect()
 }
 
-fn protocol(p: Protocol) -> &'static str {
+/// A port protocol as the Kubernetes API spells it.
+pub fn protocol(p: Protocol) -> &'static str {
     match p {
         Protocol::Tcp => "TCP",
         Protocol::Udp => "UDP",

@@ -32,14 +32,13 @@ pub fn dependencies<'a>(ctx: &Ctx<'a>, component: &Component) -> Vec<Dependency<
         .needs
         .0
         .keys()
-        .filter_map(|n| {
-            let (name, spec) = ctx.spec.components.get_key_value(n.as_str())?;
-            Some(Dependency::Component { name, spec })
+        .filter_map(|n| match ctx.spec.components.get_key_value(n.as_str()) {
+            Some((name, spec)) => Some(Dependency::Component { name, spec }),
+            None => {
+                let (name, spec) = ctx.spec.services.get_key_value(n.as_str())?;
+                Some(Dependency::Service { name, spec })
+            }
         })
-        .chain(component.needs.0.keys().filter_map(|n| {
-            let (name, spec) = ctx.spec.services.get_key_value(n.as_str())?;
-            Some(Dependency::Service { name, spec })
-        }))
         .collect()
 }
 
