@@ -121,9 +121,8 @@ pub fn load_str(
     let source = SourceFile::new(name, text);
     let tree =
         shipshape_yaml::parse_single(text).map_err(|e| Diagnostics::from(source.diagnostic(&e)))?;
-    let (base, overlays) = environments::split(tree).map_err(|p| {
-        Diagnostics::from(p.diagnostic(&source, &Node::synthetic(shipshape_yaml::Value::Null)))
-    })?;
+    let (base, overlays) = environments::split(tree.clone())
+        .map_err(|p| Diagnostics::from(p.diagnostic(&source, &tree)))?;
     if let Some(wanted) = environment
         && !overlays.iter().any(|(n, _)| n == wanted)
     {
@@ -131,18 +130,15 @@ pub fn load_str(
             wanted, &overlays, &source,
         )));
     }
-    // Check every environment, the selected one last so its result is what we keep.
-    let mut order: Vec<Option<&str>> = vec![None];
+    // Check the selected environment (or the base) first, so a problem it shares with
+    // the others is reported as the user asked for it, then every other overlay.
+    let mut order: Vec<Option<&str>> = vec![environment];
     order.extend(
         overlays
             .iter()
             .map(|(n, _)| Some(n.as_str()))
             .filter(|n| *n != environment),
     );
-    if environment.is_some() {
-        order.retain(Option::is_some);
-        order.push(environment);
-    }
     let mut all = Vec::new();
     let mut kept = None;
     for env_name in order {
@@ -171,7 +167,7 @@ pub fn load_str(
     if !all.is_empty() {
         return Err(Diagnostics(all));
     }
-    let (spec, tree, env_name) = kept.expect("the last checked environment passed");
+    let (spec, tree, env_name) = kept.expect("the selected environment passed");
     Ok(LoadedSpec {
         spec,
         environment: env_name.map(str::to_owned),
@@ -191,13 +187,15 @@ fn check(
         .map_err(|e| vec![with_environment(source.diagnostic(&e), environment)])?;
     let problems = validate::validate(&mut spec, base_dir);
     if problems.is_empty() {
-        Ok(spec)
-    } else {
-        Err(problems
-            .iter()
-            .map(|p| with_environment(p.diagnostic(source, tree), environment))
-            .collect())
+        return Ok(spec);
     }
+    let mut diagnostics: Vec<Diagnostic> = problems
+        .iter()
+        .map(|p| with_environment(p.diagnostic(source, tree), environment))
+        .collect();
+    // Checks run concept by concept; show the problems in the order of the text.
+    diagnostics.sort_by_key(|d| d.location().map(|l| (l.line, l.column)));
+    Err(diagnostics)
 }
 
 fn with_environment(d: Diagnostic, environment: Option<&str>) -> Diagnostic {
