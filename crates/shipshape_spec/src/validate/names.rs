@@ -1,0 +1,141 @@
+//! Names that become Kubernetes object names, and the target Kubernetes version.
+
+use super::Known;
+use crate::app::AppSpec;
+use crate::problem::{Path, Problem};
+use crate::{SUPPORTED_KUBERNETES, path};
+
+/// Longest name Kubernetes accepts for most objects (a DNS-1123 label).
+const MAX_LABEL: usize = 63;
+
+/// The migration Job is named `<component>-migrate-<8 hex digits>` and must itself be a
+/// label, so a component name may use at most what is left.
+const MAX_COMPONENT: usize = MAX_LABEL - "-migrate-".len() - 8;
+
+/// The app's name, namespace, Kubernetes version, and the names of secrets, configs and
+/// services (component names are checked with their component).
+pub(super) fn check_app(spec: &AppSpec, out: &mut Vec<Problem>) {
+    out.extend(label(path!["name"], &spec.name, "app name"));
+    if let Some(ns) = &spec.namespace {
+        out.extend(label(path!["namespace"], ns, "namespace"));
+    }
+    if let Some(version) = &spec.kubernetes {
+        let known = Known::fixed(
+            "a supported Kubernetes version",
+            SUPPORTED_KUBERNETES.to_vec(),
+        );
+        out.extend(known.check(path!["kubernetes"], version));
+    }
+    for name in spec.secrets.keys() {
+        out.extend(label(path!["secrets", name], name, "secret name").map(Problem::at_key));
+    }
+    for name in spec.configs.keys() {
+        out.extend(label(path!["configs", name], name, "config name").map(Problem::at_key));
+    }
+    for name in spec.services.keys() {
+        let at = path!["services", name];
+        out.extend(label(at.clone(), name, "service name").map(Problem::at_key));
+        if spec.components.contains_key(name) {
+            out.push(
+                Problem::new(at, format!("`{name}` is both a component and a service"))
+                    .at_key()
+                    .help("components and services share the namespace's Service names: rename one of them"),
+            );
+        }
+    }
+}
+
+/// A component's name: a label short enough for the objects derived from it.
+pub(super) fn check_component(name: &str, at: &Path, out: &mut Vec<Problem>) {
+    if let Some(p) = label(at.clone(), name, "component name") {
+        out.push(p.at_key());
+    } else if name.len() > MAX_COMPONENT {
+        out.push(
+            Problem::new(
+                at.clone(),
+                format!(
+                    "component name `{name}` is {} characters long, too long for its migration Job `{name}-migrate-<hash>`",
+                    name.len()
+                ),
+            )
+            .at_key()
+            .help(format!("shorten it to {MAX_COMPONENT} characters or fewer")),
+        );
+    }
+}
+
+/// A problem when `name` is not a DNS-1123 label (what most Kubernetes object names must
+/// be), with a corrected name when one is easy to derive.
+pub(super) fn label(path: Path, name: &str, what: &str) -> Option<Problem> {
+    let reason = label_error(name)?;
+    let fixed = sanitized(name);
+    let help = if fixed.is_empty() || fixed == name {
+        "use lowercase letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters".to_owned()
+    } else {
+        format!("use lowercase letters, digits and `-`, such as `{fixed}`")
+    };
+    Some(Problem::new(path, format!("{what} `{name}` {reason}")).help(help))
+}
+
+/// Why `name` is not a DNS-1123 label, if it is not.
+pub(super) fn label_error(name: &str) -> Option<&'static str> {
+    if name.is_empty() {
+        Some("is empty")
+    } else if name.len() > MAX_LABEL {
+        Some("is longer than 63 characters")
+    } else if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        Some("may only contain lowercase letters, digits and `-`")
+    } else if name.starts_with('-') || name.ends_with('-') {
+        Some("must start and end with a letter or digit")
+    } else {
+        None
+    }
+}
+
+/// Whether `host` is a DNS name (labels joined by dots), optionally a `*.` wildcard.
+pub(super) fn is_dns_name(host: &str) -> bool {
+    let host = host.strip_prefix("*.").unwrap_or(host);
+    host.len() <= 253 && host.split('.').all(|l| label_error(l).is_none())
+}
+
+/// `name` made into a label: lowercase, other characters as `-`, no `-` at the ends.
+fn sanitized(name: &str) -> String {
+    let lower: String = name
+        .chars()
+        .map(|c| {
+            let c = c.to_ascii_lowercase();
+            if c.is_ascii_lowercase() || c.is_ascii_digit() {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let mut out = String::new();
+    for c in lower.trim_matches('-').chars() {
+        if !(c == '-' && out.ends_with('-')) {
+            out.push(c);
+        }
+    }
+    out.chars().take(MAX_LABEL).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn labels() {
+        assert_eq!(label_error("api-2"), None);
+        assert!(label_error("Api").is_some());
+        assert!(label_error("-api").is_some());
+        assert!(label_error(&"a".repeat(64)).is_some());
+        assert_eq!(sanitized("My_App"), "my-app");
+        assert!(is_dns_name("*.example.com"));
+        assert!(!is_dns_name("example..com"));
+        assert!(!is_dns_name("Example.com"));
+    }
+}
