@@ -65,19 +65,18 @@ fn check_op(op: &Value, at: &Path, out: &mut Vec<Problem>) {
 
 /// `key` must be a JSON pointer into the object: a string starting with `/`.
 fn check_pointer(value: Option<&Value>, key: &str, at: &Path, out: &mut Vec<Problem>) {
-    match value {
-        Some(Value::String(p)) if p.starts_with('/') => {}
-        Some(other) => out.push(
-            Problem::new(
-                under!(at, key),
-                format!("`{key}` must be a path that starts with `/`, not {other}"),
-            )
-            .help("write a JSON pointer such as `/spec/template/spec/containers/0/args`"),
-        ),
-        None => out.push(
-            Problem::new(at.clone(), format!("a JSON patch operation needs `{key}`")).help(
-                format!("add `{key}:` with a JSON pointer such as `/spec/replicas`"),
-            ),
-        ),
-    }
+    let example = "a JSON pointer such as `/spec/template/spec/containers/0/args`";
+    let message = match value {
+        Some(Value::String(p)) if p.starts_with('/') => return,
+        Some(Value::String(p)) => format!("the JSON pointer `{p}` does not start with `/`"),
+        Some(other) => format!("`{key}` must be a JSON pointer, not `{other}`"),
+        None => {
+            out.push(
+                Problem::new(at.clone(), format!("a JSON patch operation needs `{key}`"))
+                    .help(format!("add `{key}:` with {example}")),
+            );
+            return;
+        }
+    };
+    out.push(Problem::new(under!(at, key), message).help(format!("write {example}")));
 }
