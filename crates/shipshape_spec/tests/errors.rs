@@ -1,0 +1,1713 @@
+//! Bad input: every problem is reported with its message, its help, and the exact line
+//! and column of the offending text.
+
+use std::path::{Path, PathBuf};
+
+use shipshape_spec::{Diagnostic, Diagnostics, load_str};
+
+/// The directory valid fixtures live in; `from:` paths of the cases resolve against it.
+fn valid_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/valid")
+}
+
+fn fixture(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Lets specs be written indented in Rust source: drops leading and trailing blank lines
+/// and the common indentation.
+fn dedent(text: &str) -> String {
+    let mut lines: Vec<&str> = text.lines().skip_while(|l| l.trim().is_empty()).collect();
+    while lines.last().is_some_and(|l| l.trim().is_empty()) {
+        lines.pop();
+    }
+    let indent = lines
+        .iter()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let mut out: String = lines
+        .iter()
+        .map(|l| l.get(indent..).unwrap_or("").trim_end())
+        .collect::<Vec<_>>()
+        .join("\n");
+    out.push('\n');
+    out
+}
+
+/// The diagnostics for `text`, which must fail to load.
+fn errors(text: &str, env: Option<&str>) -> Vec<Diagnostic> {
+    match load_str("shipshape.yaml", text, &valid_dir(), env) {
+        Ok(_) => panic!("expected problems in:\n{text}"),
+        Err(Diagnostics(all)) => all,
+    }
+}
+
+/// Line and column of a diagnostic.
+fn at(d: &Diagnostic) -> Option<(usize, usize)> {
+    d.location().map(|l| (l.line, l.column))
+}
+
+/// One bad input and the single problem it must produce.
+struct Case {
+    name: &'static str,
+    yaml: &'static str,
+    /// The whole message, or its stable prefix followed by `…`.
+    message: &'static str,
+    help: Option<&'static str>,
+    line: usize,
+    column: usize,
+}
+
+const CASES: &[Case] = &[
+    // ---- what deserialization catches ----
+    Case {
+        name: "unknown key suggests the closest",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                replica: 3
+        "#,
+        message: "unknown key `replica`",
+        help: Some("did you mean `replicas`?"),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "unknown top-level key",
+        yaml: r#"
+            name: shop
+            namespce: shop
+            components: {}
+        "#,
+        message: "unknown key `namespce`",
+        help: Some("did you mean `namespace`?"),
+        line: 2,
+        column: 1,
+    },
+    Case {
+        name: "wrong type",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                allow_mutable_tag: yes
+        "#,
+        message: "expected `true` or `false`, found a string",
+        help: None,
+        line: 6,
+        column: 24,
+    },
+    Case {
+        name: "number where a string is expected",
+        yaml: r#"
+            name: 42
+            components: {}
+        "#,
+        message: "expected a string, found an integer",
+        help: Some("quote the value to make it a string"),
+        line: 1,
+        column: 7,
+    },
+    Case {
+        name: "unknown enum value suggests",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: servce
+                image: shop/api:1.0
+        "#,
+        message: "unknown value `servce`, expected one of `service`, `worker`",
+        help: Some("did you mean `service`?"),
+        line: 4,
+        column: 11,
+    },
+    Case {
+        name: "malformed replica range",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                replicas: 5..2
+        "#,
+        message: "the range `5..2` has its minimum (5) above its maximum (2): write `2..5`",
+        help: None,
+        line: 6,
+        column: 15,
+    },
+    Case {
+        name: "missing required field",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                ports: { http: 8080 }
+        "#,
+        message: "missing field `image`",
+        help: Some("add `image:` here"),
+        line: 4,
+        column: 5,
+    },
+    Case {
+        name: "YAML syntax error",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080
+        "#,
+        message: "invalid YAML: …",
+        help: None,
+        line: 7,
+        column: 1,
+    },
+    Case {
+        name: "bad indentation",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+               image: shop/api:1.0
+        "#,
+        message: "invalid YAML: …",
+        help: None,
+        line: 5,
+        column: 4,
+    },
+    Case {
+        name: "duplicate key",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                image: shop/api:2.0
+        "#,
+        message: "duplicate key `image`",
+        help: Some("`image` is already set on line 5; keep one of them"),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "two documents",
+        yaml: r#"
+            name: shop
+            components: {}
+            ---
+            name: other
+        "#,
+        message: "this file holds more than one YAML document",
+        help: Some("a shipshape spec is a single document: remove the `---` separator"),
+        line: 4,
+        column: 1,
+    },
+    // ---- names ----
+    Case {
+        name: "app name is not a label",
+        yaml: r#"
+            name: Shop_1
+            components: {}
+        "#,
+        message: "app name `Shop_1` may only contain lowercase letters, digits and `-`",
+        help: Some("use lowercase letters, digits and `-`, such as `shop-1`"),
+        line: 1,
+        column: 7,
+    },
+    Case {
+        name: "namespace ends with a dash",
+        yaml: r#"
+            name: shop
+            namespace: shop-
+            components: {}
+        "#,
+        message: "namespace `shop-` must start and end with a letter or digit",
+        help: Some("use lowercase letters, digits and `-`, such as `shop`"),
+        line: 2,
+        column: 12,
+    },
+    Case {
+        name: "unsupported Kubernetes version",
+        yaml: r#"
+            name: shop
+            kubernetes: latest
+            components: {}
+        "#,
+        message: "`latest` is not a supported Kubernetes version",
+        help: Some("use one of `1.33`, `1.34`, `1.35`, `1.36`, `1.37`"),
+        line: 2,
+        column: 13,
+    },
+    Case {
+        name: "component name is not a label",
+        yaml: r#"
+            name: shop
+            components:
+              Api:
+                kind: service
+                image: shop/api:1.0
+        "#,
+        message: "component name `Api` may only contain lowercase letters, digits and `-`",
+        help: Some("use lowercase letters, digits and `-`, such as `api`"),
+        line: 3,
+        column: 3,
+    },
+    Case {
+        name: "component name too long for its migration job",
+        yaml: r#"
+            name: shop
+            components:
+              order-fulfillment-and-inventory-reconciliations:
+                kind: worker
+                image: shop/api:1.0
+        "#,
+        message: "component name `order-fulfillment-and-inventory-reconciliations` is 47 characters long, too long for its migration Job `order-fulfillment-and-inventory-reconciliations-migrate-<hash>`",
+        help: Some("shorten it to 46 characters or fewer"),
+        line: 3,
+        column: 3,
+    },
+    Case {
+        name: "component and service share a name",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+            services:
+              api: { type: postgres, host: db.internal, database: shop }
+        "#,
+        message: "`api` is both a component and a service",
+        help: Some(
+            "components and services share the namespace's Service names: rename one of them",
+        ),
+        line: 7,
+        column: 3,
+    },
+    Case {
+        name: "secret name is not a label",
+        yaml: r#"
+            name: shop
+            components: {}
+            secrets:
+              db_pass: { generate: {} }
+        "#,
+        message: "secret name `db_pass` may only contain lowercase letters, digits and `-`",
+        help: Some("use lowercase letters, digits and `-`, such as `db-pass`"),
+        line: 4,
+        column: 3,
+    },
+    // ---- image and scaling ----
+    Case {
+        name: "image tagged latest",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:latest
+        "#,
+        message: "image `shop/api:latest` has the tag `latest`: each new pod may run different code",
+        help: Some(
+            "pin a version (`shop/api:1.2.3`) or a digest (`shop/api@sha256:…`), or set `allow_mutable_tag: true`",
+        ),
+        line: 5,
+        column: 12,
+    },
+    Case {
+        name: "image without tag",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: registry.example.com:5000/shop/api
+        "#,
+        message: "image `registry.example.com:5000/shop/api` has no tag, which means `latest`: …",
+        help: Some(
+            "pin a version (`registry.example.com:5000/shop/api:1.2.3`) or a digest (`registry.example.com:5000/shop/api@sha256:…`), or set `allow_mutable_tag: true`",
+        ),
+        line: 5,
+        column: 12,
+    },
+    Case {
+        name: "autoscale with a fixed replica count",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                replicas: 3
+                autoscale: { cpu: 70% }
+        "#,
+        message: "`replicas: 3` is a fixed count, but `autoscale` needs a range: an HPA needs a range such as 2..10",
+        help: Some("write `replicas: MIN..MAX`, such as `2..10`, or remove `autoscale`"),
+        line: 6,
+        column: 15,
+    },
+    Case {
+        name: "autoscale without a target",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                replicas: 2..5
+                autoscale: { behavior: conservative }
+        "#,
+        message: "`autoscale` sets no target, so the HPA has nothing to scale by",
+        help: Some("add `cpu: 70%`, `memory: 80%`, or a per-pod metric under `pods:`"),
+        line: 7,
+        column: 5,
+    },
+    // ---- ports ----
+    Case {
+        name: "port name is not an IANA service name",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { web_api: 8080 }
+        "#,
+        message: "port name `web_api` may only contain lowercase letters, digits and `-`",
+        help: Some(
+            "port names are IANA service names: up to 15 lowercase letters, digits and `-`, with at least one letter, such as `http` or `grpc-api`",
+        ),
+        line: 6,
+        column: 14,
+    },
+    Case {
+        name: "port number declared twice",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080, admin: 8080 }
+        "#,
+        message: "TCP port 8080 is declared twice, as `http` and `admin`",
+        help: Some("a container listens on a port once: remove one, or change its number"),
+        line: 6,
+        column: 33,
+    },
+    Case {
+        name: "service port zero",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports:
+                  http: { port: 8080, service_port: 0 }
+        "#,
+        message: "0 is not a port: use 1 to 65535",
+        help: Some("remove `service_port` to use 8080 on the Service too"),
+        line: 7,
+        column: 41,
+    },
+    // ---- health ----
+    Case {
+        name: "probe with no check",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                health:
+                  live: { period: 5s }
+        "#,
+        message: "the `live` probe needs one of `http`, `tcp`, `grpc` or `exec`",
+        help: Some("add exactly one of them"),
+        line: 8,
+        column: 13,
+    },
+    Case {
+        name: "probe with two checks",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                health:
+                  ready: { http: /ready, port: http, exec: [check] }
+        "#,
+        message: "the `ready` probe sets both `http` and `exec`",
+        help: Some("keep only one of `http`, `tcp`, `grpc` or `exec`"),
+        line: 8,
+        column: 42,
+    },
+    Case {
+        name: "http probe without port",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                health:
+                  ready: { http: /ready }
+        "#,
+        message: "the `ready` probe uses `http` but sets no `port`",
+        help: Some("add `port:` naming one of the component's `ports`, such as `port: http`"),
+        line: 8,
+        column: 14,
+    },
+    Case {
+        name: "http probe path without slash",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                health:
+                  ready: { http: ready, port: http }
+        "#,
+        message: "the path `ready` does not start with `/`",
+        help: Some("write `/ready`"),
+        line: 8,
+        column: 22,
+    },
+    Case {
+        name: "probe names an undeclared port",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                health:
+                  ready: { http: /ready, port: htp }
+        "#,
+        message: "port `htp` is not declared",
+        help: Some("did you mean `http`?"),
+        line: 8,
+        column: 36,
+    },
+    Case {
+        name: "tcp probe with port",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                health:
+                  live: { tcp: http, port: http }
+        "#,
+        message: "`port` applies only to `http` probes",
+        help: Some(
+            "`tcp` and `grpc` name their port themselves (`tcp: http`) and `exec` uses none: remove `port`",
+        ),
+        line: 8,
+        column: 26,
+    },
+    Case {
+        name: "probe failures zero",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                health:
+                  live: { tcp: http, failures: 0 }
+        "#,
+        message: "`failures` must be 1 or more",
+        help: Some("remove `failures` to use the default"),
+        line: 8,
+        column: 36,
+    },
+    Case {
+        name: "successes on a startup probe",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                health:
+                  start: { tcp: http, successes: 3 }
+        "#,
+        message: "Kubernetes rejects `successes` other than 1 on a `start` probe",
+        help: Some("remove `successes`: only the `ready` probe may need several successes"),
+        line: 8,
+        column: 38,
+    },
+    Case {
+        name: "probe timeout not shorter than period",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                health:
+                  live: { tcp: http, period: 5s, timeout: 5s }
+        "#,
+        message: "the timeout (5s) is not shorter than the period (5s): the next probe starts before this one times out",
+        help: Some("make `timeout` shorter than `period`"),
+        line: 8,
+        column: 47,
+    },
+    Case {
+        name: "metrics port undeclared",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                metrics: { port: metrics }
+        "#,
+        message: "port `metrics` is not declared",
+        help: Some("declare it under `ports:`, or use one of `http`"),
+        line: 7,
+        column: 22,
+    },
+    // ---- expose ----
+    Case {
+        name: "exposed worker",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: worker
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, port: http }
+        "#,
+        message: "a `worker` takes no inbound traffic, so it cannot be exposed",
+        help: Some("make it `kind: service`, or remove `expose`"),
+        line: 7,
+        column: 5,
+    },
+    Case {
+        name: "expose names an undeclared port",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, port: api }
+        "#,
+        message: "port `api` is not declared",
+        help: Some("declare it under `ports:`, or use one of `http`"),
+        line: 7,
+        column: 45,
+    },
+    Case {
+        name: "expose through ingress and gateway",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose:
+                  host: shop.example.com
+                  port: http
+                  ingress: { class: nginx }
+                  gateway: { name: public }
+        "#,
+        message: "`expose` sets both `ingress` and `gateway`",
+        help: Some("route through an Ingress or a Gateway, not both: remove one"),
+        line: 11,
+        column: 7,
+    },
+    Case {
+        name: "expose host is not a DNS name",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: Shop.example.com, port: http }
+        "#,
+        message: "`Shop.example.com` is not a valid host name",
+        help: Some(
+            "use a DNS name such as `shop.example.com`: lowercase letters, digits, `-` and `.`",
+        ),
+        line: 7,
+        column: 21,
+    },
+    Case {
+        name: "expose path without slash",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose:
+                  host: shop.example.com
+                  port: http
+                  paths: [/, api]
+        "#,
+        message: "the path `api` does not start with `/`",
+        help: Some("write `/api`"),
+        line: 10,
+        column: 18,
+    },
+    Case {
+        name: "tls with two issuers",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose:
+                  host: shop.example.com
+                  port: http
+                  tls: { cluster_issuer: letsencrypt, issuer: local }
+        "#,
+        message: "`tls` sets both `cluster_issuer` and `issuer`",
+        help: Some("keep only one of `cluster_issuer` or `issuer`"),
+        line: 10,
+        column: 43,
+    },
+    // ---- env ----
+    Case {
+        name: "env name with =",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                env:
+                  "MODE=fast": x
+        "#,
+        message: "environment variable name `MODE=fast` contains `=`",
+        help: Some("the name ends where `=` starts: remove it, and put the value after the colon"),
+        line: 7,
+        column: 7,
+    },
+    Case {
+        name: "env source with two origins",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                env:
+                  POD: { field: metadata.name, resource: limits.cpu }
+        "#,
+        message: "`POD` sets both `field` and `resource`",
+        help: Some("keep only one of `secret`, `config`, `field` or `resource`"),
+        line: 7,
+        column: 36,
+    },
+    Case {
+        name: "env secret without key",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                env:
+                  TOKEN: { secret: token }
+            secrets:
+              token: { generate: {} }
+        "#,
+        message: "`secret` needs `key`",
+        help: Some("add `key:` naming the key of secret `token` to use"),
+        line: 7,
+        column: 14,
+    },
+    Case {
+        name: "env names an undeclared secret",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                env:
+                  TOKEN: { secret: tokn, key: value }
+            secrets:
+              token: { generate: {} }
+        "#,
+        message: "secret `tokn` is not declared",
+        help: Some("did you mean `token`?"),
+        line: 7,
+        column: 24,
+    },
+    Case {
+        name: "env names a config when none is declared",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                env:
+                  MODE: { config: settings, key: mode }
+        "#,
+        message: "config `settings` is not declared",
+        help: Some("declare it under `configs:`"),
+        line: 7,
+        column: 23,
+    },
+    Case {
+        name: "env key not generated",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                env:
+                  TOKEN: { secret: token, key: val }
+            secrets:
+              token: { generate: {} }
+        "#,
+        message: "`val` is not a key of secret `token`",
+        help: Some("did you mean `value`?"),
+        line: 7,
+        column: 36,
+    },
+    Case {
+        name: "env key not in the external secret",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                env:
+                  DB_PASS: { secret: db, key: pass }
+            secrets:
+              db:
+                external: { store: vault, data: { password: prod/db#password } }
+        "#,
+        message: "`pass` is not a key of secret `db`",
+        help: Some("did you mean `password`?"),
+        line: 7,
+        column: 35,
+    },
+    Case {
+        name: "env key not in the config",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                env:
+                  MODE: { config: settings, key: speed }
+            configs:
+              settings: { data: { mode: fast } }
+        "#,
+        message: "`speed` is not a key of config `settings`",
+        help: Some("use one of `mode`"),
+        line: 7,
+        column: 38,
+    },
+    Case {
+        name: "env unknown pod field",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                env:
+                  POD: { field: metadata.nme }
+        "#,
+        message: "`metadata.nme` is not a pod field",
+        help: Some("did you mean `metadata.name`?"),
+        line: 7,
+        column: 21,
+    },
+    Case {
+        name: "env unknown resource",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                env:
+                  CPU: { resource: limit.cpu }
+        "#,
+        message: "`limit.cpu` is not a container resource",
+        help: Some("did you mean `limits.cpu`?"),
+        line: 7,
+        column: 24,
+    },
+    Case {
+        name: "env refers to a later variable",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                env:
+                  URL: "http://$(HOST):8080"
+                  HOST: api.example.com
+        "#,
+        message: "`$(HOST)` refers to a variable that is not defined before `URL`",
+        help: Some("Kubernetes only expands variables defined earlier: move `HOST` above `URL`"),
+        line: 7,
+        column: 12,
+    },
+    Case {
+        name: "env refers to an unknown variable",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                env:
+                  HOST: api.example.com
+                  URL: "http://$(HOSTNAME):8080"
+        "#,
+        message: "`$(HOSTNAME)` refers to a variable that is not defined before `URL`",
+        help: Some("did you mean `$(HOST)`?"),
+        line: 8,
+        column: 12,
+    },
+    // ---- files ----
+    Case {
+        name: "relative file path",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                files:
+                  etc/app.conf: { content: x }
+        "#,
+        message: "file path `etc/app.conf` is not an absolute path",
+        help: Some("start it with `/`, such as `/etc/app.conf`"),
+        line: 7,
+        column: 7,
+    },
+    Case {
+        name: "file mounted over /tmp",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                files:
+                  /tmp/: { content: x }
+        "#,
+        message: "a file cannot be mounted at `/tmp/`: it would hide the whole directory",
+        help: Some("mount it at a path of its own, such as `/etc/app/config.yaml`"),
+        line: 7,
+        column: 7,
+    },
+    Case {
+        name: "file with two sources",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                files:
+                  /etc/app.conf: { content: x, from: app.conf }
+        "#,
+        message: "file `/etc/app.conf` sets both `content` and `from`",
+        help: Some("keep only one of `content`, `from`, `secret` or `config`"),
+        line: 7,
+        column: 36,
+    },
+    Case {
+        name: "file key without secret or config",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                files:
+                  /etc/app.conf: { content: x, key: k }
+        "#,
+        message: "`key` applies only to `secret` and `config`",
+        help: Some("remove `key`"),
+        line: 7,
+        column: 36,
+    },
+    Case {
+        name: "file from a missing file",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                files:
+                  /etc/app.conf: { from: config/missing.conf }
+        "#,
+        message: "cannot read `config/missing.conf`: no such file",
+        help: Some("`from` is relative to the directory that holds the spec"),
+        line: 7,
+        column: 30,
+    },
+    Case {
+        name: "two files at the same path",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                files:
+                  /etc/app/a.conf: { content: x }
+                  /etc/app/./a.conf: { content: y }
+        "#,
+        message: "`/etc/app/./a.conf` is the same path as `/etc/app/a.conf`",
+        help: Some("mount each file at a path of its own"),
+        line: 8,
+        column: 7,
+    },
+    // ---- shutdown and rollout ----
+    Case {
+        name: "grace shorter than pre-stop plus drain",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                shutdown: { drain: 30s, grace: 30s }
+        "#,
+        message: "`grace` (30s) is shorter than pre_stop (5s) + drain (30s): pods are killed before they finish",
+        help: Some("set `grace: 35` or more, or remove it to get pre_stop + drain + 5s"),
+        line: 6,
+        column: 36,
+    },
+    Case {
+        name: "recreate with max_surge",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                rollout: { strategy: recreate, max_surge: 1 }
+        "#,
+        message: "`max_surge` applies only to rolling updates, not `strategy: recreate`",
+        help: Some("remove `max_surge`, or use `strategy: rolling`"),
+        line: 6,
+        column: 36,
+    },
+    Case {
+        name: "rollout that cannot progress",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                rollout: { max_surge: 0, max_unavailable: 0% }
+        "#,
+        message: "with `max_surge: 0` and `max_unavailable: 0` the rollout could never progress: …",
+        help: Some(
+            "allow one extra pod (`max_surge: 1`) or one missing pod (`max_unavailable: 1`)",
+        ),
+        line: 6,
+        column: 27,
+    },
+    // ---- needs ----
+    Case {
+        name: "needs an undeclared service",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { dbb: { url: DATABASE_URL } }
+            services:
+              db: { type: postgres, host: db.internal, database: shop }
+        "#,
+        message: "component or service `dbb` is not declared",
+        help: Some("did you mean `db`?"),
+        line: 6,
+        column: 14,
+    },
+    Case {
+        name: "needs itself",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: [api]
+        "#,
+        message: "`api` needs itself",
+        help: Some("remove it: a component does not need itself to reach its own pods"),
+        line: 6,
+        column: 13,
+    },
+    Case {
+        name: "needs a worker",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: [db, jobs]
+              jobs:
+                kind: worker
+                image: shop/jobs:1.0
+            services:
+              db: { type: postgres, host: db.internal, database: shop }
+        "#,
+        message: "`jobs` is a worker, so it has no Service to call",
+        help: Some("make `jobs` `kind: service` with ports, or remove it from `needs`"),
+        line: 6,
+        column: 17,
+    },
+    Case {
+        name: "needs an unknown service output",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { db: { uri: DATABASE_URL } }
+            services:
+              db: { type: postgres, host: db.internal, database: shop }
+        "#,
+        message: "`uri` is not an output of `db`",
+        help: Some("did you mean `url`?"),
+        line: 6,
+        column: 20,
+    },
+    Case {
+        name: "needs an output a component does not offer",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { web: { database: DB } }
+              web:
+                kind: service
+                image: shop/web:1.0
+                ports: { http: 8080 }
+        "#,
+        message: "`database` is not an output of `web`",
+        help: Some("use one of `url`, `host`, `port`"),
+        line: 6,
+        column: 21,
+    },
+    Case {
+        name: "wiring clashes with env",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                env:
+                  DATABASE_URL: postgres://localhost/shop
+                needs: { db: { url: DATABASE_URL } }
+            services:
+              db: { type: postgres, host: db.internal, database: shop }
+        "#,
+        message: "`DATABASE_URL` is set both here and by `env`",
+        help: Some("a variable has one value: rename `needs.db.url` or the other one"),
+        line: 8,
+        column: 25,
+    },
+    Case {
+        name: "two wirings set one variable",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { db: { url: DB, host: DB } }
+            services:
+              db: { type: postgres, host: db.internal, database: shop }
+        "#,
+        message: "`DB` is set both here and by `needs.db.url`",
+        help: Some("a variable has one value: rename `needs.db.host` or the other one"),
+        line: 6,
+        column: 35,
+    },
+    // ---- migrations ----
+    Case {
+        name: "migrations with command and on_start",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                migrations: { command: [shop, migrate], on_start: true }
+        "#,
+        message: "`migrations` sets both `command` and `on_start`",
+        help: Some("keep only one of `command` or `on_start`"),
+        line: 6,
+        column: 45,
+    },
+    Case {
+        name: "migration args without command",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                migrations: { on_start: true, args: [--wait] }
+        "#,
+        message: "`args` needs `command`",
+        help: Some("add the migration `command`, or remove `args`"),
+        line: 6,
+        column: 35,
+    },
+    // ---- services ----
+    Case {
+        name: "external postgres without host",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, database: shop }
+        "#,
+        message: "external postgres service `db` needs `host`",
+        help: Some("add `host:` with the server's host name"),
+        line: 4,
+        column: 3,
+    },
+    Case {
+        name: "credentials name an undeclared secret",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                host: db.internal
+                database: shop
+                credentials: { secret: db-credentials }
+            secrets:
+              db-creds: { existing: { name: db } }
+        "#,
+        message: "secret `db-credentials` is not declared",
+        help: Some("did you mean `db-creds`?"),
+        line: 8,
+        column: 28,
+    },
+    Case {
+        name: "pool zero",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, host: db.internal, database: shop, pool: 0 }
+        "#,
+        message: "`pool` must be 1 or more",
+        help: Some("each pod needs at least one connection"),
+        line: 4,
+        column: 66,
+    },
+    Case {
+        name: "pools exceed max_connections",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                replicas: 2..10
+                autoscale: { cpu: 70% }
+                needs: [db]
+              jobs:
+                kind: worker
+                image: shop/jobs:1.0
+                needs: [db]
+            services:
+              db:
+                type: postgres
+                host: db.internal
+                database: shop
+                pool: 20
+                max_connections: 200
+        "#,
+        message: "up to 12 pods (`api` 10, `jobs` 2) × `pool: 20` can open 240 connections, more than `max_connections: 200`",
+        help: Some("lower `pool` to 16, lower the replica maxima, or raise `max_connections`"),
+        line: 19,
+        column: 22,
+    },
+    // ---- secrets and configs ----
+    Case {
+        name: "secret with no source",
+        yaml: r#"
+            name: shop
+            components: {}
+            secrets:
+              token: {}
+        "#,
+        message: "secret `token` needs one of `generate`, `existing` or `external`",
+        help: Some("add exactly one of them"),
+        line: 4,
+        column: 10,
+    },
+    Case {
+        name: "generated key with a space",
+        yaml: r#"
+            name: shop
+            components: {}
+            secrets:
+              token: { generate: { keys: [api token] } }
+        "#,
+        message: "`api token` is not a valid secret key",
+        help: Some("use letters, digits, `-`, `_` and `.`, such as `api-token`"),
+        line: 4,
+        column: 31,
+    },
+    Case {
+        name: "generated key listed twice",
+        yaml: r#"
+            name: shop
+            components: {}
+            secrets:
+              token: { generate: { keys: [a, b, a] } }
+        "#,
+        message: "key `a` is listed twice",
+        help: Some("remove one of them"),
+        line: 4,
+        column: 37,
+    },
+    Case {
+        name: "generated value too short",
+        yaml: r#"
+            name: shop
+            components: {}
+            secrets:
+              token: { generate: { length: 8 } }
+        "#,
+        message: "a generated value of length 8 is outside 16 to 4096",
+        help: Some("short values can be guessed: use 32 (the default) or more"),
+        line: 4,
+        column: 32,
+    },
+    Case {
+        name: "external secret without data",
+        yaml: r#"
+            name: shop
+            components: {}
+            secrets:
+              token: { external: { store: vault, data: {} } }
+        "#,
+        message: "`data` is empty, so the secret would hold nothing",
+        help: Some("map each key to its place in the store, such as `password: prod/db#password`"),
+        line: 4,
+        column: 44,
+    },
+    Case {
+        name: "config with neither data nor existing",
+        yaml: r#"
+            name: shop
+            components: {}
+            configs:
+              settings: { data: {} }
+        "#,
+        message: "config `settings` needs one of `data` or `existing`",
+        help: Some("add exactly one of them"),
+        line: 4,
+        column: 13,
+    },
+    // ---- patches ----
+    Case {
+        name: "patch with merge and json",
+        yaml: r#"
+            name: shop
+            components: {}
+            patches:
+              - target: { kind: Deployment, name: api }
+                merge: { spec: { paused: false } }
+                json: [{ op: remove, path: /spec/paused }]
+        "#,
+        message: "a patch sets both `merge` and `json`",
+        help: Some("keep only one of `merge` or `json`"),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "unknown JSON patch op",
+        yaml: r#"
+            name: shop
+            components: {}
+            patches:
+              - target: { kind: Deployment, name: api }
+                json: [{ op: replce, path: /spec/paused, value: true }]
+        "#,
+        message: "`replce` is not a JSON patch operation",
+        help: Some("did you mean `replace`?"),
+        line: 5,
+        column: 18,
+    },
+    Case {
+        name: "JSON patch path without slash",
+        yaml: r#"
+            name: shop
+            components: {}
+            patches:
+              - target: { kind: Deployment, name: api }
+                json: [{ op: remove, path: spec/paused }]
+        "#,
+        message: "the JSON pointer `spec/paused` does not start with `/`",
+        help: Some("write a JSON pointer such as `/spec/template/spec/containers/0/args`"),
+        line: 5,
+        column: 32,
+    },
+    // ---- placement, disruption, egress, security ----
+    Case {
+        name: "disruption budget of zero",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                disruption: { max_unavailable: 0 }
+        "#,
+        message: "`max_unavailable: 0` would block every node drain",
+        help: Some("allow at least 1 pod to be down, so nodes can be drained for upgrades"),
+        line: 6,
+        column: 36,
+    },
+    Case {
+        name: "toleration Exists with a value",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                tolerations: [{ key: spot, operator: Exists, value: "true" }]
+        "#,
+        message: "a toleration with `operator: Exists` matches any value, so it cannot set `value`",
+        help: Some("remove `value`, or use `operator: Equal`"),
+        line: 6,
+        column: 50,
+    },
+    Case {
+        name: "egress CIDR out of range",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                egress: [{ cidr: 10.0.0.0/33, ports: [443] }]
+        "#,
+        message: "`10.0.0.0/33` is not a network in CIDR form",
+        help: Some("write an address and a prefix length, such as `10.0.0.0/8` or `2001:db8::/32`"),
+        line: 6,
+        column: 22,
+    },
+    Case {
+        name: "egress without ports",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                egress: [{ cidr: 10.0.0.0/8, ports: [] }]
+        "#,
+        message: "`ports` is empty, so this rule allows nothing",
+        help: Some("list the destination ports, such as `ports: [443]`"),
+        line: 6,
+        column: 41,
+    },
+    Case {
+        name: "relative writable path",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                security: { writable: [var/cache] }
+        "#,
+        message: "writable path `var/cache` is not an absolute path",
+        help: Some("start it with `/`, such as `/var/cache`"),
+        line: 6,
+        column: 28,
+    },
+];
+
+/// What is wrong with the diagnostics of `case`, if anything.
+fn mismatch(case: &Case) -> Option<String> {
+    let diagnostics = errors(&dedent(case.yaml), None);
+    let [d] = diagnostics.as_slice() else {
+        let all: Vec<String> = diagnostics.iter().map(ToString::to_string).collect();
+        return Some(format!("expected one problem, got {}: {all:?}", all.len()));
+    };
+    let message_ok = match case.message.strip_suffix('…') {
+        Some(prefix) => d.message().starts_with(prefix),
+        None => d.message() == case.message,
+    };
+    let mut wrong = Vec::new();
+    if !message_ok {
+        wrong.push(format!("message {:?}", d.message()));
+    }
+    if d.help_text() != case.help {
+        wrong.push(format!("help {:?}", d.help_text()));
+    }
+    if at(d) != Some((case.line, case.column)) {
+        wrong.push(format!("location {:?}", at(d)));
+    }
+    (!wrong.is_empty()).then(|| wrong.join(", "))
+}
+
+#[test]
+fn each_bad_input_is_reported_with_message_help_and_position() {
+    let failures: Vec<String> = CASES
+        .iter()
+        .filter_map(|case| mismatch(case).map(|m| format!("{}: {m}", case.name)))
+        .collect();
+    assert!(failures.is_empty(), "\n{}", failures.join("\n"));
+}
+
+#[test]
+fn the_table_covers_many_distinct_cases() {
+    let mut names: Vec<&str> = CASES.iter().map(|c| c.name).collect();
+    names.sort_unstable();
+    names.dedup();
+    assert_eq!(names.len(), CASES.len(), "case names must be unique");
+    assert!(CASES.len() >= 30);
+}
+
+#[test]
+fn every_problem_is_reported_at_once_in_text_order() {
+    let found: Vec<(usize, usize, String)> = errors(&fixture("errors/many.yaml"), None)
+        .iter()
+        .map(|d| {
+            let (line, column) = at(d).expect("located");
+            (line, column, d.message().to_owned())
+        })
+        .collect();
+    let expected = [
+        (
+            1,
+            7,
+            "app name `Shop` may only contain lowercase letters, digits and `-`",
+        ),
+        (
+            6,
+            12,
+            "image `shop/api:latest` has the tag `latest`: each new pod may run different code",
+        ),
+        (9, 36, "port `htp` is not declared"),
+        (11, 24, "secret `tokn` is not declared"),
+        (12, 21, "`metadata.nam` is not a pod field"),
+        (13, 13, "component or service `dbb` is not declared"),
+        (
+            16,
+            12,
+            "image `shop/jobs` has no tag, which means `latest`: each new pod may run different code",
+        ),
+        (
+            17,
+            5,
+            "a `worker` takes no inbound traffic, so it cannot be exposed",
+        ),
+        (
+            22,
+            25,
+            "a generated value of length 8 is outside 16 to 4096",
+        ),
+    ];
+    let expected: Vec<(usize, usize, String)> = expected
+        .iter()
+        .map(|(l, c, m)| (*l, *c, (*m).to_owned()))
+        .collect();
+    assert_eq!(found, expected);
+}
+
+#[test]
+fn an_error_in_an_overlay_is_located_in_the_overlay() {
+    let text = fixture("errors/overlay.yaml");
+    for env in [None, Some("dev"), Some("prod")] {
+        let diagnostics = errors(&text, env);
+        let [d] = diagnostics.as_slice() else {
+            panic!("{env:?}: expected one problem, got {diagnostics:?}");
+        };
+        assert_eq!(
+            d.message(),
+            "`replicas: 1` is a fixed count, but `autoscale` needs a range: an HPA needs a range such as 2..10"
+        );
+        assert_eq!(d.context(), Some("with environment `prod`"));
+        assert_eq!(at(d), Some((17, 19)));
+        assert_eq!(
+            d.to_string(),
+            format!("{} (with environment `prod`)", d.message())
+        );
+    }
+}
+
+#[test]
+fn an_unknown_environment_suggests_the_closest() {
+    let text = fixture("valid/full.yaml");
+    let err = load_str("shipshape.yaml", &text, &valid_dir(), Some("prd")).unwrap_err();
+    let [d] = err.0.as_slice() else {
+        panic!("expected one problem, got {err:?}");
+    };
+    assert_eq!(
+        d.message(),
+        "environment `prd` is not defined in shipshape.yaml"
+    );
+    assert_eq!(d.help_text(), Some("did you mean `prod`?"));
+    assert_eq!(d.location(), None);
+
+    let minimal = fixture("valid/minimal.yaml");
+    let err = load_str("shipshape.yaml", &minimal, &valid_dir(), Some("prod")).unwrap_err();
+    assert_eq!(
+        err.0[0].help_text(),
+        Some("the spec defines no `environments:`")
+    );
+}
+
+#[test]
+fn a_list_of_needs_points_at_the_item() {
+    let text = dedent(
+        r#"
+        name: shop
+        components:
+          api:
+            kind: service
+            image: shop/api:1.0
+            needs:
+              - db
+              - cache
+        services:
+          db: { type: postgres, host: db.internal, database: shop }
+        "#,
+    );
+    let diagnostics = errors(&text, None);
+    assert_eq!(diagnostics.len(), 1);
+    assert_eq!(
+        diagnostics[0].message(),
+        "component or service `cache` is not declared"
+    );
+    assert_eq!(at(&diagnostics[0]), Some((8, 9)));
+}
+
+#[test]
+fn rendered_diagnostics_show_the_snippet() {
+    let text = dedent(
+        r#"
+        name: shop
+        components:
+          api:
+            kind: service
+            image: shop/api:1.0
+            ports: { http: 8080 }
+            health:
+              ready: { http: /ready, port: htp }
+            needs: { db: { urll: DATABASE_URL } }
+        services:
+          db: { type: postgres, host: db.internal, database: shop }
+        "#,
+    );
+    let err = load_str("shipshape.yaml", &text, &valid_dir(), None).unwrap_err();
+    insta::assert_snapshot!(err.render(false));
+}
+
+#[test]
+fn valid_fixtures_load() {
+    let full = fixture("valid/full.yaml");
+    let loaded = load_str("full.yaml", &full, &valid_dir(), None).expect("full.yaml is valid");
+    assert_eq!(loaded.environment, None);
+    assert_eq!(
+        loaded.spec.namespace(),
+        "registry-prod",
+        "the base, not an overlay"
+    );
+    let file = &loaded.spec.components["api"].files["/etc/registry/config.yaml"];
+    assert_eq!(file.from.as_deref(), Some("config/registry.yaml"));
+    assert_eq!(
+        file.content.as_deref(),
+        Some("listen: \":8080\"\nstorage: s3\n")
+    );
+
+    let dev = load_str("full.yaml", &full, &valid_dir(), Some("dev")).expect("dev is valid");
+    assert_eq!(dev.environment.as_deref(), Some("dev"));
+    assert_eq!(dev.spec.namespace(), "registry-dev");
+
+    let minimal = fixture("valid/minimal.yaml");
+    load_str("minimal.yaml", &minimal, &valid_dir(), None).expect("minimal.yaml is valid");
+}
+
+/// A spec cut off anywhere (an editor saving half a file) gives diagnostics, never a
+/// panic.
+#[test]
+fn truncated_valid_fixtures_never_panic() {
+    for name in ["valid/full.yaml", "valid/minimal.yaml"] {
+        let text = fixture(name);
+        let ends = text.match_indices('\n').map(|(i, _)| i + 1);
+        for end in std::iter::once(0).chain(ends) {
+            let cut = &text[..end];
+            let result = std::panic::catch_unwind(|| {
+                let _ = load_str("shipshape.yaml", cut, &valid_dir(), None);
+                let _ = load_str("shipshape.yaml", cut, &valid_dir(), Some("prod"));
+            });
+            assert!(result.is_ok(), "{name} cut after byte {end} panicked");
+        }
+    }
+}
