@@ -63,11 +63,14 @@ pub fn unknown(wanted: &str, overlays: &Overlays, source: &SourceFile) -> Diagno
     d
 }
 
-/// The base with `overlay` merged over it.
+/// The base with `overlay` merged over it. An empty overlay (`staging:` with nothing
+/// under it) changes nothing; merged as a value, its `null` would replace the whole spec.
 #[must_use]
 pub fn apply(base: &Node, overlay: &Node) -> Node {
     let mut out = base.clone();
-    merge(&mut out, overlay);
+    if overlay.value != Value::Null {
+        merge(&mut out, overlay);
+    }
     out
 }
 
@@ -132,5 +135,12 @@ mod tests {
         );
         let y = merged.get_path(&["a".into(), "y".into()]).unwrap();
         assert_eq!(y.span.line, 1, "overlay values keep their own positions");
+    }
+
+    #[test]
+    fn an_empty_overlay_changes_nothing() {
+        let base = parse_single("a: 1\n").unwrap();
+        let empty = parse_single("~").unwrap();
+        assert_eq!(apply(&base, &empty), base);
     }
 }

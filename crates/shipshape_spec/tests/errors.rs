@@ -1690,6 +1690,10 @@ fn valid_fixtures_load() {
     assert_eq!(dev.environment.as_deref(), Some("dev"));
     assert_eq!(dev.spec.namespace(), "registry-dev");
 
+    let staging = load_str("full.yaml", &full, &valid_dir(), Some("staging"))
+        .expect("an empty overlay is valid");
+    assert_eq!(staging.spec.namespace(), "registry-prod");
+
     let minimal = fixture("valid/minimal.yaml");
     load_str("minimal.yaml", &minimal, &valid_dir(), None).expect("minimal.yaml is valid");
 }
