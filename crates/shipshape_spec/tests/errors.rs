@@ -358,7 +358,9 @@ const CASES: &[Case] = &[
                 autoscale: { cpu: 70% }
         "#,
         message: "`replicas: 3` is a fixed count, but `autoscale` needs a range: an HPA needs a range such as 2..10",
-        help: Some("write `replicas: MIN..MAX`, such as `2..10`, or remove `autoscale`"),
+        help: Some(
+            "write `replicas: MIN..MAX`, such as `2..10`, or remove `autoscale` (`autoscale: null` in an environment)",
+        ),
         line: 6,
         column: 15,
     },
@@ -582,6 +584,22 @@ const CASES: &[Case] = &[
         help: Some("make `timeout` shorter than `period`"),
         line: 8,
         column: 47,
+    },
+    Case {
+        name: "peers name an undeclared port",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080, gossip: { port: 7946, protocol: udp } }
+                peers: [gosip]
+        "#,
+        message: "port `gosip` is not declared",
+        help: Some("did you mean `gossip`?"),
+        line: 7,
+        column: 13,
     },
     Case {
         name: "metrics port undeclared",
@@ -1226,8 +1244,32 @@ const CASES: &[Case] = &[
               db: { type: postgres, database: shop }
         "#,
         message: "external postgres service `db` needs `host`",
-        help: Some("add `host:` with the server's host name"),
+        help: Some(
+            "add `host:` with the server's host name, or take the whole URL from the credentials secret with `url_key`",
+        ),
         line: 4,
+        column: 3,
+    },
+    Case {
+        name: "url from the secret, but a component asks for the host",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { db: { url: DATABASE_URL, host: DATABASE_HOST } }
+            services:
+              db:
+                type: postgres
+                database: shop
+                credentials: { secret: db, url_key: dsn }
+            secrets:
+              db: { existing: { name: shop-db } }
+        "#,
+        message: "external postgres service `db` needs `host`, because `api` asks for it",
+        help: Some("add `host:` with the server's host name"),
+        line: 8,
         column: 3,
     },
     Case {

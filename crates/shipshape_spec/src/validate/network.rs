@@ -1,4 +1,5 @@
-//! Ports and everything that names them: probes, metrics, exposure; and egress rules.
+//! Ports and everything that names them: probes, peers, metrics, exposure; and egress
+//! rules.
 
 use std::net::IpAddr;
 
@@ -27,6 +28,9 @@ pub(super) fn check(c: &Component, at: &Path, out: &mut Vec<Problem>) {
         if let Some(p) = probe {
             check_probe(kind, p, &under!(at, "health", kind), &ports, out);
         }
+    }
+    for (i, peer) in c.peers.iter().enumerate() {
+        out.extend(ports.check(under!(at, "peers", i), peer));
     }
     if let Some(m) = &c.metrics {
         out.extend(ports.check(under!(at, "metrics", "port"), &m.port));

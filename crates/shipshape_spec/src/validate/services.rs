@@ -15,7 +15,7 @@ const DEFAULT_REPLICAS: u32 = 2;
 pub(super) fn check(spec: &AppSpec, declared: &Declared, out: &mut Vec<Problem>) {
     for (name, s) in &spec.services {
         let at = path!["services", name];
-        check_required(name, s, &at, out);
+        check_required(name, s, spec, &at, out);
         if let Some(c) = &s.credentials {
             let secrets = Known::declared(
                 "secret",
@@ -37,24 +37,63 @@ pub(super) fn check(spec: &AppSpec, declared: &Declared, out: &mut Vec<Problem>)
     }
 }
 
-/// What a provider needs to know to hand out the service's outputs.
-fn check_required(name: &str, s: &BackingService, at: &Path, out: &mut Vec<Problem>) {
-    let required: &[(&str, bool, &str)] = match (s.kind, s.provider) {
+/// What a provider needs to know to hand out the service's outputs. When the whole URL
+/// comes from the credentials secret (`url_key`), `host` and `database` are needed only
+/// by the outputs made from them.
+fn check_required(
+    name: &str,
+    s: &BackingService,
+    spec: &AppSpec,
+    at: &Path,
+    out: &mut Vec<Problem>,
+) {
+    let required: &[(&str, bool, &[&str], &str)] = match (s.kind, s.provider) {
         (ServiceType::Postgres, Provider::External) => &[
-            ("host", s.host.is_some(), "the server's host name"),
-            ("database", s.database.is_some(), "the database name"),
+            (
+                "host",
+                s.host.is_some(),
+                &["host"],
+                "the server's host name",
+            ),
+            (
+                "database",
+                s.database.is_some(),
+                &["database", "read_urls"],
+                "the database name",
+            ),
         ],
     };
-    for (key, _, what) in required.iter().filter(|(_, set, _)| !set) {
-        out.push(
+    let url_from_secret = s.credentials.as_ref().is_some_and(|c| c.url_key.is_some());
+    for (key, _, outputs, what) in required.iter().filter(|(_, set, _, _)| !set) {
+        let message = format!("external postgres service `{name}` needs `{key}`");
+        let problem = if !url_from_secret {
+            Problem::new(at.clone(), message).help(format!(
+                "add `{key}:` with {what}, or take the whole URL from the credentials secret with `url_key`"
+            ))
+        } else if let Some(user) = first_user(spec, name, outputs) {
             Problem::new(
                 at.clone(),
-                format!("external postgres service `{name}` needs `{key}`"),
+                format!("{message}, because `{user}` asks for it"),
             )
-            .at_key()
-            .help(format!("add `{key}:` with {what}")),
-        );
+            .help(format!("add `{key}:` with {what}"))
+        } else {
+            continue;
+        };
+        out.push(problem.at_key());
     }
+}
+
+/// The first component that needs one of `outputs` of the service `name`.
+fn first_user<'a>(spec: &'a AppSpec, name: &str, outputs: &[&str]) -> Option<&'a str> {
+    spec.components
+        .iter()
+        .find(|(_, c)| {
+            c.needs
+                .0
+                .get(name)
+                .is_some_and(|wanted| outputs.iter().any(|o| wanted.contains_key(*o)))
+        })
+        .map(|(n, _)| n.as_str())
 }
 
 /// At full scale every pod of every component that needs the service opens its whole

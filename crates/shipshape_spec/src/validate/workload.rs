@@ -97,7 +97,7 @@ fn check_autoscale(c: &Component, at: &Path, out: &mut Vec<Problem>) {
                     "`replicas: {r}` is a fixed count, but `autoscale` needs a range: an HPA needs a range such as 2..10"
                 ),
             )
-            .help("write `replicas: MIN..MAX`, such as `2..10`, or remove `autoscale`"),
+            .help("write `replicas: MIN..MAX`, such as `2..10`, or remove `autoscale` (`autoscale: null` in an environment)"),
         ),
         None => out.push(
             Problem::new(
