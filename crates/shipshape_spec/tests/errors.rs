@@ -1740,20 +1740,43 @@ fn valid_fixtures_load() {
     load_str("minimal.yaml", &minimal, &valid_dir(), None).expect("minimal.yaml is valid");
 }
 
+/// Every valid spec at hand: the fixtures here and the repository's examples.
+fn valid_specs() -> Vec<PathBuf> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut specs = vec![
+        valid_dir().join("full.yaml"),
+        valid_dir().join("minimal.yaml"),
+    ];
+    if let Ok(examples) = std::fs::read_dir(root.join("../../examples")) {
+        let mut found: Vec<PathBuf> = examples
+            .filter_map(|e| Some(e.ok()?.path().join("shipshape.yaml")))
+            .filter(|p| p.is_file())
+            .collect();
+        found.sort();
+        specs.extend(found);
+    }
+    specs
+}
+
 /// A spec cut off anywhere (an editor saving half a file) gives diagnostics, never a
 /// panic.
 #[test]
-fn truncated_valid_fixtures_never_panic() {
-    for name in ["valid/full.yaml", "valid/minimal.yaml"] {
-        let text = fixture(name);
+fn truncated_valid_specs_never_panic() {
+    for path in valid_specs() {
+        let text = std::fs::read_to_string(&path).unwrap();
+        let dir = path.parent().unwrap();
         let ends = text.match_indices('\n').map(|(i, _)| i + 1);
         for end in std::iter::once(0).chain(ends) {
             let cut = &text[..end];
             let result = std::panic::catch_unwind(|| {
-                let _ = load_str("shipshape.yaml", cut, &valid_dir(), None);
-                let _ = load_str("shipshape.yaml", cut, &valid_dir(), Some("prod"));
+                let _ = load_str("shipshape.yaml", cut, dir, None);
+                let _ = load_str("shipshape.yaml", cut, dir, Some("prod"));
             });
-            assert!(result.is_ok(), "{name} cut after byte {end} panicked");
+            assert!(
+                result.is_ok(),
+                "{} cut after byte {end} panicked",
+                path.display()
+            );
         }
     }
 }
