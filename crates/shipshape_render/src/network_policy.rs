@@ -312,27 +312,6 @@ mod tests {
     }
 
     #[test]
-    fn a_port_that_is_not_declared_opens_nothing() {
-        // Spec validation rejects both; a rule without ports would open every port.
-        let yaml = "name: shop
-components:
-  portless:
-    kind: service
-    image: registry.example.com/shop/portless:1.0.0
-    metrics: {port: http}
-  caller:
-    kind: service
-    image: registry.example.com/shop/caller:1.0.0
-    needs: [portless]
-";
-        for name in ["portless", "caller"] {
-            let spec = &test_support::find(yaml, "NetworkPolicy", name)["spec"];
-            assert_eq!(spec["ingress"], serde_json::json!([]), "{name}");
-            assert_eq!(spec["egress"].as_array().map(Vec::len), Some(1), "{name}");
-        }
-    }
-
-    #[test]
     fn backing_services_without_a_network_are_noted_once() {
         let notes: Vec<String> = test_support::rendered(SHOP)
             .notes
