@@ -5,16 +5,13 @@ use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use shipshape_spec::Component;
 
 use crate::context::{Ctx, component_path};
-use crate::workload::DEFAULT_REPLICAS;
 
 /// Renders the PDB of a component with at least two pods. It allows one pod down at a
 /// time (or what the spec says), which keeps capacity during drains and can never block
 /// one: with two or more pods, one may always go. A single pod gets no PDB, since any
 /// budget would either block every drain or protect nothing; the renderer notes it.
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
-    let min = component
-        .replicas
-        .map_or(DEFAULT_REPLICAS, shipshape_spec::Replicas::min);
+    let min = component.replicas_or_default().min();
     if min < 2 {
         ctx.notes.push(format!(
             "component `{name}` runs a single pod: it has no disruption budget and is down during every node drain; set `replicas: 2` or more for availability"

@@ -15,40 +15,12 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use shipshape_spec::{
-    Component, ComponentKind, EnvValue, FileSource, Probe, ProbeScheme, Protocol, Resources,
-    SizePreset, TaintEffect, TolerationOperator,
+    Component, EnvValue, FileSource, Probe, ProbeScheme, Protocol, Resources, SizePreset,
+    TaintEffect, TolerationOperator,
 };
 
 use crate::context::{Ctx, content_hash};
 use crate::{config, secrets, wiring};
-
-/// Seconds added to pre-stop + drain for the grace period, so the kubelet's SIGKILL
-/// never races the app's own exit.
-const GRACE_MARGIN: u32 = 5;
-
-/// The pre-stop pause, the drain time and the grace period of a component.
-pub struct ShutdownTimes {
-    /// Seconds slept in preStop before SIGTERM.
-    pub pre_stop: u32,
-    /// `terminationGracePeriodSeconds`.
-    pub grace: u32,
-}
-
-/// Resolves the shutdown defaults: services pause 5 s so endpoints drop out of every
-/// load balancer first; workers receive no traffic and need no pause.
-pub fn shutdown_times(component: &Component) -> ShutdownTimes {
-    let s = &component.shutdown;
-    let pre_stop = s.pre_stop.map_or(
-        match component.kind {
-            ComponentKind::Service => 5,
-            ComponentKind::Worker => 0,
-        },
-        |v| v.get(),
-    );
-    let drain = s.drain.map_or(20, |v| v.get());
-    let grace = s.grace.map_or(pre_stop + drain + GRACE_MARGIN, |v| v.get());
-    ShutdownTimes { pre_stop, grace }
-}
 
 /// The resources of a component; `small` when the spec says nothing.
 pub fn resources_of(component: &Component) -> Resources {
@@ -107,7 +79,7 @@ pub fn base_container(ctx: &Ctx<'_>, name: &str, component: &Component) -> Conta
 
 /// The full app container of a long-running component.
 pub fn app_container(ctx: &Ctx<'_>, name: &str, component: &Component) -> Container {
-    let times = shutdown_times(component);
+    let times = component.shutdown_times();
     let lifecycle = (times.pre_stop > 0).then(|| Lifecycle {
         pre_stop: Some(LifecycleHandler {
             sleep: Some(SleepAction {
@@ -313,8 +285,8 @@ fn probe(p: &Probe, component: &Component) -> K8sProbe {
     let count = |c: Option<u32>| c.map(|v| i32::try_from(v).unwrap_or(i32::MAX));
     let mut out = K8sProbe {
         initial_delay_seconds: seconds(p.initial_delay),
-        period_seconds: seconds(p.period).or(Some(10)),
-        timeout_seconds: seconds(p.timeout).or(Some(3)),
+        period_seconds: Some(i32::try_from(p.period_or_default()).unwrap_or(i32::MAX)),
+        timeout_seconds: Some(i32::try_from(p.timeout_or_default()).unwrap_or(i32::MAX)),
         failure_threshold: count(p.failures).or(Some(3)),
         success_threshold: count(p.successes).or(Some(1)),
         ..K8sProbe::default()

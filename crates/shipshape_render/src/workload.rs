@@ -22,8 +22,8 @@ pub fn pod_template(ctx: &Ctx<'_>, name: &str, component: &Component) -> PodTemp
         component,
         vec![pod::app_container(ctx, name, component)],
     );
-    spec.termination_grace_period_seconds = Some(i64::from(pod::shutdown_times(component).grace));
-    if component.replicas.unwrap_or_default().max() > 1 || component.replicas.is_none() {
+    spec.termination_grace_period_seconds = Some(i64::from(component.shutdown_times().grace));
+    if component.replicas_or_default().max() > 1 {
         spec.affinity = host_spread(ctx, name, component);
         let zones = zone_spread(ctx, name, component);
         spec.topology_spread_constraints = (!zones.is_empty()).then_some(zones);
@@ -45,10 +45,6 @@ pub fn pod_template(ctx: &Ctx<'_>, name: &str, component: &Component) -> PodTemp
     }
 }
 
-/// The number of replicas when none is given: two, so one pod can always be replaced
-/// while the other serves.
-pub const DEFAULT_REPLICAS: u32 = 2;
-
 fn int_or_percent(v: &IntOrPercent) -> IntOrString {
     match v {
         IntOrPercent::Int(n) => IntOrString::Int(i32::try_from(*n).unwrap_or(i32::MAX)),
@@ -58,9 +54,7 @@ fn int_or_percent(v: &IntOrPercent) -> IntOrString {
 
 /// Renders the Deployment and ServiceAccount of a `service` or `worker` component.
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
-    let replicas = component
-        .replicas
-        .unwrap_or(shipshape_spec::Replicas::Fixed(DEFAULT_REPLICAS));
+    let replicas = component.replicas_or_default();
     let rollout = &component.rollout;
     let strategy = match rollout.strategy {
         RolloutStrategy::Recreate => DeploymentStrategy {

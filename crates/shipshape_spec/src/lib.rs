@@ -9,6 +9,7 @@
 mod app;
 mod component;
 mod config;
+mod defaults;
 mod env;
 mod environments;
 mod expose;
@@ -32,6 +33,10 @@ pub use component::{
     Toleration, TolerationOperator,
 };
 pub use config::ConfigSpec;
+pub use defaults::{
+    DEFAULT_DRAIN, DEFAULT_PROBE_PERIOD, DEFAULT_PROBE_TIMEOUT, DEFAULT_REPLICAS, GRACE_MARGIN,
+    ShutdownTimes,
+};
 pub use env::{EnvSource, EnvValue, FileSource, POD_FIELDS, RESOURCE_FIELDS};
 pub use expose::{Expose, ExposeProtocol, GatewayParent, IngressOptions, Tls};
 pub use health::{Health, Probe, ProbeScheme};

@@ -49,12 +49,6 @@ impl Replicas {
     }
 }
 
-impl Default for Replicas {
-    fn default() -> Self {
-        Replicas::Fixed(1)
-    }
-}
-
 impl fmt::Display for Replicas {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {

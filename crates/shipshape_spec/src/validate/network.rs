@@ -12,10 +12,6 @@ use crate::expose::Expose;
 use crate::health::Probe;
 use crate::problem::{Path, Problem};
 
-/// Kubernetes' probe timings when the spec does not set them.
-const DEFAULT_PERIOD: u32 = 10;
-const DEFAULT_TIMEOUT: u32 = 1;
-
 /// Every check of this module for the component at `at`.
 pub(super) fn check(c: &Component, at: &Path, out: &mut Vec<Problem>) {
     check_ports(&c.ports, at, out);
@@ -144,8 +140,8 @@ fn check_probe(kind: &str, p: &Probe, at: &Path, ports: &Known, out: &mut Vec<Pr
         }
     }
     check_counts(kind, p, at, out);
-    let period = p.period.map_or(DEFAULT_PERIOD, |s| s.get());
-    let timeout = p.timeout.map_or(DEFAULT_TIMEOUT, |s| s.get());
+    let period = p.period_or_default();
+    let timeout = p.timeout_or_default();
     if timeout >= period {
         let key = if p.timeout.is_some() {
             "timeout"

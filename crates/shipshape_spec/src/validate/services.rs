@@ -8,9 +8,6 @@ use crate::path;
 use crate::problem::{Path, Problem};
 use crate::services::{BackingService, Provider, ServiceType};
 
-/// Pods a component runs when `replicas` is not set.
-const DEFAULT_REPLICAS: u32 = 2;
-
 /// Every service under `services:`.
 pub(super) fn check(spec: &AppSpec, declared: &Declared, out: &mut Vec<Problem>) {
     for (name, s) in &spec.services {
@@ -112,7 +109,7 @@ fn check_connection_budget(
         .components
         .iter()
         .filter(|(_, c)| c.needs.0.contains_key(name))
-        .map(|(n, c)| (n.as_str(), c.replicas.map_or(DEFAULT_REPLICAS, |r| r.max())))
+        .map(|(n, c)| (n.as_str(), c.replicas_or_default().max()))
         .collect();
     let pods: u64 = users.iter().map(|(_, r)| u64::from(*r)).sum();
     let total = pods * u64::from(pool);

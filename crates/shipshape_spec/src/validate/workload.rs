@@ -3,13 +3,11 @@
 
 use super::{absolute, exactly_one, under};
 use crate::component::{
-    Component, ComponentKind, IntOrPercent, Migrations, Rollout, RolloutStrategy, TaintEffect,
-    Toleration, TolerationOperator,
+    Component, IntOrPercent, Migrations, Rollout, RolloutStrategy, TaintEffect, Toleration,
+    TolerationOperator,
 };
+use crate::defaults::ShutdownTimes;
 use crate::problem::{Path, Problem};
-
-/// Seconds between SIGTERM and the end of in-flight work unless `drain` says otherwise.
-const DEFAULT_DRAIN: u32 = 20;
 
 /// Every check of this module for the component at `at`.
 pub(super) fn check(c: &Component, at: &Path, out: &mut Vec<Problem>) {
@@ -158,12 +156,9 @@ fn check_rollout(r: &Rollout, at: &Path, out: &mut Vec<Problem>) {
 fn check_shutdown(c: &Component, at: &Path, out: &mut Vec<Problem>) {
     let s = &c.shutdown;
     let Some(grace) = s.grace else { return };
-    let default_pre_stop = match c.kind {
-        ComponentKind::Service => 5,
-        ComponentKind::Worker => 0,
-    };
-    let pre_stop = s.pre_stop.map_or(default_pre_stop, |p| p.get());
-    let drain = s.drain.map_or(DEFAULT_DRAIN, |d| d.get());
+    let ShutdownTimes {
+        pre_stop, drain, ..
+    } = c.shutdown_times();
     let needed = pre_stop.saturating_add(drain);
     if grace.get() < needed {
         out.push(

@@ -1,0 +1,78 @@
+//! The values the spec means when a field is left out. Validation and rendering both read
+//! them from here, so what is checked is what is rendered.
+
+use crate::component::{Component, ComponentKind};
+use crate::health::Probe;
+use crate::scalars::Replicas;
+
+/// Pods a component runs when `replicas` is not set: two, so one can always be replaced
+/// while the other serves.
+pub const DEFAULT_REPLICAS: u32 = 2;
+
+/// Seconds between probes when `period` is not set (the Kubernetes default).
+pub const DEFAULT_PROBE_PERIOD: u32 = 10;
+
+/// Seconds a probe may take when `timeout` is not set. Kubernetes' own default of 1 s
+/// fails probes on any GC pause or busy node; 3 s is what the reference deployments use.
+pub const DEFAULT_PROBE_TIMEOUT: u32 = 3;
+
+/// Seconds added to pre-stop + drain for the default grace period, so the kubelet's
+/// SIGKILL never races the app's own exit.
+pub const GRACE_MARGIN: u32 = 5;
+
+/// Seconds an app needs after SIGTERM when `drain` is not set.
+pub const DEFAULT_DRAIN: u32 = 20;
+
+/// The shutdown timeline of a component, with defaults applied.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShutdownTimes {
+    /// Seconds slept in preStop before SIGTERM.
+    pub pre_stop: u32,
+    /// Seconds the app needs after SIGTERM.
+    pub drain: u32,
+    /// `terminationGracePeriodSeconds`.
+    pub grace: u32,
+}
+
+impl Component {
+    /// The replicas, with the default applied.
+    #[must_use]
+    pub fn replicas_or_default(&self) -> Replicas {
+        self.replicas.unwrap_or(Replicas::Fixed(DEFAULT_REPLICAS))
+    }
+
+    /// The shutdown timeline. Services pause 5 s before SIGTERM so their endpoints leave
+    /// every load balancer first; workers take no traffic and need no pause.
+    #[must_use]
+    pub fn shutdown_times(&self) -> ShutdownTimes {
+        let s = &self.shutdown;
+        let pre_stop = s.pre_stop.map_or(
+            match self.kind {
+                ComponentKind::Service => 5,
+                ComponentKind::Worker => 0,
+            },
+            |v| v.get(),
+        );
+        let drain = s.drain.map_or(DEFAULT_DRAIN, |v| v.get());
+        let grace = s.grace.map_or(pre_stop + drain + GRACE_MARGIN, |v| v.get());
+        ShutdownTimes {
+            pre_stop,
+            drain,
+            grace,
+        }
+    }
+}
+
+impl Probe {
+    /// Seconds between probes.
+    #[must_use]
+    pub fn period_or_default(&self) -> u32 {
+        self.period.map_or(DEFAULT_PROBE_PERIOD, |s| s.get())
+    }
+
+    /// Seconds a probe may take.
+    #[must_use]
+    pub fn timeout_or_default(&self) -> u32 {
+        self.timeout.map_or(DEFAULT_PROBE_TIMEOUT, |s| s.get())
+    }
+}
