@@ -156,35 +156,24 @@ impl<'a> Builder<'a> {
                     anchor,
                 }),
                 Event::SequenceEnd | Event::MappingEnd => {
-                    let node = match self.stack.pop() {
+                    let (value, start, anchor) = match self.stack.pop() {
                         Some(Frame::Seq {
                             start,
                             items,
                             anchor,
-                        }) => {
-                            let node = Node {
-                                value: Value::Seq(items),
-                                span: start.to(span),
-                            };
-                            if anchor > 0 {
-                                self.anchors.insert(anchor, node.clone());
-                            }
-                            node
-                        }
+                        }) => (Value::Seq(items), start, anchor),
                         Some(Frame::Map {
                             start, map, anchor, ..
-                        }) => {
-                            let node = Node {
-                                value: Value::Map(map),
-                                span: start.to(span),
-                            };
-                            if anchor > 0 {
-                                self.anchors.insert(anchor, node.clone());
-                            }
-                            node
-                        }
+                        }) => (Value::Map(map), start, anchor),
                         None => continue,
                     };
+                    let node = Node {
+                        value,
+                        span: start.to(span),
+                    };
+                    if anchor > 0 {
+                        self.anchors.insert(anchor, node.clone());
+                    }
                     self.push_node(node)?;
                 }
             }
