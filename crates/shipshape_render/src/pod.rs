@@ -71,7 +71,7 @@ pub fn base_container(ctx: &Ctx<'_>, name: &str, component: &Component) -> Conta
             limits: Some(quantities(r.cpu.limit.as_str(), r.memory.limit.as_str())),
             ..ResourceRequirements::default()
         }),
-        security_context: Some(container_security(ctx, component)),
+        security_context: Some(container_security(run_as_user(ctx, component))),
         volume_mounts: non_empty(volume_mounts(component)),
         ..Container::default()
     }
@@ -137,21 +137,12 @@ pub fn pod_spec(
     component: &Component,
     containers: Vec<Container>,
 ) -> PodSpec {
-    let uid = run_as_user(ctx, component);
     PodSpec {
         containers,
         service_account_name: Some(name.to_owned()),
         automount_service_account_token: Some(component.api_access),
         enable_service_links: Some(false),
-        security_context: Some(PodSecurityContext {
-            run_as_non_root: Some(true),
-            run_as_user: Some(uid),
-            run_as_group: Some(uid),
-            fs_group: Some(uid),
-            fs_group_change_policy: Some("OnRootMismatch".to_owned()),
-            seccomp_profile: Some(runtime_default()),
-            ..PodSecurityContext::default()
-        }),
+        security_context: Some(pod_security(run_as_user(ctx, component))),
         volumes: non_empty(volumes(ctx, name, component)),
         node_selector: (!component.node_selector.is_empty()).then(|| {
             component
@@ -217,8 +208,21 @@ fn runtime_default() -> SeccompProfile {
     }
 }
 
-fn container_security(ctx: &Ctx<'_>, component: &Component) -> SecurityContext {
-    let uid = run_as_user(ctx, component);
+/// The pod security context of the restricted profile, running as `uid`.
+pub fn pod_security(uid: i64) -> PodSecurityContext {
+    PodSecurityContext {
+        run_as_non_root: Some(true),
+        run_as_user: Some(uid),
+        run_as_group: Some(uid),
+        fs_group: Some(uid),
+        fs_group_change_policy: Some("OnRootMismatch".to_owned()),
+        seccomp_profile: Some(runtime_default()),
+        ..PodSecurityContext::default()
+    }
+}
+
+/// The container security context of the restricted profile, running as `uid`.
+pub fn container_security(uid: i64) -> SecurityContext {
     SecurityContext {
         allow_privilege_escalation: Some(false),
         privileged: Some(false),
