@@ -108,13 +108,12 @@ fn ingress_rules(
 }
 
 /// Where the component may connect: DNS, its peers, its needs, its `egress:` rules, maybe
-/// the API.
-fn egress_rules(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<NetworkPolicyEgressRule> {
-    let dns = &ctx.spec.platform.dns;
-    let dns_rule = egress_rule(
-        Some(pods_in(&dns.namespace, &dns.pod_labels)),
-        vec![port(DNS_PORT, Protocol::Udp), port(DNS_PORT, Protocol::Tcp)],
-    );
+/// the API. Its migration Job's pods may connect to the same.
+pub fn egress_rules(
+    ctx: &Ctx<'_>,
+    name: &str,
+    component: &Component,
+) -> Vec<NetworkPolicyEgressRule> {
     let peers = egress_rule(Some(pods_of(ctx, name)), peer_ports(component));
     let needs = wiring::dependencies(ctx, component)
         .into_iter()
@@ -133,22 +132,38 @@ fn egress_rules(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<Network
             tcp_ports(rule.ports.iter().copied()),
         )
     });
-    // The API server is reached through the `kubernetes` Service, whose endpoints are the
-    // control plane's own addresses: outside every pod network, different in each cluster,
-    // and so beyond any selector. These two ports to any address are the narrowest grant
-    // that works everywhere, which is why only components that ask get it.
-    let api = component
-        .api_access
-        .then(|| egress_rule(None, tcp_ports(API_SERVER_PORTS)))
-        .flatten();
+    let api = component.api_access.then(api_server_egress);
     unique(
-        dns_rule
-            .into_iter()
+        std::iter::once(dns_egress(ctx))
             .chain(peers)
             .chain(needs)
             .chain(declared)
             .chain(api),
     )
+}
+
+/// Egress to the cluster DNS.
+pub fn dns_egress(ctx: &Ctx<'_>) -> NetworkPolicyEgressRule {
+    let dns = &ctx.spec.platform.dns;
+    NetworkPolicyEgressRule {
+        to: Some(vec![pods_in(&dns.namespace, &dns.pod_labels)]),
+        ports: Some(vec![
+            port(DNS_PORT, Protocol::Udp),
+            port(DNS_PORT, Protocol::Tcp),
+        ]),
+    }
+}
+
+/// Egress to the Kubernetes API server. It is reached through the `kubernetes` Service,
+/// whose endpoints are the control plane's own addresses: outside every pod network,
+/// different in each cluster, and so beyond any selector. These two ports to any address
+/// are the narrowest grant that works everywhere, which is why only pods that need the
+/// API get it.
+pub fn api_server_egress() -> NetworkPolicyEgressRule {
+    NetworkPolicyEgressRule {
+        to: None,
+        ports: Some(tcp_ports(API_SERVER_PORTS)),
+    }
 }
 
 /// An inbound rule, or none when there is no port to open: to a NetworkPolicy, a rule
