@@ -1,10 +1,363 @@
-//! Migration Jobs that run before each rollout.
+//! Jobs that run before each rollout: a component's schema migrations, and what every
+//! such Job shares with the secret generator (`secrets`): the Helm and Argo CD hook
+//! annotations, labels that keep the Job's pods out of every component's selector, and an
+//! egress-only NetworkPolicy.
+//!
+//! A migration Job runs the app's own container (image, env, files, security, resources)
+//! with the migration command, in the app's pod spec (service account, volumes). Its name
+//! carries a hash of its pod template, so an unchanged migration keeps its name and is not
+//! run again by GitOps tools that apply Jobs as plain objects, and a changed one gets a
+//! new Job instead of hitting the immutable `spec.template` of the old one.
+//!
+//! Hooks run before a chart's ordinary objects exist. The Job's own NetworkPolicy is a
+//! hook for that reason; the objects it shares with the app (ServiceAccount, ConfigMaps)
+//! are not, since hooks leave the release. So on the very first `helm install` or Argo CD
+//! sync the Job cannot start until they exist: an export for those tools has to create
+//! them first (upgrades are unaffected).
 
-use shipshape_spec::Component;
+use std::collections::BTreeMap;
 
-use crate::context::Ctx;
+use k8s_openapi::api::batch::v1::{Job, JobSpec};
+use k8s_openapi::api::core::v1::{Container, PodTemplateSpec};
+use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicySpec};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use shipshape_spec::{Component, Migrations};
 
-/// Renders the migration Job of a component that declares a migration command.
+use crate::context::{Ctx, INSTANCE_LABEL, NAME_LABEL, component_path, content_hash};
+use crate::{network_policy, pod};
+
+/// The label that tells a Job's pods apart from the app's own.
+const COMPONENT_LABEL: &str = "app.kubernetes.io/component";
+
+/// Retries of a migration Job unless the spec says otherwise.
+const DEFAULT_BACKOFF: u32 = 2;
+/// Seconds a migration may run unless the spec says otherwise.
+const DEFAULT_DEADLINE: u32 = 600;
+/// A finished migration Job stays a day, so its logs can be read after a failed rollout.
+const MIGRATION_TTL: i32 = 86_400;
+
+/// When a pre-rollout Job and its helpers run under Helm (hooks) and Argo CD (PreSync
+/// hooks). `shipshape deploy` and plain `kubectl apply` ignore these annotations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hook {
+    /// Helm hook weight and Argo CD sync wave: lower runs first.
+    pub weight: i32,
+    /// Delete the hook's objects once every hook succeeded. Without it they stay until
+    /// the next run replaces them (a migration's logs stay readable).
+    pub delete_on_success: bool,
+}
+
+impl Hook {
+    /// The annotations that make an object this hook.
+    pub fn annotations(self) -> BTreeMap<String, String> {
+        let (helm_policy, argo_policy) = if self.delete_on_success {
+            (
+                "before-hook-creation,hook-succeeded",
+                "BeforeHookCreation,HookSucceeded",
+            )
+        } else {
+            ("before-hook-creation", "BeforeHookCreation")
+        };
+        let mut out = BTreeMap::from([
+            (
+                "helm.sh/hook".to_owned(),
+                "pre-install,pre-upgrade".to_owned(),
+            ),
+            ("helm.sh/hook-weight".to_owned(), self.weight.to_string()),
+            (
+                "helm.sh/hook-delete-policy".to_owned(),
+                helm_policy.to_owned(),
+            ),
+            ("argocd.argoproj.io/hook".to_owned(), "PreSync".to_owned()),
+            (
+                "argocd.argoproj.io/hook-delete-policy".to_owned(),
+                argo_policy.to_owned(),
+            ),
+        ]);
+        if self.weight != 0 {
+            out.insert(
+                "argocd.argoproj.io/sync-wave".to_owned(),
+                self.weight.to_string(),
+            );
+        }
+        out
+    }
+
+    /// The same hook one step earlier, for what only the Job uses (its NetworkPolicy,
+    /// ServiceAccount, RBAC). Hooks run before a chart's ordinary objects exist, so
+    /// these must be hooks too, created first.
+    pub fn before(self) -> Hook {
+        Hook {
+            weight: self.weight - 1,
+            ..self
+        }
+    }
+}
+
+/// The migration hook: after the secret generator, before the rollout. The Job is kept
+/// after success so its logs can be read; the next run replaces it.
+const MIGRATION_HOOK: Hook = Hook {
+    weight: 0,
+    delete_on_success: false,
+};
+
+/// `labels` for the objects of a pre-rollout Job called `name`: the name label becomes
+/// `name` and the component label `role`, so no Service, PDB or spread constraint of a
+/// component selects the Job's pods.
+pub fn job_labels(
+    mut labels: BTreeMap<String, String>,
+    name: &str,
+    role: &str,
+) -> BTreeMap<String, String> {
+    labels.insert(NAME_LABEL.to_owned(), name.to_owned());
+    labels.insert(COMPONENT_LABEL.to_owned(), role.to_owned());
+    labels
+}
+
+/// Selects the pods labelled by [`job_labels`]: name, instance and role, so that a
+/// component that happens to share the name is not selected.
+fn job_selector(labels: &BTreeMap<String, String>) -> LabelSelector {
+    let keys = [NAME_LABEL, INSTANCE_LABEL, COMPONENT_LABEL];
+    LabelSelector {
+        match_labels: Some(
+            labels
+                .iter()
+                .filter(|(k, _)| keys.contains(&k.as_str()))
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        ),
+        ..LabelSelector::default()
+    }
+}
+
+/// The NetworkPolicy of a pre-rollout Job's pods: nothing may connect to them, and they
+/// may connect only through `egress`.
+pub fn job_network_policy(
+    ctx: &Ctx<'_>,
+    name: &str,
+    labels: &BTreeMap<String, String>,
+    egress: Vec<NetworkPolicyEgressRule>,
+    hook: Hook,
+) -> NetworkPolicy {
+    NetworkPolicy {
+        metadata: ObjectMeta {
+            labels: Some(labels.clone()),
+            annotations: Some(hook.annotations()),
+            ..ctx.metadata(name, None)
+        },
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(job_selector(labels)),
+            policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
+            egress: Some(egress),
+            ingress: None,
+        }),
+    }
+}
+
+/// The name of a component's migration pods (and of their NetworkPolicy).
+pub fn migration_name(component: &str) -> String {
+    format!("{component}-migrate")
+}
+
+/// The name of a migration Job: [`migration_name`] and a hash of everything its pods
+/// run (image, command, args, env, files, the config and secret checksums...).
+pub fn job_name(component: &str, template: &PodTemplateSpec) -> String {
+    let text = serde_json::to_string(template).expect("pod templates serialize to JSON");
+    format!(
+        "{}-{}",
+        migration_name(component),
+        content_hash([text.as_str()], 8)
+    )
+}
+
+/// Renders the migration Job of a component that declares a migration command, and the
+/// NetworkPolicy of its pods.
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
-    let _ = (ctx, name, component);
+    let Some(migrations) = component.migrations.as_ref() else {
+        return;
+    };
+    let Some(command) = migrations.command.clone() else {
+        return;
+    };
+    let labels = job_labels(ctx.labels(Some(name)), &migration_name(name), "migration");
+    let template = pod_template(ctx, name, component, migrations, command);
+    let seconds = |s: Option<shipshape_spec::Seconds>, default: u32| {
+        i64::from(s.map_or(default, shipshape_spec::Seconds::get))
+    };
+    let job = Job {
+        metadata: ObjectMeta {
+            labels: Some(labels.clone()),
+            annotations: Some(MIGRATION_HOOK.annotations()),
+            ..ctx.metadata(&job_name(name, &template), None)
+        },
+        spec: Some(JobSpec {
+            backoff_limit: Some(
+                i32::try_from(migrations.backoff.unwrap_or(DEFAULT_BACKOFF)).unwrap_or(i32::MAX),
+            ),
+            active_deadline_seconds: Some(seconds(migrations.deadline, DEFAULT_DEADLINE)),
+            ttl_seconds_after_finished: Some(MIGRATION_TTL),
+            template,
+            ..JobSpec::default()
+        }),
+        status: None,
+    };
+    let policy = job_network_policy(
+        ctx,
+        &migration_name(name),
+        &labels,
+        // Where the app may connect, its migration may too. The component's own policy
+        // does not cover these pods: it selects by the name label they do not carry.
+        network_policy::egress_rules(ctx, name, component),
+        MIGRATION_HOOK.before(),
+    );
+    let mut path = component_path(name);
+    path.push("migrations".into());
+    ctx.emit(&policy, path.clone());
+    ctx.emit(&job, path);
+}
+
+/// The app's pod with the migration command: same container and pod spec, never
+/// restarted in place (the Job retries with new pods), labelled as a migration.
+fn pod_template(
+    ctx: &Ctx<'_>,
+    name: &str,
+    component: &Component,
+    migrations: &Migrations,
+    command: Vec<String>,
+) -> PodTemplateSpec {
+    let container = Container {
+        name: "migrate".to_owned(),
+        command: Some(command),
+        args: migrations.args.clone(),
+        ..pod::base_container(ctx, name, component)
+    };
+    let mut spec = pod::pod_spec(ctx, name, component, vec![container]);
+    spec.restart_policy = Some("Never".to_owned());
+    // The same checksums as the app's pods, so the Job's name (a hash of this template)
+    // changes when the config or secrets it reads change.
+    let mut annotations = pod::checksum_annotations(ctx, component);
+    annotations.extend(
+        component
+            .pod_annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
+    PodTemplateSpec {
+        metadata: Some(ObjectMeta {
+            labels: Some(job_labels(
+                ctx.pod_labels(name, component),
+                &migration_name(name),
+                "migration",
+            )),
+            annotations: (!annotations.is_empty()).then_some(annotations),
+            ..ObjectMeta::default()
+        }),
+        spec: Some(spec),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::{find, of_kind, render};
+
+    /// An API that migrates its database before each rollout and calls a search service.
+    const SHOP: &str = "name: shop
+components:
+  api:
+    kind: service
+    image: example/api:1.0.0
+    ports: { http: 8080 }
+    env:
+      MODE: production
+    needs:
+      db: { url: DATABASE_URL }
+      search:
+    migrations:
+      command: [/app/api, migrate]
+      args: [--to, latest]
+      backoff: 1
+  search:
+    kind: service
+    image: example/search:2.1.0
+    ports: { http: 9200 }
+services:
+  db:
+    type: postgres
+    host: db.example.internal
+    database: shop
+    cidr: 10.20.0.0/16
+    credentials: { secret: db-credentials }
+secrets:
+  db-credentials:
+    existing: { name: shop-db }
+";
+
+    fn job_name(yaml: &str) -> String {
+        let jobs = of_kind(yaml, "Job");
+        assert_eq!(jobs.len(), 1);
+        jobs[0].name().to_owned()
+    }
+
+    #[test]
+    fn a_migration_runs_the_app_container_in_a_hooked_job() {
+        let objects: Vec<String> = render(SHOP)
+            .iter()
+            .filter(|m| m.name().starts_with("api-migrate"))
+            .map(|m| shipshape_manifest::to_yaml(&m.value))
+            .collect();
+        insta::assert_snapshot!(objects.join("---\n"));
+    }
+
+    #[test]
+    fn the_job_name_changes_only_with_what_the_job_runs() {
+        let name = job_name(SHOP);
+        assert_eq!(name, job_name(SHOP), "two renders, one name");
+        assert!(name.starts_with("api-migrate-"), "{name}");
+        for changed in [
+            SHOP.replace("[/app/api, migrate]", "[/app/api, migrate, --verbose]"),
+            SHOP.replace("[--to, latest]", "[--to, \"42\"]"),
+            SHOP.replace("example/api:1.0.0", "example/api:1.0.1"),
+            SHOP.replace("MODE: production", "MODE: staging"),
+        ] {
+            assert_ne!(name, job_name(&changed), "{changed}");
+        }
+        // Retries and deadline are not part of the pod, so they keep the Job.
+        assert_eq!(name, job_name(&SHOP.replace("backoff: 1", "backoff: 5")));
+    }
+
+    #[test]
+    fn migration_pods_are_not_selected_by_the_component() {
+        let job = &of_kind(SHOP, "Job")[0].value;
+        let labels = job["spec"]["template"]["metadata"]["labels"]
+            .as_object()
+            .expect("pod labels");
+        let selects = |selector: &serde_json::Value| {
+            selector
+                .as_object()
+                .expect("a selector")
+                .iter()
+                .all(|(k, v)| labels.get(k) == Some(v))
+        };
+        let service = find(SHOP, "Service", "api");
+        let budget = find(SHOP, "PodDisruptionBudget", "api");
+        let app_policy = find(SHOP, "NetworkPolicy", "api");
+        assert!(!selects(&service["spec"]["selector"]));
+        assert!(!selects(&budget["spec"]["selector"]["matchLabels"]));
+        assert!(!selects(&app_policy["spec"]["podSelector"]["matchLabels"]));
+        let policy = find(SHOP, "NetworkPolicy", "api-migrate");
+        assert!(selects(&policy["spec"]["podSelector"]["matchLabels"]));
+        // The migration reaches what the app reaches.
+        assert_eq!(policy["spec"]["egress"], app_policy["spec"]["egress"]);
+    }
+
+    #[test]
+    fn no_job_without_a_migration_command() {
+        let on_start = SHOP.replace(
+            "      command: [/app/api, migrate]\n      args: [--to, latest]\n      backoff: 1\n",
+            "      on_start: true\n",
+        );
+        let objects = render(&on_start);
+        assert!(objects.iter().all(|m| m.kind() != "Job"));
+        assert!(objects.iter().all(|m| !m.name().starts_with("api-migrate")));
+    }
 }
