@@ -167,7 +167,7 @@ pub fn checksum_annotations(ctx: &Ctx<'_>, component: &Component) -> BTreeMap<St
             content_hash(config.iter().map(String::as_str), 64),
         );
     }
-    let mut secret_names: Vec<&str> = secret_references(component);
+    let mut secret_names: Vec<&str> = secret_references(ctx, component);
     secret_names.sort_unstable();
     secret_names.dedup();
     if !secret_names.is_empty() {
@@ -184,13 +184,17 @@ pub fn checksum_annotations(ctx: &Ctx<'_>, component: &Component) -> BTreeMap<St
 }
 
 /// Spec secrets a component reads, through env, files or needs.
-fn secret_references(component: &Component) -> Vec<&str> {
+fn secret_references<'a>(ctx: &Ctx<'a>, component: &'a Component) -> Vec<&'a str> {
     let from_env = component.env.values().filter_map(|v| match v {
         EnvValue::From(s) => s.secret.as_deref(),
         EnvValue::Literal(_) => None,
     });
     let from_files = component.files.values().filter_map(|f| f.secret.as_deref());
-    from_env.chain(from_files).collect()
+    let from_needs = component.needs.0.keys().filter_map(|n| {
+        let service = ctx.spec.services.get(n.as_str())?;
+        Some(service.credentials.as_ref()?.secret.as_str())
+    });
+    from_env.chain(from_files).chain(from_needs).collect()
 }
 
 /// A port protocol as the Kubernetes API spells it.

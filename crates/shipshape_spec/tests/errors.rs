@@ -313,6 +313,19 @@ const CASES: &[Case] = &[
         line: 4,
         column: 3,
     },
+    Case {
+        name: "generated secret name too long for its Job",
+        yaml: r#"
+            name: shop
+            components: {}
+            secrets:
+              a-very-long-secret-name-for-the-cluster-hmac-key: { generate: {} }
+        "#,
+        message: "secret name `a-very-long-secret-name-for-the-cluster-hmac-key` is 48 characters long, too long for the Job that generates it (`a-very-long-secret-name-for-the-cluster-hmac-key-<hash>-create`)",
+        help: Some("shorten it to 47 characters or fewer"),
+        line: 4,
+        column: 3,
+    },
     // ---- image and scaling ----
     Case {
         name: "image tagged latest",

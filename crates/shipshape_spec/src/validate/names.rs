@@ -12,6 +12,10 @@ const MAX_LABEL: usize = 63;
 /// label, so a component name may use at most what is left.
 const MAX_COMPONENT: usize = MAX_LABEL - "-migrate-".len() - 8;
 
+/// A generated secret is created by a Job named `<secret>-<8 hex digits>-create`, which
+/// must itself be a label.
+const MAX_GENERATED_SECRET: usize = MAX_LABEL - "-create".len() - 9;
+
 /// The app's name, namespace, Kubernetes version, and the names of secrets, configs and
 /// services (component names are checked with their component).
 pub(super) fn check_app(spec: &AppSpec, out: &mut Vec<Problem>) {
@@ -26,8 +30,23 @@ pub(super) fn check_app(spec: &AppSpec, out: &mut Vec<Problem>) {
         );
         out.extend(known.check(path!["kubernetes"], version));
     }
-    for name in spec.secrets.keys() {
-        out.extend(label(path!["secrets", name], name, "secret name").map(Problem::at_key));
+    for (name, secret) in &spec.secrets {
+        let at = path!["secrets", name];
+        if let Some(p) = label(at.clone(), name, "secret name") {
+            out.push(p.at_key());
+        } else if secret.generate.is_some() && name.len() > MAX_GENERATED_SECRET {
+            out.push(
+                Problem::new(
+                    at,
+                    format!(
+                        "secret name `{name}` is {} characters long, too long for the Job that generates it (`{name}-<hash>-create`)",
+                        name.len()
+                    ),
+                )
+                .at_key()
+                .help(format!("shorten it to {MAX_GENERATED_SECRET} characters or fewer")),
+            );
+        }
     }
     for name in spec.configs.keys() {
         out.extend(label(path!["configs", name], name, "config name").map(Problem::at_key));
