@@ -16,6 +16,7 @@ mod namespace;
 mod network_policy;
 mod patches;
 mod pod;
+mod rbac;
 mod secrets;
 mod service;
 #[cfg(test)]
@@ -50,6 +51,7 @@ pub fn render(spec: &AppSpec) -> Result<Rendered, Vec<Problem>> {
     secrets::render(&mut ctx);
     for (name, component) in &spec.components {
         workload::render(&mut ctx, name, component);
+        rbac::render(&mut ctx, name, component);
         service::render(&mut ctx, name, component);
         service::render_peers(&mut ctx, name, component);
         autoscaling::render(&mut ctx, name, component);

@@ -8,7 +8,7 @@
 //!   the monitoring namespace to the metrics port;
 //! - out: the cluster DNS, the component's own pods on its `peers` ports, each needed
 //!   component and backing service, the component's own `egress:` rules, and the
-//!   Kubernetes API only with `api_access: true`.
+//!   Kubernetes API only for components that use it (`api_access` or `permissions`).
 //!
 //! Ports are the pods' container ports, not Service ports: a policy is enforced at the pod,
 //! after the Service has translated its port into the pod's. Rules keep the spec's order
@@ -132,7 +132,7 @@ pub fn egress_rules(
             tcp_ports(rule.ports.iter().copied()),
         )
     });
-    let api = component.api_access.then(api_server_egress);
+    let api = component.uses_api().then(api_server_egress);
     unique(
         std::iter::once(dns_egress(ctx))
             .chain(peers)

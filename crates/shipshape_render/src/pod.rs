@@ -20,7 +20,7 @@ use shipshape_spec::{
 };
 
 use crate::context::{Ctx, content_hash};
-use crate::{config, secrets, wiring};
+use crate::{config, rbac, secrets, wiring};
 
 /// The resources of a component; `small` when the spec says nothing.
 pub fn resources_of(component: &Component) -> Resources {
@@ -140,7 +140,9 @@ pub fn pod_spec(
     PodSpec {
         containers,
         service_account_name: Some(name.to_owned()),
-        automount_service_account_token: Some(component.api_access),
+        // Never automounted: a pod that calls the API mounts an expiring token from
+        // `rbac::token_volume` instead.
+        automount_service_account_token: Some(false),
         enable_service_links: Some(false),
         security_context: Some(pod_security(run_as_user(ctx, component))),
         volumes: non_empty(volumes(ctx, name, component)),
@@ -398,6 +400,9 @@ fn volume_mounts(component: &Component) -> Vec<VolumeMount> {
             ..VolumeMount::default()
         });
     }
+    if component.uses_api() {
+        mounts.push(rbac::token_mount());
+    }
     mounts
 }
 
@@ -487,6 +492,9 @@ fn volumes(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<Volume> {
             }
         };
         out.push(v);
+    }
+    if component.uses_api() {
+        out.push(rbac::token_volume(rbac::APP_TOKEN_SECONDS));
     }
     out
 }

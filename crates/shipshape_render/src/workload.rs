@@ -99,7 +99,8 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     ctx.emit(&deployment, component_path(name));
     let account = ServiceAccount {
         metadata: ctx.metadata(name, Some(name)),
-        automount_service_account_token: Some(component.api_access),
+        // Pods that call the API mount an expiring token of their own (see `rbac`).
+        automount_service_account_token: Some(false),
         ..ServiceAccount::default()
     };
     ctx.emit(&account, component_path(name));

@@ -11,6 +11,7 @@ use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 use crate::env::{EnvValue, FileSource};
 use crate::expose::Expose;
 use crate::health::Health;
+use crate::rbac::Permission;
 use crate::resources::Resources;
 use crate::scalars::{Image, Percent, Replicas, Seconds};
 
@@ -90,9 +91,14 @@ pub struct Component {
     /// Outbound traffic beyond the declared needs and DNS.
     #[serde(default)]
     pub egress: Vec<EgressRule>,
-    /// Mounts a Kubernetes API token; off unless the app calls the API.
+    /// Mounts a short-lived Kubernetes API token. Implied by `permissions`; off
+    /// otherwise, since most apps never call the API.
     #[serde(default)]
-    pub api_access: bool,
+    pub api_access: Option<bool>,
+    /// What the component may do through the Kubernetes API, as RBAC rules: a Role and a
+    /// RoleBinding to its ServiceAccount, in its namespace.
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
     /// Container security settings beyond the restricted defaults.
     #[serde(default)]
     pub security: Security,

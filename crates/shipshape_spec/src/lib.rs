@@ -16,6 +16,7 @@ mod expose;
 mod health;
 mod patches;
 mod problem;
+mod rbac;
 mod resources;
 mod scalars;
 mod schema;
@@ -42,6 +43,7 @@ pub use expose::{Expose, ExposeProtocol, GatewayParent, IngressOptions, Tls};
 pub use health::{Health, Probe, ProbeScheme};
 pub use patches::{Patch, PatchTarget};
 pub use problem::{Path as SpecPath, Problem, closest, dotted};
+pub use rbac::Permission;
 pub use resources::{Resources, SizePreset};
 pub use scalars::{
     Bounds, CpuBounds, Image, MemoryBounds, Percent, Quantity, QuantityKind, Replicas, Seconds,

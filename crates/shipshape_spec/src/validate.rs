@@ -11,6 +11,7 @@ mod files;
 mod names;
 mod network;
 mod patches;
+mod rbac;
 mod secrets;
 mod services;
 mod wiring;
@@ -48,6 +49,7 @@ pub fn validate(spec: &mut AppSpec, base_dir: &FsPath) -> Vec<Problem> {
         names::check_component(name, &at, &mut out);
         workload::check(component, &at, &mut out);
         network::check(component, &at, &mut out);
+        rbac::check(component, &at, &mut out);
         wiring::check(name, component, &at, &declared, &mut out);
         files::check(component, &at, &declared, base_dir, &mut out);
     }

@@ -1544,6 +1544,239 @@ const CASES: &[Case] = &[
         line: 6,
         column: 28,
     },
+    // ---- permissions (RBAC) ----
+    Case {
+        name: "permissions with api_access turned off",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                api_access: false
+                permissions: [{ resources: [configmaps], verbs: [get] }]
+        "#,
+        message: "`api_access: false` takes away the API token that `permissions` are granted to",
+        help: Some("remove `api_access`: `permissions` imply it"),
+        line: 6,
+        column: 17,
+    },
+    Case {
+        name: "wildcard verb",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [configmaps], verbs: ["*"] }
+        "#,
+        message: "`*` grants every verb, including `escalate`, `bind` and `impersonate`",
+        help: Some("list the verbs the app uses, such as `[get, list, watch]`"),
+        line: 7,
+        column: 44,
+    },
+    Case {
+        name: "wildcard resource",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [pods, "*"], verbs: [get] }
+        "#,
+        message: "`*` grants every resource, present and future",
+        help: Some("list the resources the app uses, such as `[configmaps, leases]`"),
+        line: 7,
+        column: 29,
+    },
+    Case {
+        name: "wildcard API group",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { api_group: "*", resources: [leases], verbs: [get] }
+        "#,
+        message: "`*` grants every API group, present and future",
+        help: Some(
+            "name the group of the resources: `\"\"` for core resources such as `configmaps`, `coordination.k8s.io` for `leases`",
+        ),
+        line: 7,
+        column: 22,
+    },
+    Case {
+        name: "listing secrets",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [secrets], verbs: [get, list], names: [db] }
+        "#,
+        message: "`list` on `secrets` reaches every Secret in the namespace",
+        help: Some("name the secrets the app reads with `names:` and use `get`"),
+        line: 7,
+        column: 46,
+    },
+    Case {
+        name: "reading secrets without names",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [secrets], verbs: [get] }
+        "#,
+        message: "`get` on `secrets` without `names` reaches every Secret in the namespace",
+        help: Some("name the secrets with `names:`"),
+        line: 7,
+        column: 41,
+    },
+    Case {
+        name: "unknown verb suggests the closest",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [configmaps], verbs: [get, wacth] }
+        "#,
+        message: "`wacth` is not a Kubernetes verb",
+        help: Some("did you mean `watch`?"),
+        line: 7,
+        column: 49,
+    },
+    Case {
+        name: "verb that escalates",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - api_group: rbac.authorization.k8s.io
+                    resources: [roles]
+                    verbs: [get, escalate]
+        "#,
+        message: "shipshape never grants `escalate`: it lets the component write Roles granting more than it holds",
+        help: Some(
+            "grant the component exactly the rights it needs; manage RBAC for the cluster outside the app",
+        ),
+        line: 9,
+        column: 22,
+    },
+    Case {
+        name: "impersonation",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [serviceaccounts], verbs: [impersonate] }
+        "#,
+        message: "shipshape never grants `impersonate`: it lets the component act as any other user or ServiceAccount",
+        help: Some(
+            "grant the component exactly the rights it needs; manage RBAC for the cluster outside the app",
+        ),
+        line: 7,
+        column: 49,
+    },
+    Case {
+        name: "resource in the wrong API group",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [leases], verbs: [get, update] }
+        "#,
+        message: "`leases` is in API group `coordination.k8s.io`, not the core API group",
+        help: Some("set `api_group: coordination.k8s.io` on this rule"),
+        line: 7,
+        column: 23,
+    },
+    Case {
+        name: "unknown core resource suggests the closest",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [configmap], verbs: [get] }
+        "#,
+        message: "`configmap` is not a namespaced resource of the core API group",
+        help: Some("did you mean `configmaps`?"),
+        line: 7,
+        column: 23,
+    },
+    Case {
+        name: "API group with a version",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { api_group: apps/v1, resources: [deployments], verbs: [get] }
+        "#,
+        message: "`apps/v1` is not an API group",
+        help: Some("write the group without its version: `api_group: apps`"),
+        line: 7,
+        column: 22,
+    },
+    Case {
+        name: "create limited by names",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [configmaps], verbs: [get, create], names: [state] }
+        "#,
+        message: "`create` cannot be limited by `names`: the name is in the request body, which RBAC never sees, so this rule would deny it",
+        help: Some("move `create` into a rule of its own without `names`"),
+        line: 7,
+        column: 49,
+    },
+    Case {
+        name: "permission without verbs",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [configmaps], verbs: [] }
+        "#,
+        message: "`verbs` is empty, so this rule allows nothing",
+        help: Some("list them, such as `verbs: [get, list, watch]`"),
+        line: 7,
+        column: 43,
+    },
 ];
 
 /// What is wrong with the diagnostics of `case`, if anything.
