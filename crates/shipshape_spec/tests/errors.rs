@@ -1974,6 +1974,11 @@ fn valid_fixtures_load() {
         Some("listen: \":8080\"\nstorage: s3\n")
     );
 
+    let indexer = &loaded.spec.components["indexer"];
+    assert_eq!(indexer.permissions.len(), 2);
+    assert!(indexer.uses_api(), "permissions imply API access");
+    assert!(!loaded.spec.components["api"].uses_api());
+
     let dev = load_str("full.yaml", &full, &valid_dir(), Some("dev")).expect("dev is valid");
     assert_eq!(dev.environment.as_deref(), Some("dev"));
     assert_eq!(dev.spec.namespace(), "registry-dev");
