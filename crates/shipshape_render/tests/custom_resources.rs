@@ -4,7 +4,7 @@
 //! preserve them, `nullable` admits null, `x-kubernetes-int-or-string` admits both.
 //! CEL rules (`x-kubernetes-validations`) are not evaluated.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde_json::{Map, Value, json};
@@ -31,20 +31,8 @@ fn root() -> PathBuf {
 /// `(apiVersion, kind)` → JSON Schema of the whole resource, for every served version of
 /// every shipped CRD.
 fn schemas() -> BTreeMap<(String, String), Value> {
-    let dir = root().join("schemas/crds");
     let mut out = BTreeMap::new();
-    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .expect("schemas/crds exists")
-        .map(|e| e.expect("readable").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    files.sort();
-    for file in files {
-        let text = std::fs::read_to_string(&file).expect("a CRD file");
-        let tree = shipshape_yaml::parse_single(&text)
-            .unwrap_or_else(|e| panic!("{}: {}", file.display(), e.message()));
-        let crd: Value = shipshape_yaml::from_node(&tree)
-            .unwrap_or_else(|e| panic!("{}: {}", file.display(), e.message()));
+    for crd in yaml_files(&root().join("schemas/crds")) {
         let spec = &crd["spec"];
         let kind = spec["names"]["kind"].as_str().expect("a kind").to_owned();
         for version in spec["versions"].as_array().expect("versions") {
@@ -60,6 +48,26 @@ fn schemas() -> BTreeMap<(String, String), Value> {
         }
     }
     out
+}
+
+/// Every `*.yaml` file in `dir`, in name order, each one YAML document.
+fn yaml_files(dir: &Path) -> Vec<Value> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .map(|e| e.expect("readable").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .collect();
+    files.sort();
+    files
+        .iter()
+        .map(|file| {
+            let text = std::fs::read_to_string(file).expect("readable");
+            let tree = shipshape_yaml::parse_single(&text)
+                .unwrap_or_else(|e| panic!("{}: {}", file.display(), e.message()));
+            shipshape_yaml::from_node(&tree)
+                .unwrap_or_else(|e| panic!("{}: {}", file.display(), e.message()))
+        })
+        .collect()
 }
 
 /// The schema of a whole resource: `metadata` is the API server's own ObjectMeta, which
@@ -280,6 +288,44 @@ fn a_planted_error_is_caught() {
         assert!(
             found.iter().any(|p| p.starts_with(expected)),
             "{what}: expected `{expected}…`, found {found:?}"
+        );
+    }
+}
+
+/// Hand-written custom resources of the shipped kinds shipshape does not render (yet),
+/// from `tests/fixtures/custom-resources/`, so that every shipped CRD judges something.
+fn samples() -> Vec<Value> {
+    yaml_files(&Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/custom-resources"))
+}
+
+/// A CRD copied wrongly could reject every object, or none; a valid sample of each kind
+/// that is not rendered, and an unknown field planted in it, show it does neither.
+#[test]
+fn every_shipped_kind_accepts_a_valid_sample_and_rejects_a_planted_field() {
+    let schemas = schemas();
+    let samples = samples();
+    let rendered = custom_resources();
+    let covered: BTreeSet<&str> = rendered
+        .iter()
+        .chain(&samples)
+        .filter_map(|r| r["kind"].as_str())
+        .collect();
+    let shipped: BTreeSet<&str> = schemas.keys().map(|(_, kind)| kind.as_str()).collect();
+    assert_eq!(
+        covered, shipped,
+        "every shipped kind is rendered or sampled"
+    );
+    for sample in &samples {
+        let name = format!("{} {}", sample["kind"], sample["metadata"]["name"]);
+        let found = problems(&schemas, sample);
+        assert!(found.is_empty(), "{name}: {found:?}");
+        let mut planted = sample.clone();
+        planted["spec"]["plantedField"] = json!("planted");
+        assert!(
+            problems(&schemas, &planted)
+                .iter()
+                .any(|p| p.contains("'plantedField' was unexpected")),
+            "{name}: the planted field was not caught"
         );
     }
 }
