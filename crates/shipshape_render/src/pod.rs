@@ -40,37 +40,44 @@ pub fn run_as_user(ctx: &Ctx<'_>, component: &Component) -> i64 {
     )
 }
 
-/// The app container without ports, probes or lifecycle: what a migration Job runs too.
-pub fn base_container(ctx: &Ctx<'_>, name: &str, component: &Component) -> Container {
-    let r = resources_of(component);
+/// Requests and limits for `r`.
+pub fn resource_requirements(r: &Resources) -> ResourceRequirements {
     let quantities = |cpu: &str, memory: &str| {
         BTreeMap::from([
             ("cpu".to_owned(), Quantity(cpu.to_owned())),
             ("memory".to_owned(), Quantity(memory.to_owned())),
         ])
     };
-    let pull_policy = if component.image.digest.is_some() {
+    ResourceRequirements {
+        requests: Some(quantities(
+            r.cpu.request.as_str(),
+            r.memory.request.as_str(),
+        )),
+        limits: Some(quantities(r.cpu.limit.as_str(), r.memory.limit.as_str())),
+        ..ResourceRequirements::default()
+    }
+}
+
+/// The pull policy of an image `reference`: a tag can be moved, so pulling every time
+/// keeps every pod on the same image and re-checks the pull credentials; a digest cannot.
+pub fn pull_policy(reference: &str) -> &'static str {
+    if reference.contains('@') {
         "IfNotPresent"
     } else {
-        // A tag can be moved; pulling every time keeps every pod on the same image and
-        // re-checks the pull credentials.
         "Always"
-    };
+    }
+}
+
+/// The app container without ports, probes or lifecycle: what a migration Job runs too.
+pub fn base_container(ctx: &Ctx<'_>, name: &str, component: &Component) -> Container {
     Container {
         name: name.to_owned(),
         image: Some(component.image.reference.clone()),
-        image_pull_policy: Some(pull_policy.to_owned()),
+        image_pull_policy: Some(pull_policy(&component.image.reference).to_owned()),
         command: component.command.clone(),
         args: component.args.clone(),
         env: non_empty(env(ctx, component)),
-        resources: Some(ResourceRequirements {
-            requests: Some(quantities(
-                r.cpu.request.as_str(),
-                r.memory.request.as_str(),
-            )),
-            limits: Some(quantities(r.cpu.limit.as_str(), r.memory.limit.as_str())),
-            ..ResourceRequirements::default()
-        }),
+        resources: Some(resource_requirements(&resources_of(component))),
         security_context: Some(container_security(run_as_user(ctx, component))),
         volume_mounts: non_empty(volume_mounts(component)),
         ..Container::default()
