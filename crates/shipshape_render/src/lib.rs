@@ -6,6 +6,7 @@
 //! spec.
 
 mod autoscaling;
+mod backing;
 mod config;
 mod context;
 mod disruption;
@@ -48,6 +49,7 @@ pub fn render(spec: &AppSpec) -> Result<Rendered, Vec<Problem>> {
     namespace::render(&mut ctx);
     config::render(&mut ctx);
     secrets::render(&mut ctx);
+    backing::render(&mut ctx);
     for (name, component) in &spec.components {
         workload::render(&mut ctx, name, component);
         service::render(&mut ctx, name, component);

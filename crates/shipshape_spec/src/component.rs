@@ -581,7 +581,7 @@ impl JsonSchema for Needs {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "Names of components and services this one calls; as a mapping, each name maps outputs (url, host, port, database, user, password, read_urls, pool) to env var names.",
+            "description": "Names of components and services this one calls; as a mapping, each name maps outputs to env var names. Components offer url, host, port; postgres url, host, port, database, user, password, sslmode, read_urls, read_hosts, pool; etcd endpoints, url, host, port; redis url, host, port, password; s3 endpoint, bucket, region, access_key, secret_key, path_style.",
             "oneOf": [
                 {"type": "array", "items": {"type": "string"}},
                 {"type": "object", "additionalProperties": {"type": ["object", "null"], "additionalProperties": {"type": "string"}}}

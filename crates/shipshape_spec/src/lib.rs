@@ -49,7 +49,10 @@ pub use scalars::{
 };
 pub use schema::json_schema;
 pub use secrets::{Existing, External, Generate, GenerateFormat, SecretSpec, StoreKind};
-pub use services::{BackingService, Credentials, Provider, ServiceType, SslMode};
+pub use services::{
+    BackingService, Backup, Credentials, DEFAULT_INSTANCES, DEFAULT_RETENTION_DAYS, Provider,
+    ServiceType, SslMode, Storage, StorageDetail,
+};
 #[doc(hidden)]
 pub use shipshape_yaml::PathSegment as __PathSegment;
 pub use shipshape_yaml::{Diagnostic, Diagnostics, Location, Node, SourceFile};

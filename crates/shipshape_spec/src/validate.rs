@@ -7,6 +7,7 @@
 //! half a rollout has happened. Every check reports and goes on, so one run shows every
 //! problem. One module per concept; this one holds what they share.
 
+mod backups;
 mod files;
 mod names;
 mod network;
