@@ -2,7 +2,8 @@
 # Why: THE test command. Users run ./scripts/test.sh and CI runs it via .ci/run, so both
 # check the same things, in order, stopping at the first failure:
 #   format, clippy, tests (nextest if installed, else cargo test) and doctests, then
-#   every examples/NAME/shipshape.yaml is rendered and judged by the outside oracles
+#   every examples/NAME/shipshape.yaml and crates/shipshape_render/tests/fixtures/*.yaml
+#   is rendered and judged by the outside oracles
 #   (scripts/oracles/: kubernetes-validate --strict and checkov).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -26,21 +27,28 @@ fi
 stage "doctests: cargo test --doc"
 cargo test --workspace --doc
 
-stage "oracles: render examples, then kubernetes-validate + checkov"
+stage "oracles: render examples and fixtures, then kubernetes-validate + checkov"
 shopt -s nullglob
 examples=(examples/*/shipshape.yaml)
-if ((${#examples[@]} == 0)); then
+# Renderer fixtures that exercise what no example uses (every backing service provider).
+fixtures=(crates/shipshape_render/tests/fixtures/*.yaml)
+if ((${#examples[@]} + ${#fixtures[@]} == 0)); then
   echo "oracles: no examples/*/shipshape.yaml yet, nothing to render"
   exit 0
 fi
 cargo build --release -p shipshape
 mkdir -p .oracle-out
 outs=()
+render() { # SPEC NAME
+  rm -rf ".oracle-out/$2"
+  "${CARGO_TARGET_DIR:-target}/release/shipshape" render "$1" -o ".oracle-out/$2"
+  outs+=(".oracle-out/$2")
+}
 for spec in "${examples[@]}"; do
-  name=$(basename "$(dirname "$spec")")
-  rm -rf ".oracle-out/$name"
-  "${CARGO_TARGET_DIR:-target}/release/shipshape" render "examples/$name" -o ".oracle-out/$name"
-  outs+=(".oracle-out/$name")
+  render "$spec" "$(basename "$(dirname "$spec")")"
+done
+for spec in "${fixtures[@]}"; do
+  render "$spec" "fixture-$(basename "$spec" .yaml)"
 done
 scripts/oracles/install.sh
 scripts/oracles/run.sh "${outs[@]}"

@@ -19,7 +19,8 @@ kube_version=${KUBE_VERSION:-1.33.0}
 # Custom resources (kind@apiVersion) kubernetes-validate has no schema for.
 crds=" ServiceMonitor@monitoring.coreos.com/v1 ExternalSecret@external-secrets.io/v1
        Certificate@cert-manager.io/v1 HTTPRoute@gateway.networking.k8s.io/v1
-       GRPCRoute@gateway.networking.k8s.io/v1 "
+       GRPCRoute@gateway.networking.k8s.io/v1 Cluster@postgresql.cnpg.io/v1
+       ScheduledBackup@postgresql.cnpg.io/v1 postgresql@acid.zalan.do/v1 "
 
 die() { echo "oracles: $*" >&2; exit 1; }
 
