@@ -4,7 +4,8 @@
 //!
 //! The image creates the role `owner` with the password from the credentials secret and
 //! the database on first start (`initdb` into an empty volume), and never again: changing
-//! the password in the secret later does not change it in the database. The volume is
+//! the password in the secret later does not change it in the database. That role is the
+//! server's superuser, one more reason this provider is for development only. The volume is
 //! mounted at `/var/lib/postgresql` and the data lives in its `data` directory, which
 //! `initdb` creates with the 0700 mode PostgreSQL insists on; the volume's root, with
 //! `lost+found` and the group permissions `fsGroup` gives it, is not the data directory.
