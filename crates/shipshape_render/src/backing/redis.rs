@@ -1,10 +1,10 @@
 //! Redis: `external` (a managed Redis, wired only) or `statefulset` (one instance of the
 //! official image in the cluster, with an append-only file on its volume).
 //!
-//! The in-cluster server always asks for the password from its credentials secret. It
-//! reads it from the environment into a configuration file on its memory-backed `/tmp`
-//! at start, so the password is never on its command line (where `ps` shows it) nor on
-//! a disk. Probes authenticate through `REDISCLI_AUTH`, which redis-cli reads.
+//! The in-cluster server always asks for the password from its credentials secret. At
+//! start it writes it from the environment into a configuration file that only it can
+//! read, on the pod's own `/tmp`, so the password is never on its command line (where
+//! `ps` shows it). Probes authenticate through `REDISCLI_AUTH`, which redis-cli reads.
 
 use k8s_openapi::api::core::v1::{
     Container, ExecAction, Probe, SecretKeySelector, TCPSocketAction,
