@@ -2,7 +2,7 @@
 
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use shipshape_spec::{Component, ComponentKind, PortDetail, Protocol};
+use shipshape_spec::{Component, PortDetail, Protocol};
 
 use crate::context::{Ctx, component_path};
 
@@ -14,9 +14,10 @@ pub fn metrics_service_name(component: &str) -> String {
 /// The name of the Service that carries a component's metrics port, if it has one.
 pub fn metrics_service_of(name: &str, component: &Component) -> Option<String> {
     component.metrics.as_ref()?;
-    Some(match component.kind {
-        ComponentKind::Service => name.to_owned(),
-        ComponentKind::Worker => metrics_service_name(name),
+    Some(if component.kind.has_client_service() {
+        name.to_owned()
+    } else {
+        metrics_service_name(name)
     })
 }
 
@@ -73,26 +74,26 @@ pub fn render_peers(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
 /// Renders a `service` component's Service (every declared port), or a worker's metrics
 /// Service (its metrics port only).
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
-    let (service_name, ports): (String, Vec<_>) = match component.kind {
-        ComponentKind::Service => (
+    let (service_name, ports): (String, Vec<_>) = if component.kind.has_client_service() {
+        (
             name.to_owned(),
             component
                 .ports
                 .iter()
                 .filter(|(n, _)| !component.peers.contains(n))
                 .collect(),
-        ),
-        ComponentKind::Worker => match &component.metrics {
-            Some(m) => (
-                metrics_service_name(name),
-                component
-                    .ports
-                    .iter()
-                    .filter(|(n, _)| **n == m.port)
-                    .collect(),
-            ),
-            None => return,
-        },
+        )
+    } else if let Some(m) = &component.metrics {
+        (
+            metrics_service_name(name),
+            component
+                .ports
+                .iter()
+                .filter(|(n, _)| **n == m.port)
+                .collect(),
+        )
+    } else {
+        return;
     };
     if ports.is_empty() {
         return;
