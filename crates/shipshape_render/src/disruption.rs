@@ -1,4 +1,5 @@
-//! PodDisruptionBudgets derived from replicas.
+//! PodDisruptionBudgets derived from replicas, for Deployments and StatefulSets alike:
+//! the budget selects pods by the component's selector, whatever controls them.
 
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;

@@ -18,6 +18,7 @@ mod patches;
 mod pod;
 mod secrets;
 mod service;
+mod statefulset;
 #[cfg(test)]
 #[path = "../tests/net/support.rs"]
 mod test_support;
@@ -51,7 +52,7 @@ pub fn render(spec: &AppSpec) -> Result<Rendered, Vec<Problem>> {
     for (name, component) in &spec.components {
         workload::render(&mut ctx, name, component);
         service::render(&mut ctx, name, component);
-        service::render_peers(&mut ctx, name, component);
+        service::render_headless(&mut ctx, name, component);
         autoscaling::render(&mut ctx, name, component);
         disruption::render(&mut ctx, name, component);
         network_policy::render(&mut ctx, name, component);

@@ -235,13 +235,7 @@ fn pod_template(
     spec.restart_policy = Some("Never".to_owned());
     // The same checksums as the app's pods, so the Job's name (a hash of this template)
     // changes when the config or secrets it reads change.
-    let mut annotations = pod::checksum_annotations(ctx, component);
-    annotations.extend(
-        component
-            .pod_annotations
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone())),
-    );
+    let annotations = pod::annotations(ctx, component);
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(job_labels(

@@ -2347,13 +2347,22 @@ fn valid_fixtures_load() {
     load_str("minimal.yaml", &minimal, &valid_dir(), None).expect("minimal.yaml is valid");
 }
 
-/// Every valid spec at hand: the fixtures here and the repository's examples.
+/// Every valid spec at hand: the fixtures here, the renderer's, and the repository's
+/// examples.
 fn valid_specs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut specs = vec![
         valid_dir().join("full.yaml"),
         valid_dir().join("minimal.yaml"),
     ];
+    if let Ok(fixtures) = std::fs::read_dir(root.join("../shipshape_render/tests/fixtures")) {
+        let mut found: Vec<PathBuf> = fixtures
+            .filter_map(|e| Some(e.ok()?.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        found.sort();
+        specs.extend(found);
+    }
     if let Ok(examples) = std::fs::read_dir(root.join("../../examples")) {
         let mut found: Vec<PathBuf> = examples
             .filter_map(|e| Some(e.ok()?.path().join("shipshape.yaml")))
