@@ -10,6 +10,7 @@ mod config;
 mod context;
 mod disruption;
 mod expose;
+mod jobs;
 mod migrations;
 mod monitoring;
 mod namespace;

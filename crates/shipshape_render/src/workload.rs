@@ -16,7 +16,7 @@ use shipshape_spec::{
 };
 
 use crate::context::{Ctx, component_path};
-use crate::{pod, statefulset};
+use crate::{jobs, pod, statefulset};
 
 /// The pod template of a component: its container in its pod, spread over hosts and
 /// zones when there can be more than one pod.
@@ -28,7 +28,8 @@ pub fn pod_template(ctx: &Ctx<'_>, name: &str, component: &Component) -> PodTemp
         vec![pod::app_container(ctx, name, component)],
     );
     spec.termination_grace_period_seconds = Some(i64::from(component.shutdown_times().grace));
-    if component.replicas_or_default().max() > 1 {
+    // A run of a `job` or `cron` is a single pod, with nothing to spread from.
+    if !component.kind.is_batch() && component.replicas_or_default().max() > 1 {
         spec.affinity = host_spread(ctx, name, component);
         let zones = zone_spread(ctx, name, component);
         spec.topology_spread_constraints = (!zones.is_empty()).then_some(zones);
@@ -57,8 +58,7 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     match component.kind {
         ComponentKind::Service | ComponentKind::Worker => render_deployment(ctx, name, component),
         ComponentKind::Stateful => statefulset::render(ctx, name, component),
-        // Rendered as Deployments until Jobs and CronJobs are.
-        ComponentKind::Job | ComponentKind::Cron => render_deployment(ctx, name, component),
+        ComponentKind::Job | ComponentKind::Cron => jobs::render(ctx, name, component),
     }
     let account = ServiceAccount {
         metadata: ctx.metadata(name, Some(name)),
