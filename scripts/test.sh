@@ -2,8 +2,10 @@
 # Why: THE test command. Users run ./scripts/test.sh and CI runs it via .ci/run, so both
 # check the same things, in order, stopping at the first failure:
 #   format, clippy, tests (nextest if installed, else cargo test) and doctests, then
-#   every examples/NAME/shipshape.yaml is rendered and judged by the outside oracles
-#   (scripts/oracles/: kubernetes-validate --strict and checkov).
+#   every examples/NAME/shipshape.yaml, and every renderer fixture
+#   crates/shipshape_render/tests/fixtures/NAME.yaml (kinds no example uses yet), is
+#   rendered and judged by the outside oracles (scripts/oracles/: kubernetes-validate
+#   --strict and checkov).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -40,6 +42,12 @@ for spec in "${examples[@]}"; do
   name=$(basename "$(dirname "$spec")")
   rm -rf ".oracle-out/$name"
   "${CARGO_TARGET_DIR:-target}/release/shipshape" render "examples/$name" -o ".oracle-out/$name"
+  outs+=(".oracle-out/$name")
+done
+for spec in crates/shipshape_render/tests/fixtures/*.yaml; do
+  name=fixture-$(basename "$spec" .yaml)
+  rm -rf ".oracle-out/$name"
+  "${CARGO_TARGET_DIR:-target}/release/shipshape" render "$spec" -o ".oracle-out/$name"
   outs+=(".oracle-out/$name")
 done
 scripts/oracles/install.sh
