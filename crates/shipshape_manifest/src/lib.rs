@@ -12,7 +12,7 @@ mod write;
 use std::sync::Arc;
 
 use serde::Serialize;
-use shipshape_yaml::{Location, Node, PathSegment, Value};
+use shipshape_yaml::{Location, Node, PathSegment, Span, Value};
 
 pub use load::{is_yaml, load, yaml_files};
 pub use order::kind_rank;
@@ -73,22 +73,49 @@ impl Manifest {
     }
 
     /// Where the field at the JSON `pointer` (`/spec/template/spec/containers/0/image`)
-    /// was written: the key of the field when it exists, else the deepest part of the
-    /// path that does (a missing probe points at its container). `None` for objects that
-    /// were not read from a file.
+    /// was written: the key of the field when it exists, else the key (or list item) of
+    /// the deepest part of the path that does, so a missing `resources.limits` points at
+    /// `resources:`. `None` for objects that were not read from a file.
     #[must_use]
     pub fn locate(&self, pointer: &str) -> Option<Location> {
         let tree = self.tree.as_deref()?;
         let Some(Origin::File(start)) = &self.origin else {
             return None;
         };
-        let span = tree.span_of(&pointer_path(tree, pointer), true);
+        let span = deepest_span(tree, &pointer_path(tree, pointer));
         Some(Location {
             file: start.file.clone(),
             line: span.line,
             column: span.column,
         })
     }
+}
+
+/// The span of the last step of `path` that exists in `tree`: a mapping key's own span,
+/// a list item's span, or the whole tree for an empty path.
+fn deepest_span(tree: &Node, path: &[PathSegment]) -> Span {
+    let mut node = tree;
+    let mut span = tree.span;
+    for step in path {
+        match (step, &node.value) {
+            (PathSegment::Key(k), Value::Map(m)) => match m.get_entry(k) {
+                Some(entry) => {
+                    span = entry.key_span;
+                    node = &entry.value;
+                }
+                None => break,
+            },
+            (PathSegment::Index(i), Value::Seq(items)) => match items.get(*i) {
+                Some(item) => {
+                    span = item.span;
+                    node = item;
+                }
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    span
 }
 
 /// The steps of a JSON pointer as a path into `tree`: a token is an index where the tree

@@ -261,7 +261,9 @@ items:
         let service = &objects[1];
         let at = service.locate("/metadata/namespace").unwrap();
         assert_eq!((at.line, at.column), (14, 28));
-        // A field that is not there points at the deepest one that is.
+        // A field that is not there points at the key of the deepest one that is.
+        let at = service.locate("/metadata/labels/app").unwrap();
+        assert_eq!((at.line, at.column), (14, 5));
         let at = service.locate("/spec/ports/0").unwrap();
         assert_eq!((at.line, at.column), (12, 5));
     }
