@@ -20,6 +20,9 @@ pub struct CheckContext<'a> {
     by_name: HashMap<&'a str, Vec<usize>>,
     templates: Vec<PodTemplate<'a>>,
     templates_by_namespace: HashMap<&'a str, Vec<usize>>,
+    /// Pod templates by label key, then value: a selector looks only at the templates
+    /// that carry one of its labels, not at every template of the namespace.
+    templates_by_label: HashMap<&'a str, HashMap<&'a str, Vec<usize>>>,
     /// Autoscalers by the name of the object they scale.
     autoscalers_by_target: HashMap<&'a str, Vec<usize>>,
 }
@@ -35,6 +38,7 @@ impl<'a> CheckContext<'a> {
             by_name: HashMap::new(),
             templates: Vec::new(),
             templates_by_namespace: HashMap::new(),
+            templates_by_label: HashMap::new(),
             autoscalers_by_target: HashMap::new(),
         };
         for object in input.objects() {
@@ -49,10 +53,21 @@ impl<'a> CheckContext<'a> {
         self.by_kind.entry(kind).or_default().push(i);
         self.by_name.entry(object.name()).or_default().push(i);
         if let Some(template) = object.pod_template() {
+            let t = self.templates.len();
             self.templates_by_namespace
                 .entry(object.namespace())
                 .or_default()
-                .push(self.templates.len());
+                .push(t);
+            for (key, value) in template.labels().into_iter().flatten() {
+                if let Some(value) = value.as_str() {
+                    self.templates_by_label
+                        .entry(key)
+                        .or_default()
+                        .entry(value)
+                        .or_default()
+                        .push(t);
+                }
+            }
             self.templates.push(template);
         }
         if kind == "HorizontalPodAutoscaler"
@@ -117,15 +132,21 @@ impl<'a> CheckContext<'a> {
     /// The pod templates of `namespace` whose pods `selector` selects.
     pub fn selected<'s>(
         &'s self,
-        namespace: &str,
+        namespace: &'s str,
         selector: Selector<'s>,
     ) -> impl Iterator<Item = &'s PodTemplate<'a>> + use<'a, 's> {
-        self.templates_by_namespace
-            .get(namespace)
-            .into_iter()
-            .flatten()
+        let candidates = match selector.first_label() {
+            Some((key, value)) => self
+                .templates_by_label
+                .get(key)
+                .and_then(|values| values.get(value)),
+            None => self.templates_by_namespace.get(namespace),
+        };
+        candidates
+            .map_or(&[][..], Vec::as_slice)
+            .iter()
             .map(|&i| &self.templates[i])
-            .filter(move |t| selector.matches(t.labels()))
+            .filter(move |t| t.object.namespace() == namespace && selector.matches(t.labels()))
     }
 
     /// The HorizontalPodAutoscalers that scale `object`.

@@ -21,6 +21,21 @@ impl<'a> Selector<'a> {
         (!labels.is_empty()).then_some(Selector::Labels(labels))
     }
 
+    /// One `key: value` pair every selected pod must carry, if the selector has one: the
+    /// key to an index of pods by label.
+    #[must_use]
+    pub fn first_label(&self) -> Option<(&'a str, &'a str)> {
+        let labels = match self {
+            Selector::Labels(labels) => Some(*labels),
+            Selector::LabelSelector(selector) => {
+                selector.get("matchLabels").and_then(Value::as_object)
+            }
+        };
+        labels?
+            .iter()
+            .find_map(|(k, v)| Some((k.as_str(), v.as_str()?)))
+    }
+
     /// Whether pods with `labels` are selected.
     #[must_use]
     pub fn matches(&self, labels: Option<&Map<String, Value>>) -> bool {

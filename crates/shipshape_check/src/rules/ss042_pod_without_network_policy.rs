@@ -1,3 +1,5 @@
+use std::collections::HashSet;
+
 use crate::{CheckContext, Emitter, Selector, SetRule, declare_rule};
 
 declare_rule! {
@@ -72,14 +74,16 @@ declare_rule! {
 
 impl SetRule for PodWithoutNetworkPolicy {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        let policies: Vec<_> = cx.of_kind("NetworkPolicy").collect();
+        // Object index of every workload some policy selects.
+        let mut covered = HashSet::new();
+        for policy in cx.of_kind("NetworkPolicy") {
+            if let Some(selector) = policy.get("/spec/podSelector") {
+                let selected = cx.selected(policy.namespace(), Selector::LabelSelector(selector));
+                covered.extend(selected.map(|pod| pod.object.index()));
+            }
+        }
         for pod in cx.pod_templates() {
-            let covered = policies.iter().any(|p| {
-                p.namespace() == pod.object.namespace()
-                    && p.get("/spec/podSelector")
-                        .is_some_and(|s| Selector::LabelSelector(s).matches(pod.labels()))
-            });
-            if !covered {
+            if !covered.contains(&pod.object.index()) {
                 out.report(
                     pod.object,
                     format!("{}/metadata/labels", pod.pointer),
