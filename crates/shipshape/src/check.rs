@@ -34,6 +34,7 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         input: Input::new(),
         namespace,
         environment: args.environment.as_deref(),
+        keep_stdin: args.format == CheckFormat::Human,
         stdin: None,
         files: 0,
         problems: Vec::new(),
@@ -131,6 +132,8 @@ struct Reader<'a> {
     input: Input,
     namespace: &'a str,
     environment: Option<&'a str>,
+    /// Whether to keep standard input's text: only human output shows snippets.
+    keep_stdin: bool,
     /// Standard input's text, kept for snippets because it cannot be read again.
     stdin: Option<String>,
     files: usize,
@@ -163,7 +166,9 @@ impl Reader<'_> {
             return self.problem(format!("cannot read standard input: {e}"));
         }
         self.add_objects("<stdin>", &text);
-        self.stdin = Some(text);
+        if self.keep_stdin {
+            self.stdin = Some(text);
+        }
     }
 
     fn read_file(&mut self, path: &Path) {

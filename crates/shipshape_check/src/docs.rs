@@ -55,10 +55,9 @@ pub fn yaml_block(meta: &RuleMeta, heading: &str) -> Option<String> {
 pub fn rule_page(rule: Rule) -> String {
     let meta = rule.meta();
     format!(
-        "# {} {}\n\n{}: {} · theme: {} · scope: {}\n\n{}\n\n{}",
+        "# {} {}\n\nseverity: {} · theme: {} · scope: {}\n\n{}\n\n{}",
         meta.id,
         meta.name,
-        "severity",
         meta.severity,
         meta.theme,
         scope_name(rule),

@@ -33,10 +33,16 @@ impl ObjectRef {
     /// `Kind namespace/name`, or `Kind name` when cluster-scoped.
     #[must_use]
     pub fn display_name(&self) -> String {
-        match self.namespace.as_str() {
-            "" => format!("{} {}", self.kind, self.name),
-            ns => format!("{} {ns}/{}", self.kind, self.name),
-        }
+        display_name(&self.kind, &self.namespace, &self.name)
+    }
+}
+
+/// How messages name an object: `Kind namespace/name`, or `Kind name` when
+/// cluster-scoped.
+pub(crate) fn display_name(kind: &str, namespace: &str, name: &str) -> String {
+    match namespace {
+        "" => format!("{kind} {name}"),
+        ns => format!("{kind} {ns}/{name}"),
     }
 }
 

@@ -81,10 +81,7 @@ impl Object {
     /// `Kind namespace/name`, or `Kind name` when cluster-scoped: how messages name it.
     #[must_use]
     pub fn display_name(&self) -> String {
-        match self.namespace() {
-            "" => format!("{} {}", self.kind(), self.name()),
-            ns => format!("{} {ns}/{}", self.kind(), self.name()),
-        }
+        crate::finding::display_name(self.kind(), self.namespace(), self.name())
     }
 
     /// The pod template this object runs, for Pods and the workload kinds.
