@@ -2,9 +2,10 @@
 # Why: THE test command. Users run ./scripts/test.sh and CI runs it via .ci/run, so both
 # check the same things, in order, stopping at the first failure:
 #   format, clippy, tests (nextest if installed, else cargo test) and doctests, then
-#   every examples/NAME/shipshape.yaml and crates/shipshape_render/tests/fixtures/*.yaml
-#   is rendered and judged by the outside oracles
-#   (scripts/oracles/: kubernetes-validate --strict and checkov).
+#   every examples/NAME/shipshape.yaml, and every renderer fixture
+#   crates/shipshape_render/tests/fixtures/NAME.yaml (kinds no example uses yet), is
+#   rendered and judged by the outside oracles (scripts/oracles/: kubernetes-validate
+#   --strict and checkov).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -27,28 +28,27 @@ fi
 stage "doctests: cargo test --doc"
 cargo test --workspace --doc
 
-stage "oracles: render examples and fixtures, then kubernetes-validate + checkov"
+stage "oracles: render examples, then kubernetes-validate + checkov"
 shopt -s nullglob
 examples=(examples/*/shipshape.yaml)
-# Renderer fixtures that exercise what no example uses (every backing service provider).
-fixtures=(crates/shipshape_render/tests/fixtures/*.yaml)
-if ((${#examples[@]} + ${#fixtures[@]} == 0)); then
+if ((${#examples[@]} == 0)); then
   echo "oracles: no examples/*/shipshape.yaml yet, nothing to render"
   exit 0
 fi
 cargo build --release -p shipshape
 mkdir -p .oracle-out
 outs=()
-render() { # SPEC NAME
-  rm -rf ".oracle-out/$2"
-  "${CARGO_TARGET_DIR:-target}/release/shipshape" render "$1" -o ".oracle-out/$2"
-  outs+=(".oracle-out/$2")
-}
 for spec in "${examples[@]}"; do
-  render "$spec" "$(basename "$(dirname "$spec")")"
+  name=$(basename "$(dirname "$spec")")
+  rm -rf ".oracle-out/$name"
+  "${CARGO_TARGET_DIR:-target}/release/shipshape" render "examples/$name" -o ".oracle-out/$name"
+  outs+=(".oracle-out/$name")
 done
-for spec in "${fixtures[@]}"; do
-  render "$spec" "fixture-$(basename "$spec" .yaml)"
+for spec in crates/shipshape_render/tests/fixtures/*.yaml; do
+  name=fixture-$(basename "$spec" .yaml)
+  rm -rf ".oracle-out/$name"
+  "${CARGO_TARGET_DIR:-target}/release/shipshape" render "$spec" -o ".oracle-out/$name"
+  outs+=(".oracle-out/$name")
 done
 scripts/oracles/install.sh
 scripts/oracles/run.sh "${outs[@]}"

@@ -11,6 +11,7 @@ mod config;
 mod context;
 mod disruption;
 mod expose;
+mod jobs;
 mod migrations;
 mod monitoring;
 mod namespace;
@@ -19,6 +20,7 @@ mod patches;
 mod pod;
 mod secrets;
 mod service;
+mod statefulset;
 #[cfg(test)]
 #[path = "../tests/net/support.rs"]
 mod test_support;
@@ -53,7 +55,7 @@ pub fn render(spec: &AppSpec) -> Result<Rendered, Vec<Problem>> {
     for (name, component) in &spec.components {
         workload::render(&mut ctx, name, component);
         service::render(&mut ctx, name, component);
-        service::render_peers(&mut ctx, name, component);
+        service::render_headless(&mut ctx, name, component);
         autoscaling::render(&mut ctx, name, component);
         disruption::render(&mut ctx, name, component);
         network_policy::render(&mut ctx, name, component);

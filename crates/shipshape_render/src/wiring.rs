@@ -49,6 +49,11 @@ pub fn dependencies<'a>(ctx: &Ctx<'a>, component: &Component) -> Vec<Dependency<
         .collect()
 }
 
+/// The in-cluster DNS name of a component's Service.
+pub fn component_host(ctx: &Ctx<'_>, name: &str) -> String {
+    backing::service_host(ctx, name)
+}
+
 /// A variable with a literal value.
 pub fn literal(name: &str, value: impl Into<String>) -> EnvVar {
     EnvVar {
@@ -91,7 +96,7 @@ fn component_env(
     target: &Component,
     wanted: &IndexMap<String, String>,
 ) -> Vec<EnvVar> {
-    let host = backing::service_host(ctx, name);
+    let host = component_host(ctx, name);
     let port = target
         .ports
         .values()

@@ -14,6 +14,7 @@ mod network;
 mod patches;
 mod secrets;
 mod services;
+mod stateful;
 mod wiring;
 mod workload;
 
@@ -51,6 +52,7 @@ pub fn validate(spec: &mut AppSpec, base_dir: &FsPath) -> Vec<Problem> {
         network::check(component, &at, &mut out);
         wiring::check(name, component, &at, &declared, &mut out);
         files::check(component, &at, &declared, base_dir, &mut out);
+        stateful::check(name, component, &at, &declared, &mut out);
     }
     secrets::check_secrets(&spec.secrets, &mut out);
     secrets::check_configs(&spec.configs, &mut out);

@@ -127,7 +127,7 @@ const CASES: &[Case] = &[
                 kind: servce
                 image: shop/api:1.0
         "#,
-        message: "unknown value `servce`, expected one of `service`, `worker`",
+        message: "unknown value `servce`, expected one of `service`, `worker`, `stateful`, `job`, `cron`",
         help: Some("did you mean `service`?"),
         line: 4,
         column: 11,
@@ -2253,6 +2253,600 @@ const CASES: &[Case] = &[
         line: 6,
         column: 28,
     },
+    // ---- stateful, job and cron ----
+    Case {
+        name: "volumes on a service",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                volumes: { data: { mount: /data, size: 1Gi } }
+        "#,
+        message: "`volumes` applies only to `stateful` components, not to a `service`",
+        help: Some(
+            "use `kind: stateful` to give each pod a persistent volume of its own, or `security.writable` for scratch space",
+        ),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "schedule on a service",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                schedule: "0 3 * * *"
+        "#,
+        message: "`schedule` applies only to `cron` components, not to a `service`",
+        help: Some("use `kind: cron` to run on a schedule, or remove `schedule`"),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "replica range on a job",
+        yaml: r#"
+            name: shop
+            components:
+              report:
+                kind: job
+                image: shop/report:1.0
+                replicas: 2..5
+        "#,
+        message: "`replicas` applies only to `service`, `worker` or `stateful` components, not to a `job`",
+        help: Some("remove `replicas`: a run is one pod, retried up to `backoff` times"),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "partition on a service",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                rollout: { partition: 1 }
+        "#,
+        message: "`partition` applies only to `stateful` components, not to a `service`",
+        help: Some(
+            "remove `partition`: only the numbered pods of a `stateful` component can be updated in stages",
+        ),
+        line: 6,
+        column: 16,
+    },
+    Case {
+        name: "deadline on a worker",
+        yaml: r#"
+            name: shop
+            components:
+              jobs:
+                kind: worker
+                image: shop/jobs:1.0
+                deadline: 10m
+        "#,
+        message: "`deadline` applies only to `job` or `cron` components, not to a `worker`",
+        help: Some(
+            "remove `deadline`: it limits a run to completion, and these pods run until replaced",
+        ),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "probes on a cron",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "0 3 * * *"
+                health: { live: { exec: [/bin/true] } }
+        "#,
+        message: "`health` applies only to `service`, `worker` or `stateful` components, not to a `cron`",
+        help: Some(
+            "remove `health`: a run is judged by its exit code, and `deadline` stops one that hangs",
+        ),
+        line: 7,
+        column: 5,
+    },
+    Case {
+        name: "identity on a service",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                identity: { pod_name: POD_NAME }
+        "#,
+        message: "`identity` applies only to `stateful` components, not to a `service`",
+        help: Some(
+            "only the pods of a `stateful` component have stable DNS names; for the pod's name, use `env` with `{field: metadata.name}`",
+        ),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "exposed job",
+        yaml: r#"
+            name: shop
+            components:
+              report:
+                kind: job
+                image: shop/report:1.0
+                expose: { host: report.example.com, port: http }
+        "#,
+        message: "a `job` takes no inbound traffic, so it cannot be exposed",
+        help: Some("make it `kind: service`, or remove `expose`"),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "needs a cron",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: [nightly]
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "@daily"
+        "#,
+        message: "`nightly` is a cron, so it has no Service to call",
+        help: Some("make `nightly` `kind: service` with ports, or remove it from `needs`"),
+        line: 6,
+        column: 13,
+    },
+    Case {
+        name: "cron without a schedule",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+        "#,
+        message: "a `cron` needs a `schedule`",
+        help: Some(
+            "add `schedule:` with five fields (minute hour day-of-month month day-of-week), such as `schedule: \"30 2 * * *\"`",
+        ),
+        line: 4,
+        column: 11,
+    },
+    Case {
+        name: "schedule with six fields",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "0 0 3 * * *"
+        "#,
+        message: "`0 0 3 * * *` has 6 fields, but a schedule has 5: minute hour day-of-month month day-of-week, such as `30 2 * * *`",
+        help: None,
+        line: 6,
+        column: 15,
+    },
+    Case {
+        name: "schedule hour out of range",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "0 24 * * *"
+        "#,
+        message: "`24` is not an hour: use 0 to 23",
+        help: None,
+        line: 6,
+        column: 15,
+    },
+    Case {
+        name: "schedule with a time zone",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "CRON_TZ=Europe/Berlin 0 3 * * *"
+        "#,
+        message: "`CRON_TZ=Europe/Berlin 0 3 * * *` sets a time zone in the schedule, which Kubernetes rejects: write the schedule alone and the zone in `time_zone`",
+        help: None,
+        line: 6,
+        column: 15,
+    },
+    Case {
+        name: "time zone Local",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "0 3 * * *"
+                time_zone: Local
+        "#,
+        message: "`Local` is whatever zone the controller manager runs in: name the zone, such as `Etc/UTC`",
+        help: None,
+        line: 7,
+        column: 16,
+    },
+    Case {
+        name: "time zone as an offset",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "0 3 * * *"
+                time_zone: "UTC+01:00"
+        "#,
+        message: "`UTC+01:00` is not an IANA time zone name: write one such as `Etc/UTC` or `Europe/Berlin`",
+        help: None,
+        line: 7,
+        column: 16,
+    },
+    Case {
+        name: "unknown concurrency",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "0 3 * * *"
+                concurrency: forbidden
+        "#,
+        message: "unknown value `forbidden`, expected one of `forbid`, `allow`, `replace`",
+        help: Some("did you mean `forbid`?"),
+        line: 7,
+        column: 18,
+    },
+    Case {
+        name: "zero deadline",
+        yaml: r#"
+            name: shop
+            components:
+              report:
+                kind: job
+                image: shop/report:1.0
+                deadline: 0
+        "#,
+        message: "`deadline: 0` would stop every run as it starts",
+        help: Some("give the longest a run may take, or remove `deadline` for no limit"),
+        line: 6,
+        column: 15,
+    },
+    Case {
+        name: "starting deadline too short",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "0 3 * * *"
+                starting_deadline: 5s
+        "#,
+        message: "the CronJob controller looks for due runs every 10 seconds, so a `starting_deadline` of 5s may skip every run",
+        help: Some("use 10s or more, or remove it"),
+        line: 7,
+        column: 24,
+    },
+    Case {
+        name: "volume name not a label",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                volumes: { Data: { mount: /data, size: 1Gi } }
+        "#,
+        message: "volume name `Data` may only contain lowercase letters, digits and `-`",
+        help: Some("use lowercase letters, digits and `-`, such as `data`"),
+        line: 6,
+        column: 16,
+    },
+    Case {
+        name: "volume name taken by shipshape",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                volumes: { tmp: { mount: /scratch, size: 1Gi } }
+        "#,
+        message: "volume name `tmp` may clash with a volume shipshape adds to every pod",
+        help: Some(
+            "choose another name, such as `data`; names `tmp` or `files` and those starting with `secret-`, `config-` or `w-` are taken",
+        ),
+        line: 6,
+        column: 16,
+    },
+    Case {
+        name: "relative volume mount",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                volumes: { data: { mount: var/lib/db, size: 1Gi } }
+        "#,
+        message: "mount path `var/lib/db` is not an absolute path",
+        help: Some("start it with `/`, such as `/var/lib/db`"),
+        line: 6,
+        column: 31,
+    },
+    Case {
+        name: "volume over /tmp",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                volumes: { data: { mount: /tmp, size: 1Gi } }
+        "#,
+        message: "a volume cannot be mounted at `/tmp`: it would hide what the container needs there",
+        help: Some("mount it at a directory of its own, such as `/var/lib/data`"),
+        line: 6,
+        column: 31,
+    },
+    Case {
+        name: "volume where a writable path is",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                security: { writable: [/data] }
+                volumes: { data: { mount: /data/, size: 1Gi } }
+        "#,
+        message: "`/data/` is already mounted by writable path `/data`",
+        help: Some("mount each volume at a path of its own"),
+        line: 7,
+        column: 31,
+    },
+    Case {
+        name: "storage class not a name",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                volumes: { data: { mount: /data, size: 1Gi, class: Fast_SSD } }
+        "#,
+        message: "`Fast_SSD` is not a StorageClass name",
+        help: Some(
+            "StorageClass names are lowercase DNS names, such as `fast-ssd`; remove `class` for the cluster's default",
+        ),
+        line: 6,
+        column: 56,
+    },
+    Case {
+        name: "unknown access mode",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                volumes: { data: { mount: /data, size: 1Gi, access: read-write-one } }
+        "#,
+        message: "unknown value `read-write-one`, expected one of `read-write-once`, `read-write-many`, `read-only-many`",
+        help: Some("did you mean `read-write-once`?"),
+        line: 6,
+        column: 57,
+    },
+    Case {
+        name: "volume size not a size",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                volumes: { data: { mount: /data, size: 20GB } }
+        "#,
+        message: "`20GB` is not a memory quantity: write a number with a unit such as `256Mi` or `1Gi`",
+        help: None,
+        line: 6,
+        column: 44,
+    },
+    Case {
+        name: "identity sets nothing",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                identity: {}
+        "#,
+        message: "`identity` sets no variable",
+        help: Some(
+            "name the variables you want: `pod_name`, `pod_dns` or `peers`, such as `{pod_name: POD_NAME}`",
+        ),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "unknown identity key",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                identity: { pod_nam: POD_NAME }
+        "#,
+        message: "unknown key `pod_nam`",
+        help: Some("did you mean `pod_name`?"),
+        line: 6,
+        column: 17,
+    },
+    Case {
+        name: "identity variable also in env",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                identity: { pod_name: POD_NAME }
+                env: { POD_NAME: db }
+        "#,
+        message: "`POD_NAME` is set both here and by `env`",
+        help: Some("a variable has one value: rename `identity.pod_name` or the other one"),
+        line: 6,
+        column: 27,
+    },
+    Case {
+        name: "identity variable twice",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                identity: { pod_name: SELF, pod_dns: SELF }
+        "#,
+        message: "`SELF` is set both here and by `identity.pod_name`",
+        help: Some("a variable has one value: rename `identity.pod_dns` or the other one"),
+        line: 6,
+        column: 42,
+    },
+    Case {
+        name: "identity variable also from needs",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                identity: { peers: PEERS }
+                needs: { search: { host: PEERS } }
+              search:
+                kind: service
+                image: shop/search:1.0
+                ports: { http: 9200 }
+        "#,
+        message: "`PEERS` is set both here and by `needs.search.host`",
+        help: Some("a variable has one value: rename `identity.peers` or the other one"),
+        line: 6,
+        column: 24,
+    },
+    Case {
+        name: "identity variable with =",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                identity: { pod_dns: "HOST=" }
+        "#,
+        message: "environment variable name `HOST=` contains `=`",
+        help: Some("the name ends where `=` starts: remove it, and put the value after the colon"),
+        line: 6,
+        column: 26,
+    },
+    Case {
+        name: "recreate on a stateful component",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                rollout: { strategy: recreate }
+        "#,
+        message: "a `stateful` component replaces its pods one at a time, from the highest number down; it cannot stop them all first",
+        help: Some("remove `strategy`; to stop every pod for an upgrade, scale to 0 first"),
+        line: 6,
+        column: 26,
+    },
+    Case {
+        name: "surge on a stateful component",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                rollout: { max_surge: 1 }
+        "#,
+        message: "`max_surge` does not apply to a `stateful` component: a pod's name and volume exist once, so there is never an extra pod",
+        help: Some("remove `max_surge`"),
+        line: 6,
+        column: 16,
+    },
+    Case {
+        name: "partition leaves no pod to update",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                replicas: 3
+                rollout: { partition: 3 }
+        "#,
+        message: "`partition: 3` leaves no pod to update: with 3 pods the highest number that is sure to exist is 2",
+        help: Some("use 2 or less: pods numbered at or above the partition get the new version"),
+        line: 7,
+        column: 27,
+    },
+    Case {
+        name: "partition above an autoscaled minimum",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                replicas: 2..5
+                autoscale: { cpu: 70% }
+                rollout: { partition: 2 }
+        "#,
+        message: "`partition: 2` leaves no pod to update: with at least 2 pods the highest number that is sure to exist is 1",
+        help: Some("use 1 or less: pods numbered at or above the partition get the new version"),
+        line: 8,
+        column: 27,
+    },
+    Case {
+        name: "headless Service name taken",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+              db-headless:
+                kind: service
+                image: shop/proxy:1.0
+        "#,
+        message: "the headless Service of `db` would be named `db-headless`, like the component `db-headless`",
+        help: Some("rename `db` or the component `db-headless`"),
+        line: 3,
+        column: 3,
+    },
 ];
 
 /// What is wrong with the diagnostics of `case`, if anything.
@@ -2462,17 +3056,22 @@ fn valid_fixtures_load() {
     load_str("minimal.yaml", &minimal, &valid_dir(), None).expect("minimal.yaml is valid");
 }
 
-/// Every valid spec at hand: the fixtures here and the renderer's, and the repository's
+/// Every valid spec at hand: the fixtures here, the renderer's, and the repository's
 /// examples.
 fn valid_specs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let render_fixtures = root.join("../shipshape_render/tests/fixtures");
     let mut specs = vec![
         valid_dir().join("full.yaml"),
         valid_dir().join("minimal.yaml"),
-        render_fixtures.join("backing.yaml"),
-        render_fixtures.join("backing-production.yaml"),
     ];
+    if let Ok(fixtures) = std::fs::read_dir(root.join("../shipshape_render/tests/fixtures")) {
+        let mut found: Vec<PathBuf> = fixtures
+            .filter_map(|e| Some(e.ok()?.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        found.sort();
+        specs.extend(found);
+    }
     if let Ok(examples) = std::fs::read_dir(root.join("../../examples")) {
         let mut found: Vec<PathBuf> = examples
             .filter_map(|e| Some(e.ok()?.path().join("shipshape.yaml")))
