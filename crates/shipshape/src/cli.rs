@@ -42,6 +42,41 @@ pub enum Command {
         after_help = "Examples:\n  shipshape init\n  shipshape init --template worker --name projections -o worker.yaml"
     )]
     Init(InitArgs),
+    /// Check Kubernetes manifests for production readiness.
+    ///
+    /// Reads files, directories (recursively, every *.yaml and *.yml), standard input
+    /// (`-`) and shipshape specs: a file named shipshape.yaml is rendered first, and
+    /// findings on what it generates point back at the spec line that caused them. All
+    /// inputs are checked together, so rules that relate objects (a Service and the pods
+    /// it selects) see everything.
+    ///
+    /// Settings come from --config FILE, else ./shipshape-check.yaml when present;
+    /// flags override them (--ignore and --external-refs add to them). Suppress a
+    /// finding on one object with the annotation
+    /// `shipshape.dev/ignore: SS012 -- why` on the object or its pod template.
+    ///
+    /// Exit status: 0 no finding at or above --fail-on, 1 findings, 2 bad input.
+    #[command(
+        after_help = "Examples:\n  shipshape check deploy/\n  helm template my-chart | shipshape check - --namespace shop\n  shipshape check examples/cyoda-go --format sarif > shipshape.sarif\n  shipshape check k8s/ --select security,SS010 --ignore SS042 --fail-on error\n  shipshape check k8s/ --external-refs secret"
+    )]
+    Check(CheckArgs),
+    /// List the checker's rules.
+    #[command(
+        after_help = "Examples:\n  shipshape rules\n  shipshape rules --format json\n  shipshape rules --format markdown > docs/rules.md"
+    )]
+    Rules {
+        /// Output format.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Table)]
+        format: RulesFormat,
+    },
+    /// Explain one rule: what it checks, why it matters, how to fix it, with examples.
+    #[command(
+        after_help = "Examples:\n  shipshape rule SS014\n  shipshape rule pdb-blocks-eviction"
+    )]
+    Rule {
+        /// The rule's id (SS014) or name (pdb-blocks-eviction).
+        id: String,
+    },
     /// Print the JSON Schema of shipshape.yaml, for editor completion.
     ///
     /// Save it and point your editor at it with a first line such as
@@ -72,6 +107,87 @@ pub struct RenderArgs {
     /// Output encoding.
     #[arg(long, value_enum, default_value_t = Format::Yaml)]
     pub format: Format,
+}
+
+/// Arguments of `check`.
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files, directories, shipshape.yaml specs, or `-` for standard input.
+    #[arg(default_value = ".", value_name = "PATH|-")]
+    pub paths: Vec<PathBuf>,
+    /// Namespace of objects that name none [default: default].
+    #[arg(short, long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Human)]
+    pub format: CheckFormat,
+    /// Exit 1 when a finding at or above this severity remains [default: warning].
+    #[arg(long, value_enum, value_name = "SEVERITY")]
+    pub fail_on: Option<Severity>,
+    /// Run only these rules: ids (SS010), names or themes (security), or `all`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+    /// Skip these rules: ids, names or themes.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// Read settings from this file instead of ./shipshape-check.yaml.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Kinds that may live outside the input, so references to them are not checked.
+    #[arg(long, value_enum, value_delimiter = ',', value_name = "KINDS")]
+    pub external_refs: Vec<ExternalRef>,
+    /// Environment overlay for shipshape.yaml specs.
+    #[arg(long = "env", value_name = "NAME")]
+    pub environment: Option<String>,
+    /// List suppressed findings too (they are always counted).
+    #[arg(long)]
+    pub show_suppressed: bool,
+}
+
+/// Output formats of `check`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum CheckFormat {
+    /// Located findings with the offending line, for people.
+    Human,
+    /// Every finding with its object, place and JSON pointer.
+    Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
+}
+
+/// Severities, as `--fail-on` takes them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Severity {
+    /// Fail on any finding.
+    Info,
+    /// Fail on warnings and errors.
+    Warning,
+    /// Fail on errors only.
+    Error,
+}
+
+/// Kinds `--external-refs` takes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExternalRef {
+    /// ConfigMaps.
+    Configmap,
+    /// Secrets.
+    Secret,
+    /// ServiceAccounts.
+    Serviceaccount,
+    /// All three.
+    All,
+}
+
+/// Output formats of `rules`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// An aligned table.
+    Table,
+    /// A JSON list.
+    Json,
+    /// The rule reference, as in docs/rules.md.
+    Markdown,
 }
 
 /// Output encodings.

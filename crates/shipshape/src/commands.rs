@@ -8,23 +8,28 @@ use clap::CommandFactory;
 use shipshape_manifest::Format as ManifestFormat;
 use shipshape_spec::{Diagnostic, Diagnostics, LoadedSpec};
 
+use crate::check;
 use crate::cli::{Cli, Command, Format, InitArgs, RenderArgs, Shell, Template};
 use crate::report;
 
 /// Exit status for bad input or usage.
-const BAD_INPUT: u8 = 2;
+pub const BAD_INPUT: u8 = 2;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Render(args) => render(&args),
+        Command::Check(args) => check::check(&args),
+        Command::Rules { format } => check::rules(format),
+        Command::Rule { id } => check::rule(&id),
         Command::Init(args) => init(&args),
         Command::Schema => print(&shipshape_spec::json_schema()),
         Command::Completions { shell } => completions(shell),
     }
 }
 
-fn print(text: &str) -> ExitCode {
+/// Prints `text` to standard output; a closed pipe is not an error.
+pub fn print(text: &str) -> ExitCode {
     let mut out = std::io::stdout().lock();
     match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,5 +1,6 @@
 //! The `shipshape` command line.
 
+mod check;
 mod cli;
 mod commands;
 mod report;

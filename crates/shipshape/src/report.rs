@@ -21,6 +21,16 @@ pub fn diagnostics(diags: &Diagnostics) {
     );
 }
 
+/// Prints diagnostics about input that could not be read, with a count.
+pub fn diagnostics_only(diags: &Diagnostics) {
+    eprintln!("{}", diags.render(stderr_color()));
+    let n = diags.0.len();
+    eprintln!(
+        "error: {n} problem{} in the input; nothing was checked",
+        if n == 1 { "" } else { "s" }
+    );
+}
+
 /// Prints a plain error message to standard error.
 pub fn error(message: &str) {
     eprintln!("error: {message}");

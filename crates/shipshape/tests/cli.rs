@@ -255,6 +255,9 @@ fn help_for_every_command_and_usage_errors_exit_two() {
         &["init", "--help"],
         &["schema", "--help"],
         &["completions", "--help"],
+        &["check", "--help"],
+        &["rules", "--help"],
+        &["rule", "--help"],
     ] {
         let out = shipshape(cmd, None, None);
         assert_eq!(out.status.code(), Some(0), "{cmd:?}");

@@ -39,3 +39,27 @@ fn rendering_is_deterministic() {
         assert_eq!(render(&dir, None), render(&dir, None), "{}", dir.display());
     }
 }
+
+/// shipshape's own output passes its own checker: every rule, every severity.
+#[test]
+fn examples_have_no_findings() {
+    for dir in examples() {
+        let loaded = shipshape_spec::load_path(&dir, None).expect("loads");
+        let rendered = shipshape_render::render(&loaded.spec).expect("renders");
+        let mut input = shipshape_check::Input::new();
+        input.add_rendered(
+            rendered.manifests,
+            shipshape_check::SpecSource {
+                source: loaded.source,
+                tree: loaded.tree,
+            },
+        );
+        let report = shipshape_check::check(&input, &shipshape_check::Options::default());
+        let found: Vec<String> = report
+            .findings
+            .iter()
+            .map(|f| format!("{} {}: {}", f.rule.id, f.object.display_name(), f.message))
+            .collect();
+        assert!(found.is_empty(), "{}:\n{}", dir.display(), found.join("\n"));
+    }
+}

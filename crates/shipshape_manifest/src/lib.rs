@@ -4,13 +4,19 @@
 //! Objects are kept as JSON values so that any kind, built-in or custom, fits. Each one
 //! remembers its [`Origin`] so findings can point back to the text that caused them.
 
+mod load;
 mod order;
+mod scope;
 mod write;
 
-use serde::Serialize;
-use shipshape_yaml::{Location, PathSegment};
+use std::sync::Arc;
 
+use serde::Serialize;
+use shipshape_yaml::{Location, Node, PathSegment, Span, Value};
+
+pub use load::{is_yaml, load, yaml_files};
 pub use order::kind_rank;
+pub use scope::is_namespaced;
 pub use write::{Format, WriteError};
 
 /// Where an object came from.
@@ -29,6 +35,9 @@ pub struct Manifest {
     pub value: serde_json::Value,
     /// Where it came from, when known.
     pub origin: Option<Origin>,
+    /// The spanned YAML it was read from, for locating fields inside it; `None` for
+    /// objects built in code (rendered objects point into the spec through `origin`).
+    pub tree: Option<Arc<Node>>,
 }
 
 impl Manifest {
@@ -62,6 +71,68 @@ impl Manifest {
     pub fn namespace(&self) -> &str {
         self.str_at("/metadata/namespace")
     }
+
+    /// Where the field at the JSON `pointer` (`/spec/template/spec/containers/0/image`)
+    /// was written: the key of the field when it exists, else the key (or list item) of
+    /// the deepest part of the path that does, so a missing `resources.limits` points at
+    /// `resources:`. `None` for objects that were not read from a file.
+    #[must_use]
+    pub fn locate(&self, pointer: &str) -> Option<Location> {
+        let tree = self.tree.as_deref()?;
+        let Some(Origin::File(start)) = &self.origin else {
+            return None;
+        };
+        let span = deepest_span(tree, &pointer_path(tree, pointer));
+        Some(Location {
+            file: start.file.clone(),
+            line: span.line,
+            column: span.column,
+        })
+    }
+}
+
+/// The span of the last step of `path` that exists in `tree`: a mapping key's own span,
+/// a list item's span, or the whole tree for an empty path.
+fn deepest_span(tree: &Node, path: &[PathSegment]) -> Span {
+    let mut node = tree;
+    let mut span = tree.span;
+    for step in path {
+        match (step, &node.value) {
+            (PathSegment::Key(k), Value::Map(m)) => match m.get_entry(k) {
+                Some(entry) => {
+                    span = entry.key_span;
+                    node = &entry.value;
+                }
+                None => break,
+            },
+            (PathSegment::Index(i), Value::Seq(items)) => match items.get(*i) {
+                Some(item) => {
+                    span = item.span;
+                    node = item;
+                }
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    span
+}
+
+/// The steps of a JSON pointer as a path into `tree`: a token is an index where the tree
+/// holds a list there, a key everywhere else.
+fn pointer_path(tree: &Node, pointer: &str) -> Vec<PathSegment> {
+    let mut node = Some(tree);
+    let mut path = Vec::new();
+    for token in pointer.split('/').skip(1) {
+        let key = token.replace("~1", "/").replace("~0", "~");
+        let step = match (node.map(|n| &n.value), key.parse::<usize>()) {
+            (Some(Value::Seq(_)), Ok(index)) => PathSegment::Index(index),
+            _ => PathSegment::Key(key),
+        };
+        node = node.and_then(|n| n.get_path(std::slice::from_ref(&step)));
+        path.push(step);
+    }
+    path
 }
 
 /// An ordered collection of objects.
@@ -91,7 +162,26 @@ impl ManifestSet {
         self.items.push(Manifest {
             value: without_nulls(value),
             origin,
+            tree: None,
         });
+    }
+
+    /// Adds objects read by [`load`], which carry their own origin and tree.
+    pub fn extend(&mut self, objects: impl IntoIterator<Item = Manifest>) {
+        self.items.extend(objects);
+    }
+
+    /// Gives every namespaced object without a namespace the namespace `namespace`.
+    pub fn set_default_namespace(&mut self, namespace: &str) {
+        for m in &mut self.items {
+            load::set_default_namespace(&mut m.value, namespace);
+        }
+    }
+
+    /// Takes the objects out of the set.
+    #[must_use]
+    pub fn into_items(self) -> Vec<Manifest> {
+        self.items
     }
 
     /// The objects, in their current order.

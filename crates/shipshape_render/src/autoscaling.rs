@@ -6,9 +6,12 @@ use k8s_openapi::api::autoscaling::v2::{
     MetricTarget, PodsMetricSource, ResourceMetricSource,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
-use shipshape_spec::{BehaviorPreset, Component, Percent, Replicas, ScalingBehavior};
+use shipshape_spec::{
+    BehaviorPreset, Component, ComponentKind, Percent, Replicas, ScalingBehavior,
+};
 
 use crate::context::{Ctx, component_path};
+use crate::workload;
 
 /// CPU utilisation targeted when a range is given without targets.
 const DEFAULT_CPU_TARGET: u32 = 80;
@@ -57,7 +60,15 @@ fn behavior(b: &ScalingBehavior) -> Option<HorizontalPodAutoscalerBehavior> {
     }
 }
 
-/// Renders the HPA of an autoscaled component.
+/// The behavior of an HPA whose spec sets none: Kubernetes' own, except for a
+/// `stateful` component. Each pod that joins or leaves a cluster moves data (shards,
+/// replicas) and a fast flap would keep it moving, so it scales conservatively.
+fn default_behavior(component: &Component) -> Option<ScalingBehavior> {
+    (component.kind == ComponentKind::Stateful)
+        .then_some(ScalingBehavior::Preset(BehaviorPreset::Conservative))
+}
+
+/// Renders the HPA of an autoscaled component, aimed at its Deployment or StatefulSet.
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let Some(Replicas::Range { min, max }) = component.replicas else {
         return;
@@ -90,18 +101,22 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     if metrics.is_empty() {
         metrics.push(utilization("cpu", Percent(DEFAULT_CPU_TARGET)));
     }
+    let behavior_or_default = auto
+        .behavior
+        .clone()
+        .or_else(|| default_behavior(component));
     let hpa = HorizontalPodAutoscaler {
         metadata: ctx.metadata(name, Some(name)),
         spec: Some(HorizontalPodAutoscalerSpec {
             scale_target_ref: CrossVersionObjectReference {
                 api_version: Some("apps/v1".to_owned()),
-                kind: "Deployment".to_owned(),
+                kind: workload::controller_kind(component.kind).to_owned(),
                 name: name.to_owned(),
             },
             min_replicas: Some(i32::try_from(min).unwrap_or(i32::MAX)),
             max_replicas: i32::try_from(max).unwrap_or(i32::MAX),
             metrics: Some(metrics),
-            behavior: auto.behavior.as_ref().and_then(behavior),
+            behavior: behavior_or_default.as_ref().and_then(behavior),
         }),
         status: None,
     };

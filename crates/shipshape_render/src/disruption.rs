@@ -1,4 +1,5 @@
-//! PodDisruptionBudgets derived from replicas.
+//! PodDisruptionBudgets derived from replicas, for Deployments and StatefulSets alike:
+//! the budget selects pods by the component's selector, whatever controls them.
 
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -11,6 +12,10 @@ use crate::context::{Ctx, component_path};
 /// one: with two or more pods, one may always go. A single pod gets no PDB, since any
 /// budget would either block every drain or protect nothing; the renderer notes it.
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
+    // A run of a `job` or `cron` is not kept available: a disrupted run is retried.
+    if component.kind.is_batch() {
+        return;
+    }
     let min = component.replicas_or_default().min();
     if min < 2 {
         ctx.notes.push(format!(

@@ -6,10 +6,12 @@
 //! spec.
 
 mod autoscaling;
+mod backing;
 mod config;
 mod context;
 mod disruption;
 mod expose;
+mod jobs;
 mod migrations;
 mod monitoring;
 mod namespace;
@@ -19,6 +21,7 @@ mod pod;
 mod rbac;
 mod secrets;
 mod service;
+mod statefulset;
 #[cfg(test)]
 #[path = "../tests/net/support.rs"]
 mod test_support;
@@ -49,11 +52,12 @@ pub fn render(spec: &AppSpec) -> Result<Rendered, Vec<Problem>> {
     namespace::render(&mut ctx);
     config::render(&mut ctx);
     secrets::render(&mut ctx);
+    backing::render(&mut ctx);
     for (name, component) in &spec.components {
         workload::render(&mut ctx, name, component);
         rbac::render(&mut ctx, name, component);
         service::render(&mut ctx, name, component);
-        service::render_peers(&mut ctx, name, component);
+        service::render_headless(&mut ctx, name, component);
         autoscaling::render(&mut ctx, name, component);
         disruption::render(&mut ctx, name, component);
         network_policy::render(&mut ctx, name, component);

@@ -21,7 +21,7 @@ use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{Container, PodTemplateSpec};
 use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicySpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
-use shipshape_spec::{Component, Migrations};
+use shipshape_spec::{Component, DEFAULT_BACKOFF, Migrations};
 
 use crate::context::{Ctx, INSTANCE_LABEL, NAME_LABEL, component_path, content_hash};
 use crate::{network_policy, pod};
@@ -29,8 +29,6 @@ use crate::{network_policy, pod};
 /// The label that tells a Job's pods apart from the app's own.
 const COMPONENT_LABEL: &str = "app.kubernetes.io/component";
 
-/// Retries of a migration Job unless the spec says otherwise.
-const DEFAULT_BACKOFF: u32 = 2;
 /// Seconds a migration may run unless the spec says otherwise.
 const DEFAULT_DEADLINE: u32 = 600;
 /// A finished migration Job stays a day, so its logs can be read after a failed rollout.
@@ -116,7 +114,7 @@ pub fn job_labels(
 
 /// Selects the pods labelled by [`job_labels`]: name, instance and role, so that a
 /// component that happens to share the name is not selected.
-fn job_selector(labels: &BTreeMap<String, String>) -> LabelSelector {
+pub fn job_selector(labels: &BTreeMap<String, String>) -> LabelSelector {
     let keys = [NAME_LABEL, INSTANCE_LABEL, COMPONENT_LABEL];
     LabelSelector {
         match_labels: Some(
@@ -159,15 +157,17 @@ pub fn migration_name(component: &str) -> String {
     format!("{component}-migrate")
 }
 
-/// The name of a migration Job: [`migration_name`] and a hash of everything its pods
-/// run (image, command, args, env, files, the config and secret checksums...).
+/// The name of a migration Job: [`migration_name`] and a hash of its pod template.
 pub fn job_name(component: &str, template: &PodTemplateSpec) -> String {
+    hashed_name(&migration_name(component), template)
+}
+
+/// `base` and a hash of everything a Job's pods run (image, command, args, env, files,
+/// the config and secret checksums...): a Job's template cannot change, so a Job that
+/// runs something else needs a new name, and one that runs the same keeps its own.
+pub fn hashed_name(base: &str, template: &PodTemplateSpec) -> String {
     let text = serde_json::to_string(template).expect("pod templates serialize to JSON");
-    format!(
-        "{}-{}",
-        migration_name(component),
-        content_hash([text.as_str()], 8)
-    )
+    format!("{base}-{}", content_hash([text.as_str()], 8))
 }
 
 /// Renders the migration Job of a component that declares a migration command, and the
@@ -235,13 +235,7 @@ fn pod_template(
     spec.restart_policy = Some("Never".to_owned());
     // The same checksums as the app's pods, so the Job's name (a hash of this template)
     // changes when the config or secrets it reads change.
-    let mut annotations = pod::checksum_annotations(ctx, component);
-    annotations.extend(
-        component
-            .pod_annotations
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone())),
-    );
+    let annotations = pod::annotations(ctx, component);
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(job_labels(

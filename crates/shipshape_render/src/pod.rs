@@ -1,6 +1,7 @@
 //! Pods and containers with the restricted Pod Security profile, resources, env, files,
-//! probes and graceful shutdown. Deployments and migration Jobs share this, so a
-//! migration runs with exactly the app's security profile and configuration.
+//! probes and graceful shutdown. Deployments, StatefulSets, Jobs, CronJobs and migration
+//! Jobs share this, so every pod, and a migration in particular, runs with exactly the
+//! app's security profile and configuration.
 
 use std::collections::BTreeMap;
 
@@ -20,7 +21,7 @@ use shipshape_spec::{
 };
 
 use crate::context::{Ctx, content_hash};
-use crate::{config, rbac, secrets, wiring};
+use crate::{config, rbac, secrets, statefulset, wiring};
 
 /// The resources of a component; `small` when the spec says nothing.
 pub fn resources_of(component: &Component) -> Resources {
@@ -40,37 +41,44 @@ pub fn run_as_user(ctx: &Ctx<'_>, component: &Component) -> i64 {
     )
 }
 
-/// The app container without ports, probes or lifecycle: what a migration Job runs too.
-pub fn base_container(ctx: &Ctx<'_>, name: &str, component: &Component) -> Container {
-    let r = resources_of(component);
+/// Requests and limits for `r`.
+pub fn resource_requirements(r: &Resources) -> ResourceRequirements {
     let quantities = |cpu: &str, memory: &str| {
         BTreeMap::from([
             ("cpu".to_owned(), Quantity(cpu.to_owned())),
             ("memory".to_owned(), Quantity(memory.to_owned())),
         ])
     };
-    let pull_policy = if component.image.digest.is_some() {
+    ResourceRequirements {
+        requests: Some(quantities(
+            r.cpu.request.as_str(),
+            r.memory.request.as_str(),
+        )),
+        limits: Some(quantities(r.cpu.limit.as_str(), r.memory.limit.as_str())),
+        ..ResourceRequirements::default()
+    }
+}
+
+/// The pull policy of an image `reference`: a tag can be moved, so pulling every time
+/// keeps every pod on the same image and re-checks the pull credentials; a digest cannot.
+pub fn pull_policy(reference: &str) -> &'static str {
+    if reference.contains('@') {
         "IfNotPresent"
     } else {
-        // A tag can be moved; pulling every time keeps every pod on the same image and
-        // re-checks the pull credentials.
         "Always"
-    };
+    }
+}
+
+/// The app container without ports, probes or lifecycle: what a migration Job runs too.
+pub fn base_container(ctx: &Ctx<'_>, name: &str, component: &Component) -> Container {
     Container {
         name: name.to_owned(),
         image: Some(component.image.reference.clone()),
-        image_pull_policy: Some(pull_policy.to_owned()),
+        image_pull_policy: Some(pull_policy(&component.image.reference).to_owned()),
         command: component.command.clone(),
         args: component.args.clone(),
-        env: non_empty(env(ctx, component)),
-        resources: Some(ResourceRequirements {
-            requests: Some(quantities(
-                r.cpu.request.as_str(),
-                r.memory.request.as_str(),
-            )),
-            limits: Some(quantities(r.cpu.limit.as_str(), r.memory.limit.as_str())),
-            ..ResourceRequirements::default()
-        }),
+        env: non_empty(env(ctx, name, component)),
+        resources: Some(resource_requirements(&resources_of(component))),
         security_context: Some(container_security(run_as_user(ctx, component))),
         volume_mounts: non_empty(volume_mounts(component)),
         ..Container::default()
@@ -158,9 +166,22 @@ pub fn pod_spec(
     }
 }
 
+/// The annotations of a component's pods: the checksums, then the spec's
+/// `pod_annotations` (which may override them).
+pub fn annotations(ctx: &Ctx<'_>, component: &Component) -> BTreeMap<String, String> {
+    let mut annotations = checksum_annotations(ctx, component);
+    annotations.extend(
+        component
+            .pod_annotations
+            .iter()
+            .map(|(k, v)| (k.clone(), v.clone())),
+    );
+    annotations
+}
+
 /// Checksums of what the pods read at start (config data, secret identities), so that a
 /// change to either rolls the pods.
-pub fn checksum_annotations(ctx: &Ctx<'_>, component: &Component) -> BTreeMap<String, String> {
+fn checksum_annotations(ctx: &Ctx<'_>, component: &Component) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
     let config = config::fingerprint(ctx, component);
     if !config.is_empty() {
@@ -245,8 +266,11 @@ pub fn container_security(uid: i64) -> SecurityContext {
     }
 }
 
-fn env(ctx: &Ctx<'_>, component: &Component) -> Vec<EnvVar> {
-    let mut vars = wiring::env(ctx, component);
+/// The container's variables: the pod's identity first, then what `needs` wires, then
+/// `env`, so each may refer to those before it.
+fn env(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<EnvVar> {
+    let mut vars = statefulset::identity_env(ctx, name, component);
+    vars.extend(wiring::env(ctx, component));
     for (name, value) in &component.env {
         let var = match value {
             EnvValue::Literal(v) => EnvVar {
@@ -522,6 +546,7 @@ fn toleration(t: &shipshape_spec::Toleration) -> Toleration {
     }
 }
 
-fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
+/// `None` for an empty list, which the API treats as unset anyway; keeps output short.
+pub fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
     (!items.is_empty()).then_some(items)
 }

@@ -1,8 +1,9 @@
-//! Services: the client Service of a `service` component, the metrics Service of a worker.
+//! Services: the client Service of a `service` or `stateful` component, the metrics
+//! Service of a worker, and the headless Services that publish every pod by name.
 
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use shipshape_spec::{Component, ComponentKind, PortDetail, Protocol};
+use shipshape_spec::{Component, ComponentKind, HEADLESS_SUFFIX, PortDetail, Protocol};
 
 use crate::context::{Ctx, component_path};
 
@@ -14,15 +15,22 @@ pub fn metrics_service_name(component: &str) -> String {
 /// The name of the Service that carries a component's metrics port, if it has one.
 pub fn metrics_service_of(name: &str, component: &Component) -> Option<String> {
     component.metrics.as_ref()?;
-    Some(match component.kind {
-        ComponentKind::Service => name.to_owned(),
-        ComponentKind::Worker => metrics_service_name(name),
+    Some(if component.kind.has_client_service() {
+        name.to_owned()
+    } else {
+        metrics_service_name(name)
     })
 }
 
 /// The name of the headless Service that publishes every pod of a component to its peers.
 pub fn peers_service_name(component: &str) -> String {
     format!("{component}-peers")
+}
+
+/// The name of a `stateful` component's governing Service, under which each pod has its
+/// DNS name.
+pub fn governing_service_name(component: &str) -> String {
+    format!("{component}{HEADLESS_SUFFIX}")
 }
 
 fn service_port(port_name: &str, p: &PortDetail) -> ServicePort {
@@ -42,57 +50,64 @@ fn service_port(port_name: &str, p: &PortDetail) -> ServicePort {
     }
 }
 
-/// Renders the headless peers Service of a component that declares `peers`. It lists
-/// pods that are not ready yet too, because members must find each other before any of
-/// them can report ready.
-pub fn render_peers(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
+/// Renders the headless Service that publishes every pod of a component, ready or not,
+/// with the `peers` ports: members must find each other before any of them can report
+/// ready. A `stateful` component always has one, its governing Service, which gives each
+/// pod its DNS name (a name that must resolve while the pod starts, so it too lists pods
+/// that are not ready; clients use the client Service, which does not). Any other
+/// component has one, `-peers`, when it declares `peers`.
+pub fn render_headless(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let ports: Vec<ServicePort> = component
         .peers
         .iter()
         .filter_map(|p| Some(service_port(p, &component.ports.get(p)?.0)))
         .collect();
-    if ports.is_empty() {
-        return;
-    }
+    let service_name = match component.kind {
+        ComponentKind::Stateful => governing_service_name(name),
+        _ if ports.is_empty() => return,
+        _ => peers_service_name(name),
+    };
     let service = Service {
-        metadata: ctx.metadata(&peers_service_name(name), Some(name)),
+        metadata: ctx.metadata(&service_name, Some(name)),
         spec: Some(ServiceSpec {
             cluster_ip: Some("None".to_owned()),
             publish_not_ready_addresses: Some(true),
             selector: Some(ctx.selector_labels(name)),
-            ports: Some(ports),
+            ports: (!ports.is_empty()).then_some(ports),
             ..ServiceSpec::default()
         }),
         status: None,
     };
     let mut path = component_path(name);
-    path.push("peers".into());
+    if !component.peers.is_empty() {
+        path.push("peers".into());
+    }
     ctx.emit(&service, path);
 }
 
-/// Renders a `service` component's Service (every declared port), or a worker's metrics
-/// Service (its metrics port only).
+/// Renders the client Service of a `service` or `stateful` component (every declared
+/// port but the `peers` ones), or a worker's metrics Service (its metrics port only).
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
-    let (service_name, ports): (String, Vec<_>) = match component.kind {
-        ComponentKind::Service => (
+    let (service_name, ports): (String, Vec<_>) = if component.kind.has_client_service() {
+        (
             name.to_owned(),
             component
                 .ports
                 .iter()
                 .filter(|(n, _)| !component.peers.contains(n))
                 .collect(),
-        ),
-        ComponentKind::Worker => match &component.metrics {
-            Some(m) => (
-                metrics_service_name(name),
-                component
-                    .ports
-                    .iter()
-                    .filter(|(n, _)| **n == m.port)
-                    .collect(),
-            ),
-            None => return,
-        },
+        )
+    } else if let Some(m) = &component.metrics {
+        (
+            metrics_service_name(name),
+            component
+                .ports
+                .iter()
+                .filter(|(n, _)| **n == m.port)
+                .collect(),
+        )
+    } else {
+        return;
     };
     if ports.is_empty() {
         return;

@@ -1,4 +1,6 @@
-//! Deployments, with spreading over hosts and zones, and each component's ServiceAccount.
+//! The controller of each component's pods (Deployments here; StatefulSets, Jobs and
+//! CronJobs in their own modules), the pod template they share, with spreading over
+//! hosts and zones, and each component's ServiceAccount.
 
 use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
@@ -9,12 +11,15 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use shipshape_spec::{Component, IntOrPercent, RolloutStrategy, SpreadMode};
+use shipshape_spec::{
+    Component, ComponentKind, IntOrPercent, Rollout, RolloutStrategy, Seconds, SpreadMode,
+};
 
 use crate::context::{Ctx, component_path};
-use crate::pod;
+use crate::{jobs, pod, statefulset};
 
-/// The pod template of a long-running component.
+/// The pod template of a component: its container in its pod, spread over hosts and
+/// zones when there can be more than one pod.
 pub fn pod_template(ctx: &Ctx<'_>, name: &str, component: &Component) -> PodTemplateSpec {
     let mut spec = pod::pod_spec(
         ctx,
@@ -23,18 +28,13 @@ pub fn pod_template(ctx: &Ctx<'_>, name: &str, component: &Component) -> PodTemp
         vec![pod::app_container(ctx, name, component)],
     );
     spec.termination_grace_period_seconds = Some(i64::from(component.shutdown_times().grace));
-    if component.replicas_or_default().max() > 1 {
+    // A run of a `job` or `cron` is a single pod, with nothing to spread from.
+    if !component.kind.is_batch() && component.replicas_or_default().max() > 1 {
         spec.affinity = host_spread(ctx, name, component);
         let zones = zone_spread(ctx, name, component);
         spec.topology_spread_constraints = (!zones.is_empty()).then_some(zones);
     }
-    let mut annotations = pod::checksum_annotations(ctx, component);
-    annotations.extend(
-        component
-            .pod_annotations
-            .iter()
-            .map(|(k, v)| (k.clone(), v.clone())),
-    );
+    let annotations = pod::annotations(ctx, component);
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(ctx.pod_labels(name, component)),
@@ -52,9 +52,52 @@ fn int_or_percent(v: &IntOrPercent) -> IntOrString {
     }
 }
 
-/// Renders the Deployment and ServiceAccount of a `service` or `worker` component.
+/// Renders the controller of a component's pods (a Deployment, a StatefulSet, a Job or a
+/// CronJob, by kind) and the ServiceAccount they run as.
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
+    match component.kind {
+        ComponentKind::Service | ComponentKind::Worker => render_deployment(ctx, name, component),
+        ComponentKind::Stateful => statefulset::render(ctx, name, component),
+        ComponentKind::Job | ComponentKind::Cron => jobs::render(ctx, name, component),
+    }
+    let account = ServiceAccount {
+        metadata: ctx.metadata(name, Some(name)),
+        // Pods that call the API mount an expiring token of their own (see `rbac`).
+        automount_service_account_token: Some(false),
+        ..ServiceAccount::default()
+    };
+    ctx.emit(&account, component_path(name));
+}
+
+/// The kind of the object that runs a component's pods.
+pub fn controller_kind(kind: ComponentKind) -> &'static str {
+    match kind {
+        ComponentKind::Service | ComponentKind::Worker => "Deployment",
+        ComponentKind::Stateful => "StatefulSet",
+        ComponentKind::Job => "Job",
+        ComponentKind::Cron => "CronJob",
+    }
+}
+
+/// The `replicas` of a controller: none when an HPA owns the count, since setting it here
+/// would reset the count on every apply.
+pub fn fixed_replicas(component: &Component) -> Option<i32> {
     let replicas = component.replicas_or_default();
+    (!replicas.is_range()).then(|| i32::try_from(replicas.min()).unwrap_or(i32::MAX))
+}
+
+/// Old revisions kept for rollback (ReplicaSets, or a StatefulSet's ControllerRevisions).
+pub fn revision_history(rollout: &Rollout) -> i32 {
+    i32::try_from(rollout.history.unwrap_or(5)).unwrap_or(5)
+}
+
+/// Seconds as an API `int32`, `default` when not set.
+pub fn seconds(s: Option<Seconds>, default: u32) -> i32 {
+    i32::try_from(s.map_or(default, Seconds::get)).unwrap_or(i32::MAX)
+}
+
+/// Renders the Deployment of a `service` or `worker` component.
+fn render_deployment(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let rollout = &component.rollout;
     let strategy = match rollout.strategy {
         RolloutStrategy::Recreate => DeploymentStrategy {
@@ -76,19 +119,13 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
             }),
         },
     };
-    let seconds = |s: Option<shipshape_spec::Seconds>, default: u32| {
-        i32::try_from(s.map_or(default, |v| v.get())).unwrap_or(i32::MAX)
-    };
     let deployment = Deployment {
         metadata: ctx.metadata(name, Some(name)),
         spec: Some(DeploymentSpec {
-            // An HPA owns the count of an autoscaled component; setting it here would
-            // reset the count on every apply.
-            replicas: (!replicas.is_range())
-                .then(|| i32::try_from(replicas.min()).unwrap_or(i32::MAX)),
+            replicas: fixed_replicas(component),
             selector: ctx.selector(name),
             strategy: Some(strategy),
-            revision_history_limit: Some(i32::try_from(rollout.history.unwrap_or(5)).unwrap_or(5)),
+            revision_history_limit: Some(revision_history(rollout)),
             progress_deadline_seconds: Some(seconds(rollout.progress_deadline, 600)),
             min_ready_seconds: rollout.min_ready.map(|s| seconds(Some(s), 0)),
             template: pod_template(ctx, name, component),
@@ -97,13 +134,6 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
         status: None,
     };
     ctx.emit(&deployment, component_path(name));
-    let account = ServiceAccount {
-        metadata: ctx.metadata(name, Some(name)),
-        // Pods that call the API mount an expiring token of their own (see `rbac`).
-        automount_service_account_token: Some(false),
-        ..ServiceAccount::default()
-    };
-    ctx.emit(&account, component_path(name));
 }
 
 /// Spreading over hosts is pod anti-affinity on the hostname, and deliberately not also a
@@ -161,9 +191,11 @@ fn zone_spread(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<Topology
         topology_key: "topology.kubernetes.io/zone".to_owned(),
         when_unsatisfiable: when.to_owned(),
         label_selector: Some(ctx.selector(name)),
-        // Count only pods of the same revision, so a rollout is not skewed by old pods.
-        // Deployments label their pods with it; a key a pod lacks is ignored.
-        match_label_keys: Some(vec!["pod-template-hash".to_owned()]),
+        // A Deployment counts only pods of the same revision, so a rollout is not skewed
+        // by the old pods about to go. A StatefulSet replaces pods in place, one at a
+        // time: a new pod must spread among the old ones that stay, so it counts them all.
+        match_label_keys: (component.kind != ComponentKind::Stateful)
+            .then(|| vec!["pod-template-hash".to_owned()]),
         ..TopologySpreadConstraint::default()
     }]
 }

@@ -8,12 +8,14 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, Deserializer, MapAccess, SeqAccess, Visitor};
 
+use crate::batch::{Concurrency, History, Schedule, TimeZone};
 use crate::env::{EnvValue, FileSource};
 use crate::expose::Expose;
 use crate::health::Health;
 use crate::rbac::Permission;
 use crate::resources::Resources;
 use crate::scalars::{Image, Percent, Replicas, Seconds};
+use crate::stateful::{Identity, PodManagement, Volume};
 
 /// One workload and everything it needs to run in production.
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -81,6 +83,46 @@ pub struct Component {
     /// NetworkPolicy admits only the component's own pods on these ports.
     #[serde(default)]
     pub peers: Vec<String>,
+    // ---- `stateful`, `job` and `cron` only; an error on the other kinds ----
+    /// Persistent volumes of a `stateful` component, by name: each pod gets a claim of
+    /// its own, which it keeps across restarts and which outlives the component.
+    #[serde(default)]
+    pub volumes: IndexMap<String, Volume>,
+    /// How a `stateful` component starts and scales its pods: `parallel` (default) or
+    /// `ordered`.
+    #[serde(default)]
+    pub pod_management: Option<PodManagement>,
+    /// Environment variables, named by you, that tell each pod of a `stateful` component
+    /// its name, its own DNS name and its peers' DNS names.
+    #[serde(default)]
+    pub identity: Option<Identity>,
+    /// When a `cron` runs: `30 2 * * *` (minute hour day-of-month month day-of-week) or
+    /// `@daily`. Required for `cron`.
+    #[serde(default)]
+    pub schedule: Option<Schedule>,
+    /// The time zone of a `cron`'s `schedule`, an IANA name. Defaults to `Etc/UTC`.
+    #[serde(default)]
+    pub time_zone: Option<TimeZone>,
+    /// What a `cron` does when a run is due and the last one still runs: `forbid`
+    /// (default, skip it), `allow` or `replace`.
+    #[serde(default)]
+    pub concurrency: Option<Concurrency>,
+    /// Finished runs of a `cron` kept for their logs: `{succeeded: 3, failed: 1}`.
+    #[serde(default)]
+    pub history: Option<History>,
+    /// How late a `cron` run may still start after its time; later runs are skipped.
+    #[serde(default)]
+    pub starting_deadline: Option<Seconds>,
+    /// How long a run of a `job` or `cron` may take before it is stopped and failed.
+    #[serde(default)]
+    pub deadline: Option<Seconds>,
+    /// Retries of a failed `job` or `cron` run, each in a new pod. Defaults to 2.
+    #[serde(default)]
+    pub backoff: Option<u32>,
+    /// How long a finished `job` or `cron` run is kept before it is deleted. Not set by
+    /// default: a deleted Job is created (and run) again by the next apply.
+    #[serde(default)]
+    pub ttl: Option<Seconds>,
     /// Components and backing services this one talks to, each with the outputs it wants
     /// as environment variables: `db: {url: DATABASE_URL}`.
     #[serde(default)]
@@ -118,6 +160,27 @@ pub enum ComponentKind {
     Service,
     /// Pods that take no inbound traffic (queue consumers, projectors).
     Worker,
+    /// Pods with stable names and a persistent volume each (databases, clustered
+    /// systems): a StatefulSet, its headless Service, and a Service for clients.
+    Stateful,
+    /// A task run to completion once per change of the spec: a Job.
+    Job,
+    /// A task run to completion on a schedule: a CronJob.
+    Cron,
+}
+
+impl ComponentKind {
+    /// Whether the pods run to completion (`job`, `cron`) rather than until replaced.
+    #[must_use]
+    pub fn is_batch(self) -> bool {
+        matches!(self, ComponentKind::Job | ComponentKind::Cron)
+    }
+
+    /// Whether other components call the pods through a Service of the component's name.
+    #[must_use]
+    pub fn has_client_service(self) -> bool {
+        matches!(self, ComponentKind::Service | ComponentKind::Stateful)
+    }
 }
 
 impl fmt::Display for ComponentKind {
@@ -125,6 +188,9 @@ impl fmt::Display for ComponentKind {
         f.write_str(match self {
             ComponentKind::Service => "service",
             ComponentKind::Worker => "worker",
+            ComponentKind::Stateful => "stateful",
+            ComponentKind::Job => "job",
+            ComponentKind::Cron => "cron",
         })
     }
 }
@@ -362,7 +428,7 @@ fn yes() -> bool {
 }
 
 /// How a new version replaces the running pods.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Rollout {
     /// `rolling` (default) or `recreate`.
@@ -377,6 +443,10 @@ pub struct Rollout {
     pub history: Option<u32>,
     /// Seconds before a stuck rollout is reported as failed. Defaults to 600.
     pub progress_deadline: Option<Seconds>,
+    /// For a `stateful` component: only pods numbered at or above the partition get a
+    /// new version; lower ones keep the old one until it is lowered (a staged rollout).
+    /// Defaults to 0, every pod.
+    pub partition: Option<u32>,
 }
 
 impl Default for Rollout {
@@ -388,6 +458,7 @@ impl Default for Rollout {
             min_ready: None,
             history: None,
             progress_deadline: None,
+            partition: None,
         }
     }
 }
@@ -467,7 +538,7 @@ pub struct Shutdown {
 }
 
 /// How pods spread.
-#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, PartialEq, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Spread {
     /// Across nodes (pod anti-affinity on the hostname). Defaults to `preferred`.
@@ -587,7 +658,7 @@ impl JsonSchema for Needs {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "Names of components and services this one calls; as a mapping, each name maps outputs (url, host, port, database, user, password, read_urls, pool) to env var names.",
+            "description": "Names of components and services this one calls; as a mapping, each name maps outputs to env var names. Components offer url, host, port; postgres url, host, port, database, user, password, sslmode, read_urls, read_hosts, pool; etcd endpoints, url, host, port; redis url, host, port, password; s3 endpoint, bucket, region, access_key, secret_key, path_style.",
             "oneOf": [
                 {"type": "array", "items": {"type": "string"}},
                 {"type": "object", "additionalProperties": {"type": ["object", "null"], "additionalProperties": {"type": "string"}}}

@@ -1,7 +1,7 @@
 //! The values the spec means when a field is left out. Validation and rendering both read
 //! them from here, so what is checked is what is rendered.
 
-use crate::component::{Component, ComponentKind};
+use crate::component::Component;
 use crate::health::Probe;
 use crate::scalars::Replicas;
 
@@ -23,6 +23,15 @@ pub const GRACE_MARGIN: u32 = 5;
 /// Seconds an app needs after SIGTERM when `drain` is not set.
 pub const DEFAULT_DRAIN: u32 = 20;
 
+/// Retries of a failed Job (a `job`, a `cron` run, a migration) when `backoff` is not
+/// set: enough for a node lost mid-run, few enough that a broken run fails soon.
+pub const DEFAULT_BACKOFF: u32 = 2;
+
+/// The time zone of a `cron` schedule when `time_zone` is not set. Without one, the
+/// schedule is read in the controller manager's local zone, which differs between
+/// clusters; UTC makes `0 3 * * *` mean the same time everywhere.
+pub const DEFAULT_TIME_ZONE: &str = "Etc/UTC";
+
 /// The shutdown timeline of a component, with defaults applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ShutdownTimes {
@@ -41,18 +50,17 @@ impl Component {
         self.replicas.unwrap_or(Replicas::Fixed(DEFAULT_REPLICAS))
     }
 
-    /// The shutdown timeline. Services pause 5 s before SIGTERM so their endpoints leave
-    /// every load balancer first; workers take no traffic and need no pause.
+    /// The shutdown timeline. Components with a client Service pause 5 s before SIGTERM
+    /// so their endpoints leave every load balancer first; the others take no traffic
+    /// and need no pause.
     #[must_use]
     pub fn shutdown_times(&self) -> ShutdownTimes {
         let s = &self.shutdown;
-        let pre_stop = s.pre_stop.map_or(
-            match self.kind {
-                ComponentKind::Service => 5,
-                ComponentKind::Worker => 0,
-            },
-            |v| v.get(),
-        );
+        let pre_stop = s
+            .pre_stop
+            .map_or(if self.kind.has_client_service() { 5 } else { 0 }, |v| {
+                v.get()
+            });
         let drain = s.drain.map_or(DEFAULT_DRAIN, |v| v.get());
         let grace = s.grace.map_or(pre_stop + drain + GRACE_MARGIN, |v| v.get());
         ShutdownTimes {

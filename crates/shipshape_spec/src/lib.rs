@@ -7,6 +7,7 @@
 //! so a typo in `prod` fails a `dev` render instead of a production rollout.
 
 mod app;
+mod batch;
 mod component;
 mod config;
 mod defaults;
@@ -22,11 +23,13 @@ mod scalars;
 mod schema;
 mod secrets;
 mod services;
+mod stateful;
 mod validate;
 
 use std::path::{Path, PathBuf};
 
 pub use app::{AppSpec, ClusterDns, IngressController, Monitoring, Platform, Profile};
+pub use batch::{Concurrency, History, Schedule, TimeZone};
 pub use component::{
     Autoscale, BehaviorPreset, Component, ComponentKind, Disruption, EgressRule, IntOrPercent,
     MetricTarget, Metrics, Migrations, Needs, PortDetail, PortSpec, Protocol, Rollout,
@@ -35,8 +38,8 @@ pub use component::{
 };
 pub use config::ConfigSpec;
 pub use defaults::{
-    DEFAULT_DRAIN, DEFAULT_PROBE_PERIOD, DEFAULT_PROBE_TIMEOUT, DEFAULT_REPLICAS, GRACE_MARGIN,
-    ShutdownTimes,
+    DEFAULT_BACKOFF, DEFAULT_DRAIN, DEFAULT_PROBE_PERIOD, DEFAULT_PROBE_TIMEOUT, DEFAULT_REPLICAS,
+    DEFAULT_TIME_ZONE, GRACE_MARGIN, ShutdownTimes,
 };
 pub use env::{EnvSource, EnvValue, FileSource, POD_FIELDS, RESOURCE_FIELDS};
 pub use expose::{Expose, ExposeProtocol, GatewayParent, IngressOptions, Tls};
@@ -51,10 +54,14 @@ pub use scalars::{
 };
 pub use schema::json_schema;
 pub use secrets::{Existing, External, Generate, GenerateFormat, SecretSpec, StoreKind};
-pub use services::{BackingService, Credentials, Provider, ServiceType, SslMode};
+pub use services::{
+    BackingService, Backup, Credentials, DEFAULT_INSTANCES, DEFAULT_RETENTION_DAYS, Provider,
+    ServiceType, SslMode, Storage, StorageDetail,
+};
 #[doc(hidden)]
 pub use shipshape_yaml::PathSegment as __PathSegment;
 pub use shipshape_yaml::{Diagnostic, Diagnostics, Location, Node, SourceFile};
+pub use stateful::{AccessMode, HEADLESS_SUFFIX, Identity, PodManagement, Volume};
 
 /// The Kubernetes minor version targeted when the spec does not say.
 pub const DEFAULT_KUBERNETES: &str = "1.33";

@@ -7,6 +7,7 @@
 //! half a rollout has happened. Every check reports and goes on, so one run shows every
 //! problem. One module per concept; this one holds what they share.
 
+mod backups;
 mod files;
 mod names;
 mod network;
@@ -14,6 +15,7 @@ mod patches;
 mod rbac;
 mod secrets;
 mod services;
+mod stateful;
 mod wiring;
 mod workload;
 
@@ -52,6 +54,7 @@ pub fn validate(spec: &mut AppSpec, base_dir: &FsPath) -> Vec<Problem> {
         rbac::check(component, &at, &mut out);
         wiring::check(name, component, &at, &declared, &mut out);
         files::check(component, &at, &declared, base_dir, &mut out);
+        stateful::check(name, component, &at, &declared, &mut out);
     }
     secrets::check_secrets(&spec.secrets, &mut out);
     secrets::check_configs(&spec.configs, &mut out);

@@ -127,7 +127,7 @@ const CASES: &[Case] = &[
                 kind: servce
                 image: shop/api:1.0
         "#,
-        message: "unknown value `servce`, expected one of `service`, `worker`",
+        message: "unknown value `servce`, expected one of `service`, `worker`, `stateful`, `job`, `cron`",
         help: Some("did you mean `service`?"),
         line: 4,
         column: 11,
@@ -1345,6 +1345,715 @@ const CASES: &[Case] = &[
         line: 19,
         column: 22,
     },
+    // ---- backing services: types, providers, backups, outputs ----
+    Case {
+        name: "a provider the type does not have",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              cache: { type: redis, provider: zalando, host: redis.internal }
+        "#,
+        message: "`zalando` is not a provider of redis",
+        help: Some("use `external` or `statefulset`"),
+        line: 4,
+        column: 35,
+    },
+    Case {
+        name: "an unknown provider",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, provider: cnpg, database: shop, storage: 10Gi }
+        "#,
+        message: "unknown value `cnpg`, expected one of `external`, `statefulset`, `cloudnative-pg`, `zalando`",
+        help: None,
+        line: 4,
+        column: 35,
+    },
+    Case {
+        name: "the production profile refuses a statefulset postgres",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: statefulset
+                database: shop
+                storage: 10Gi
+                credentials: { secret: db }
+            secrets:
+              db: { generate: { keys: [password] } }
+        "#,
+        message: "`provider: statefulset` runs a single PostgreSQL instance with no failover and no point-in-time recovery, which the production profile refuses",
+        help: Some(
+            "use `cloudnative-pg` (or `zalando`) to run it in the cluster, or `external` for a managed database; or set `profile: development`",
+        ),
+        line: 6,
+        column: 15,
+    },
+    Case {
+        name: "storage on an external service",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, host: db.internal, database: shop, storage: 10Gi }
+        "#,
+        message: "`storage` does not apply to an external postgres service",
+        help: Some(
+            "the server runs outside the cluster, so shipshape does not size or run it: remove it",
+        ),
+        line: 4,
+        column: 60,
+    },
+    Case {
+        name: "a field of another type",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, host: db.internal, database: shop, tls: true }
+        "#,
+        message: "`tls` does not apply to an external postgres service",
+        help: Some(
+            "remove it; an external postgres service takes `host`, `port`, `database`, `sslmode`, `credentials`, `read_replicas`, `pool`, `max_connections`, `cidr`, `version`, `backup`",
+        ),
+        line: 4,
+        column: 60,
+    },
+    Case {
+        name: "zalando backs up by itself",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: zalando
+                database: shop
+                storage: 10Gi
+                backup: { schedule: "0 2 * * *", to: pvc }
+        "#,
+        message: "`backup` does not apply to a zalando postgres service",
+        help: Some(
+            "Zalando's operator backs clusters up itself (WAL-G, set in its OperatorConfiguration): remove `backup`, or use `cloudnative-pg`",
+        ),
+        line: 9,
+        column: 5,
+    },
+    Case {
+        name: "an operator cluster without storage",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, provider: cloudnative-pg, database: shop }
+        "#,
+        message: "cloudnative-pg postgres service `db` needs `storage`",
+        help: Some("add `storage:` with the size of each instance's volume, such as `20Gi`"),
+        line: 4,
+        column: 3,
+    },
+    Case {
+        name: "s3 without a bucket",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              blobs:
+                type: s3
+                region: eu-west-1
+                credentials: { secret: s3 }
+            secrets:
+              s3: { existing: { name: shop-s3 } }
+        "#,
+        message: "external s3 service `blobs` needs `bucket`",
+        help: Some("add `bucket:` with the bucket's name"),
+        line: 4,
+        column: 3,
+    },
+    Case {
+        name: "in-cluster redis without a password",
+        yaml: r#"
+            name: shop
+            profile: development
+            components: {}
+            services:
+              cache: { type: redis, provider: statefulset, storage: 1Gi }
+        "#,
+        message: "statefulset redis service `cache` needs `credentials`",
+        help: Some(
+            "add `credentials:` with a secret holding the password, such as one with `generate: { keys: [password] }`",
+        ),
+        line: 5,
+        column: 3,
+    },
+    Case {
+        name: "storage that is not a size",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd: { type: etcd, storage: { size: 8GB } }
+        "#,
+        message: "`8GB` is not a memory quantity: write a number with a unit such as `256Mi` or `1Gi`",
+        help: None,
+        line: 4,
+        column: 40,
+    },
+    Case {
+        name: "a credentials key the provider does not read",
+        yaml: r#"
+            name: shop
+            profile: development
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: statefulset
+                database: shop
+                storage: 10Gi
+                credentials: { secret: db, user_key: user }
+            secrets:
+              db: { generate: { keys: [password] } }
+        "#,
+        message: "`user_key` does not apply to the credentials of a statefulset postgres service",
+        help: Some("remove it; these credentials take `password_key`"),
+        line: 10,
+        column: 32,
+    },
+    Case {
+        name: "cloudnative-pg reads fixed keys",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: cloudnative-pg
+                database: shop
+                storage: 10Gi
+                credentials: { secret: db, password_key: pass }
+            secrets:
+              db: { existing: { name: shop-db } }
+        "#,
+        message: "`password_key` does not apply to the credentials of a cloudnative-pg postgres service",
+        help: Some("CloudNativePG reads the keys `username` and `password`: remove it"),
+        line: 9,
+        column: 32,
+    },
+    Case {
+        name: "cloudnative-pg cannot take a generated secret",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: cloudnative-pg
+                database: shop
+                storage: 10Gi
+                credentials: { secret: db }
+            secrets:
+              db: { generate: { keys: [username, password] } }
+        "#,
+        message: "CloudNativePG reads the owner's name from the secret's `username` key, which generated secret `db` cannot hold",
+        help: Some(
+            "leave out `credentials` and CloudNativePG creates `db-app` itself, or use an `existing` or `external` secret with `username` and `password`",
+        ),
+        line: 9,
+        column: 28,
+    },
+    Case {
+        name: "a credentials key the secret does not have",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              blobs:
+                type: s3
+                bucket: shop
+                region: eu-west-1
+                credentials: { secret: s3, access_key_key: acess_key }
+            secrets:
+              s3: { external: { store: vault, data: { access_key: shop/s3#id, secret_key: shop/s3#secret } } }
+        "#,
+        message: "`acess_key` is not a key of secret `s3`",
+        help: Some("did you mean `access_key`?"),
+        line: 8,
+        column: 48,
+    },
+    Case {
+        name: "a default credentials key the secret does not have",
+        yaml: r#"
+            name: shop
+            profile: development
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: statefulset
+                database: shop
+                storage: 10Gi
+                credentials: { secret: db }
+            secrets:
+              db: { generate: { keys: [pass] } }
+        "#,
+        message: "`password` is not a key of secret `db`",
+        help: Some("did you mean `pass`? (`password_key` defaults to `password`)"),
+        line: 10,
+        column: 28,
+    },
+    Case {
+        name: "no instances",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, provider: cloudnative-pg, database: shop, storage: 10Gi, instances: 0 }
+        "#,
+        message: "`instances` must be 1 or more",
+        help: Some("use 3 for a server that survives losing one instance"),
+        line: 4,
+        column: 93,
+    },
+    Case {
+        name: "a single etcd member in production",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd: { type: etcd, instances: 1, storage: 8Gi }
+        "#,
+        message: "a single etcd member has no fault tolerance: losing it, or its volume, loses the cluster",
+        help: Some(
+            "use 3 members (survives losing one) or 5 (survives losing two); set `profile: development` for a single member",
+        ),
+        line: 4,
+        column: 34,
+    },
+    Case {
+        name: "an even etcd membership in production",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd: { type: etcd, instances: 4, storage: 8Gi }
+        "#,
+        message: "4 etcd members need 3 for quorum and so survive losing 1, no more than 3 members do: the extra member is one more way to lose quorum",
+        help: Some(
+            "use 3 members (survives losing one) or 5 (survives losing two); set `profile: development` for a single member",
+        ),
+        line: 4,
+        column: 34,
+    },
+    Case {
+        name: "too many etcd members",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd: { type: etcd, instances: 9, storage: 8Gi }
+        "#,
+        message: "every write waits for a majority of members, so 9 members make each write slower: etcd recommends at most 7",
+        help: Some(
+            "use 3 members (survives losing one) or 5 (survives losing two); set `profile: development` for a single member",
+        ),
+        line: 4,
+        column: 34,
+    },
+    Case {
+        name: "a postgres version without its minor",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, provider: cloudnative-pg, database: shop, storage: 10Gi, version: "17" }
+        "#,
+        message: "`17` is not a full postgres version such as `17.5`",
+        help: Some(
+            "write the full release, such as `17.5`: a shorter tag moves to new releases under a running server",
+        ),
+        line: 4,
+        column: 91,
+    },
+    Case {
+        name: "an etcd version that is not a release",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd: { type: etcd, storage: 8Gi, version: v3.5 }
+        "#,
+        message: "`v3.5` is not a full etcd version such as `3.5.25`",
+        help: Some("write the full release, such as `3.5.25`"),
+        line: 4,
+        column: 46,
+    },
+    Case {
+        name: "both image and version",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd: { type: etcd, storage: 8Gi, version: 3.5.25, image: registry.example.com/etcd:v3.5.25 }
+        "#,
+        message: "the service sets both `version` and `image`",
+        help: Some(
+            "keep only one: `image` runs exactly that image, `version` picks the pinned default image of that release",
+        ),
+        line: 4,
+        column: 54,
+    },
+    Case {
+        name: "a service image without a tag",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd: { type: etcd, storage: 8Gi, image: registry.example.com/etcd }
+        "#,
+        message: "image `registry.example.com/etcd` has no fixed tag: a restarted server may run different code on the same data",
+        help: Some(
+            "pin a release tag or a digest, or leave out `image` to run the pinned default of `version`",
+        ),
+        line: 4,
+        column: 44,
+    },
+    Case {
+        name: "a service name too long for its StatefulSet",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              coordination-store-for-the-very-long-named-project-xy: { type: etcd, storage: 8Gi }
+        "#,
+        message: "service name `coordination-store-for-the-very-long-named-project-xy` is 53 characters long, too long for its StatefulSet",
+        help: Some("shorten it to 52 characters or fewer"),
+        line: 4,
+        column: 3,
+    },
+    Case {
+        name: "a service name too long for its backup CronJob",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              coordination-store-for-the-long-named-project-x:
+                type: etcd
+                storage: 8Gi
+                backup: { schedule: "@daily", to: pvc }
+        "#,
+        message: "service name `coordination-store-for-the-long-named-project-x` is 47 characters long, too long for its backup CronJob `coordination-store-for-the-long-named-project-x-backup`",
+        help: Some("shorten it to 45 characters or fewer"),
+        line: 4,
+        column: 3,
+    },
+    Case {
+        name: "a database name that is not a plain SQL name",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, provider: cloudnative-pg, database: shop-db, storage: 10Gi }
+        "#,
+        message: "`shop-db` is not a plain PostgreSQL name",
+        help: Some(
+            "use lowercase letters, digits and `_`, starting with a letter, such as `shop_db`",
+        ),
+        line: 4,
+        column: 61,
+    },
+    Case {
+        name: "an s3 endpoint without a scheme",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              blobs:
+                type: s3
+                endpoint: minio.internal:9000
+                bucket: shop
+                region: us-east-1
+                credentials: { secret: s3 }
+            secrets:
+              s3: { existing: { name: shop-s3 } }
+        "#,
+        message: "`minio.internal:9000` is not an endpoint URL",
+        help: Some(
+            "start it with `https://` (or `http://`), such as `https://minio.internal:9000`",
+        ),
+        line: 6,
+        column: 15,
+    },
+    Case {
+        name: "a zalando team that is not a label",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, provider: zalando, team: Shop_Team, database: shop, storage: 10Gi }
+        "#,
+        message: "team `Shop_Team` may only contain lowercase letters, digits and `-`",
+        help: Some("use lowercase letters, digits and `-`, such as `shop-team`"),
+        line: 4,
+        column: 50,
+    },
+    Case {
+        name: "a backup schedule out of range",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd:
+                type: etcd
+                storage: 8Gi
+                backup: { schedule: "0 25 * * *", to: pvc }
+        "#,
+        message: "`0 25 * * *` is not a cron schedule: hour `25` is not in 0-23",
+        help: Some(
+            "write five fields in UTC, minute hour day-of-month month day-of-week, such as `0 2 * * *` for 02:00 daily, or `@daily`",
+        ),
+        line: 7,
+        column: 25,
+    },
+    Case {
+        name: "a backup kept for no days",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd:
+                type: etcd
+                storage: 8Gi
+                backup: { schedule: "0 2 * * *", to: pvc, retention: 0 }
+        "#,
+        message: "`retention` must be 1 or more",
+        help: Some("it is the number of days a backup is kept, such as 7"),
+        line: 7,
+        column: 58,
+    },
+    Case {
+        name: "backups to an undeclared s3 service",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd:
+                type: etcd
+                storage: 8Gi
+                backup: { schedule: "0 2 * * *", to: blob }
+              blobs:
+                type: s3
+                bucket: shop
+                region: eu-west-1
+                credentials: { secret: s3 }
+            secrets:
+              s3: { existing: { name: shop-s3 } }
+        "#,
+        message: "s3 service `blob` is not declared",
+        help: Some("did you mean `blobs`?"),
+        line: 7,
+        column: 42,
+    },
+    Case {
+        name: "backups to a service that is not s3",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd:
+                type: etcd
+                storage: 8Gi
+                backup: { schedule: "0 2 * * *", to: cache }
+              cache: { type: redis, host: redis.internal }
+        "#,
+        message: "`cache` is a redis service, not an s3 one",
+        help: Some("point `to` at an s3 service, or write `pvc` for a volume"),
+        line: 7,
+        column: 42,
+    },
+    Case {
+        name: "cloudnative-pg backups to a volume",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: cloudnative-pg
+                database: shop
+                storage: 10Gi
+                backup: { schedule: "0 2 * * *", to: pvc }
+        "#,
+        message: "CloudNativePG backs up to an object store, not to a volume",
+        help: Some(
+            "point `to` at an s3 service: the operator archives WAL there continuously and takes base backups on the schedule",
+        ),
+        line: 9,
+        column: 42,
+    },
+    Case {
+        name: "a backup size for cloudnative-pg",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: cloudnative-pg
+                database: shop
+                storage: 10Gi
+                backup: { schedule: "0 2 * * *", to: blobs, size: 50Gi }
+              blobs:
+                type: s3
+                bucket: shop
+                region: eu-west-1
+                credentials: { secret: s3 }
+            secrets:
+              s3: { existing: { name: shop-s3 } }
+        "#,
+        message: "`size` does not apply to cloudnative-pg backups",
+        help: Some(
+            "CloudNativePG streams base backups and WAL straight to the object store: remove it",
+        ),
+        line: 9,
+        column: 49,
+    },
+    Case {
+        name: "backups of an external server without a size",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                host: db.internal
+                database: shop
+                backup: { schedule: "0 2 * * *", to: pvc }
+        "#,
+        message: "`backup` needs `size`, since the service has no `storage` to size it by",
+        help: Some("add `size:` with room for the dumps of `retention` days, such as `size: 50Gi`"),
+        line: 8,
+        column: 13,
+    },
+    Case {
+        name: "read replicas of a statefulset postgres",
+        yaml: r#"
+            name: shop
+            profile: development
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { db: { url: DATABASE_URL, read_urls: DATABASE_READ_URLS } }
+            services:
+              db:
+                type: postgres
+                provider: statefulset
+                database: shop
+                storage: 10Gi
+                credentials: { secret: db }
+            secrets:
+              db: { generate: { keys: [password] } }
+        "#,
+        message: "service `db` has no read replicas",
+        help: Some(
+            "a statefulset postgres is a single instance: use `cloudnative-pg` with `instances: 2` or more, or remove `read_urls`",
+        ),
+        line: 7,
+        column: 39,
+    },
+    Case {
+        name: "read replicas of a single-instance cluster",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { db: { read_hosts: DATABASE_READ_HOSTS } }
+            services:
+              db: { type: postgres, provider: cloudnative-pg, instances: 1, database: shop, storage: 10Gi }
+        "#,
+        message: "service `db` has no read replicas",
+        help: Some("raise `services.db.instances` to 2 or more, or remove `read_hosts`"),
+        line: 6,
+        column: 20,
+    },
+    Case {
+        name: "read replicas of an external server that lists none",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { db: { read_urls: DATABASE_READ_URLS } }
+            services:
+              db: { type: postgres, host: db.internal, database: shop }
+        "#,
+        message: "service `db` has no read replicas",
+        help: Some(
+            "list their host names under `services.db.read_replicas`, or remove `read_urls`",
+        ),
+        line: 6,
+        column: 20,
+    },
+    Case {
+        name: "a password from a service without credentials",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { db: { url: DATABASE_URL, password: DATABASE_PASSWORD } }
+            services:
+              db: { type: postgres, host: db.internal, database: shop }
+        "#,
+        message: "service `db` has no `credentials` to take the password from",
+        help: Some("add `credentials: { secret: ... }` to service `db`, or remove `password`"),
+        line: 6,
+        column: 39,
+    },
+    Case {
+        name: "a pool the service does not set",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { db: { pool: DATABASE_POOL } }
+            services:
+              db: { type: postgres, host: db.internal, database: shop }
+        "#,
+        message: "service `db` sets no `pool`",
+        help: Some("add `pool:` to service `db`, or remove `pool` here"),
+        line: 6,
+        column: 20,
+    },
+    Case {
+        name: "an output of another type",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { etcd: { endpoint: ETCD_ENDPOINTS } }
+            services:
+              etcd: { type: etcd, storage: 8Gi }
+        "#,
+        message: "`endpoint` is not an output of `etcd`",
+        help: Some("did you mean `endpoints`?"),
+        line: 6,
+        column: 22,
+    },
     // ---- secrets and configs ----
     Case {
         name: "secret with no source",
@@ -1543,6 +2252,600 @@ const CASES: &[Case] = &[
         help: Some("start it with `/`, such as `/var/cache`"),
         line: 6,
         column: 28,
+    },
+    // ---- stateful, job and cron ----
+    Case {
+        name: "volumes on a service",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                volumes: { data: { mount: /data, size: 1Gi } }
+        "#,
+        message: "`volumes` applies only to `stateful` components, not to a `service`",
+        help: Some(
+            "use `kind: stateful` to give each pod a persistent volume of its own, or `security.writable` for scratch space",
+        ),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "schedule on a service",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                schedule: "0 3 * * *"
+        "#,
+        message: "`schedule` applies only to `cron` components, not to a `service`",
+        help: Some("use `kind: cron` to run on a schedule, or remove `schedule`"),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "replica range on a job",
+        yaml: r#"
+            name: shop
+            components:
+              report:
+                kind: job
+                image: shop/report:1.0
+                replicas: 2..5
+        "#,
+        message: "`replicas` applies only to `service`, `worker` or `stateful` components, not to a `job`",
+        help: Some("remove `replicas`: a run is one pod, retried up to `backoff` times"),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "partition on a service",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                rollout: { partition: 1 }
+        "#,
+        message: "`partition` applies only to `stateful` components, not to a `service`",
+        help: Some(
+            "remove `partition`: only the numbered pods of a `stateful` component can be updated in stages",
+        ),
+        line: 6,
+        column: 16,
+    },
+    Case {
+        name: "deadline on a worker",
+        yaml: r#"
+            name: shop
+            components:
+              jobs:
+                kind: worker
+                image: shop/jobs:1.0
+                deadline: 10m
+        "#,
+        message: "`deadline` applies only to `job` or `cron` components, not to a `worker`",
+        help: Some(
+            "remove `deadline`: it limits a run to completion, and these pods run until replaced",
+        ),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "probes on a cron",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "0 3 * * *"
+                health: { live: { exec: [/bin/true] } }
+        "#,
+        message: "`health` applies only to `service`, `worker` or `stateful` components, not to a `cron`",
+        help: Some(
+            "remove `health`: a run is judged by its exit code, and `deadline` stops one that hangs",
+        ),
+        line: 7,
+        column: 5,
+    },
+    Case {
+        name: "identity on a service",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                identity: { pod_name: POD_NAME }
+        "#,
+        message: "`identity` applies only to `stateful` components, not to a `service`",
+        help: Some(
+            "only the pods of a `stateful` component have stable DNS names; for the pod's name, use `env` with `{field: metadata.name}`",
+        ),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "exposed job",
+        yaml: r#"
+            name: shop
+            components:
+              report:
+                kind: job
+                image: shop/report:1.0
+                expose: { host: report.example.com, port: http }
+        "#,
+        message: "a `job` takes no inbound traffic, so it cannot be exposed",
+        help: Some("make it `kind: service`, or remove `expose`"),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "needs a cron",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: [nightly]
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "@daily"
+        "#,
+        message: "`nightly` is a cron, so it has no Service to call",
+        help: Some("make `nightly` `kind: service` with ports, or remove it from `needs`"),
+        line: 6,
+        column: 13,
+    },
+    Case {
+        name: "cron without a schedule",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+        "#,
+        message: "a `cron` needs a `schedule`",
+        help: Some(
+            "add `schedule:` with five fields (minute hour day-of-month month day-of-week), such as `schedule: \"30 2 * * *\"`",
+        ),
+        line: 4,
+        column: 11,
+    },
+    Case {
+        name: "schedule with six fields",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "0 0 3 * * *"
+        "#,
+        message: "`0 0 3 * * *` has 6 fields, but a schedule has 5: minute hour day-of-month month day-of-week, such as `30 2 * * *`",
+        help: None,
+        line: 6,
+        column: 15,
+    },
+    Case {
+        name: "schedule hour out of range",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "0 24 * * *"
+        "#,
+        message: "`24` is not an hour: use 0 to 23",
+        help: None,
+        line: 6,
+        column: 15,
+    },
+    Case {
+        name: "schedule with a time zone",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "CRON_TZ=Europe/Berlin 0 3 * * *"
+        "#,
+        message: "`CRON_TZ=Europe/Berlin 0 3 * * *` sets a time zone in the schedule, which Kubernetes rejects: write the schedule alone and the zone in `time_zone`",
+        help: None,
+        line: 6,
+        column: 15,
+    },
+    Case {
+        name: "time zone Local",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "0 3 * * *"
+                time_zone: Local
+        "#,
+        message: "`Local` is whatever zone the controller manager runs in: name the zone, such as `Etc/UTC`",
+        help: None,
+        line: 7,
+        column: 16,
+    },
+    Case {
+        name: "time zone as an offset",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "0 3 * * *"
+                time_zone: "UTC+01:00"
+        "#,
+        message: "`UTC+01:00` is not an IANA time zone name: write one such as `Etc/UTC` or `Europe/Berlin`",
+        help: None,
+        line: 7,
+        column: 16,
+    },
+    Case {
+        name: "unknown concurrency",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "0 3 * * *"
+                concurrency: forbidden
+        "#,
+        message: "unknown value `forbidden`, expected one of `forbid`, `allow`, `replace`",
+        help: Some("did you mean `forbid`?"),
+        line: 7,
+        column: 18,
+    },
+    Case {
+        name: "zero deadline",
+        yaml: r#"
+            name: shop
+            components:
+              report:
+                kind: job
+                image: shop/report:1.0
+                deadline: 0
+        "#,
+        message: "`deadline: 0` would stop every run as it starts",
+        help: Some("give the longest a run may take, or remove `deadline` for no limit"),
+        line: 6,
+        column: 15,
+    },
+    Case {
+        name: "starting deadline too short",
+        yaml: r#"
+            name: shop
+            components:
+              nightly:
+                kind: cron
+                image: shop/nightly:1.0
+                schedule: "0 3 * * *"
+                starting_deadline: 5s
+        "#,
+        message: "the CronJob controller looks for due runs every 10 seconds, so a `starting_deadline` of 5s may skip every run",
+        help: Some("use 10s or more, or remove it"),
+        line: 7,
+        column: 24,
+    },
+    Case {
+        name: "volume name not a label",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                volumes: { Data: { mount: /data, size: 1Gi } }
+        "#,
+        message: "volume name `Data` may only contain lowercase letters, digits and `-`",
+        help: Some("use lowercase letters, digits and `-`, such as `data`"),
+        line: 6,
+        column: 16,
+    },
+    Case {
+        name: "volume name taken by shipshape",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                volumes: { tmp: { mount: /scratch, size: 1Gi } }
+        "#,
+        message: "volume name `tmp` may clash with a volume shipshape adds to every pod",
+        help: Some(
+            "choose another name, such as `data`; names `tmp` or `files` and those starting with `secret-`, `config-` or `w-` are taken",
+        ),
+        line: 6,
+        column: 16,
+    },
+    Case {
+        name: "relative volume mount",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                volumes: { data: { mount: var/lib/db, size: 1Gi } }
+        "#,
+        message: "mount path `var/lib/db` is not an absolute path",
+        help: Some("start it with `/`, such as `/var/lib/db`"),
+        line: 6,
+        column: 31,
+    },
+    Case {
+        name: "volume over /tmp",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                volumes: { data: { mount: /tmp, size: 1Gi } }
+        "#,
+        message: "a volume cannot be mounted at `/tmp`: it would hide what the container needs there",
+        help: Some("mount it at a directory of its own, such as `/var/lib/data`"),
+        line: 6,
+        column: 31,
+    },
+    Case {
+        name: "volume where a writable path is",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                security: { writable: [/data] }
+                volumes: { data: { mount: /data/, size: 1Gi } }
+        "#,
+        message: "`/data/` is already mounted by writable path `/data`",
+        help: Some("mount each volume at a path of its own"),
+        line: 7,
+        column: 31,
+    },
+    Case {
+        name: "storage class not a name",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                volumes: { data: { mount: /data, size: 1Gi, class: Fast_SSD } }
+        "#,
+        message: "`Fast_SSD` is not a StorageClass name",
+        help: Some(
+            "StorageClass names are lowercase DNS names, such as `fast-ssd`; remove `class` for the cluster's default",
+        ),
+        line: 6,
+        column: 56,
+    },
+    Case {
+        name: "unknown access mode",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                volumes: { data: { mount: /data, size: 1Gi, access: read-write-one } }
+        "#,
+        message: "unknown value `read-write-one`, expected one of `read-write-once`, `read-write-many`, `read-only-many`",
+        help: Some("did you mean `read-write-once`?"),
+        line: 6,
+        column: 57,
+    },
+    Case {
+        name: "volume size not a size",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                volumes: { data: { mount: /data, size: 20GB } }
+        "#,
+        message: "`20GB` is not a memory quantity: write a number with a unit such as `256Mi` or `1Gi`",
+        help: None,
+        line: 6,
+        column: 44,
+    },
+    Case {
+        name: "identity sets nothing",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                identity: {}
+        "#,
+        message: "`identity` sets no variable",
+        help: Some(
+            "name the variables you want: `pod_name`, `pod_dns` or `peers`, such as `{pod_name: POD_NAME}`",
+        ),
+        line: 6,
+        column: 5,
+    },
+    Case {
+        name: "unknown identity key",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                identity: { pod_nam: POD_NAME }
+        "#,
+        message: "unknown key `pod_nam`",
+        help: Some("did you mean `pod_name`?"),
+        line: 6,
+        column: 17,
+    },
+    Case {
+        name: "identity variable also in env",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                identity: { pod_name: POD_NAME }
+                env: { POD_NAME: db }
+        "#,
+        message: "`POD_NAME` is set both here and by `env`",
+        help: Some("a variable has one value: rename `identity.pod_name` or the other one"),
+        line: 6,
+        column: 27,
+    },
+    Case {
+        name: "identity variable twice",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                identity: { pod_name: SELF, pod_dns: SELF }
+        "#,
+        message: "`SELF` is set both here and by `identity.pod_name`",
+        help: Some("a variable has one value: rename `identity.pod_dns` or the other one"),
+        line: 6,
+        column: 42,
+    },
+    Case {
+        name: "identity variable also from needs",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                identity: { peers: PEERS }
+                needs: { search: { host: PEERS } }
+              search:
+                kind: service
+                image: shop/search:1.0
+                ports: { http: 9200 }
+        "#,
+        message: "`PEERS` is set both here and by `needs.search.host`",
+        help: Some("a variable has one value: rename `identity.peers` or the other one"),
+        line: 6,
+        column: 24,
+    },
+    Case {
+        name: "identity variable with =",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                identity: { pod_dns: "HOST=" }
+        "#,
+        message: "environment variable name `HOST=` contains `=`",
+        help: Some("the name ends where `=` starts: remove it, and put the value after the colon"),
+        line: 6,
+        column: 26,
+    },
+    Case {
+        name: "recreate on a stateful component",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                rollout: { strategy: recreate }
+        "#,
+        message: "a `stateful` component replaces its pods one at a time, from the highest number down; it cannot stop them all first",
+        help: Some("remove `strategy`; to stop every pod for an upgrade, scale to 0 first"),
+        line: 6,
+        column: 26,
+    },
+    Case {
+        name: "surge on a stateful component",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                rollout: { max_surge: 1 }
+        "#,
+        message: "`max_surge` does not apply to a `stateful` component: a pod's name and volume exist once, so there is never an extra pod",
+        help: Some("remove `max_surge`"),
+        line: 6,
+        column: 16,
+    },
+    Case {
+        name: "partition leaves no pod to update",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                replicas: 3
+                rollout: { partition: 3 }
+        "#,
+        message: "`partition: 3` leaves no pod to update: with 3 pods the highest number that is sure to exist is 2",
+        help: Some("use 2 or less: pods numbered at or above the partition get the new version"),
+        line: 7,
+        column: 27,
+    },
+    Case {
+        name: "partition above an autoscaled minimum",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+                replicas: 2..5
+                autoscale: { cpu: 70% }
+                rollout: { partition: 2 }
+        "#,
+        message: "`partition: 2` leaves no pod to update: with at least 2 pods the highest number that is sure to exist is 1",
+        help: Some("use 1 or less: pods numbered at or above the partition get the new version"),
+        line: 8,
+        column: 27,
+    },
+    Case {
+        name: "headless Service name taken",
+        yaml: r#"
+            name: shop
+            components:
+              db:
+                kind: stateful
+                image: shop/db:1.0
+              db-headless:
+                kind: service
+                image: shop/proxy:1.0
+        "#,
+        message: "the headless Service of `db` would be named `db-headless`, like the component `db-headless`",
+        help: Some("rename `db` or the component `db-headless`"),
+        line: 3,
+        column: 3,
     },
     // ---- permissions (RBAC) ----
     Case {
@@ -1991,13 +3294,22 @@ fn valid_fixtures_load() {
     load_str("minimal.yaml", &minimal, &valid_dir(), None).expect("minimal.yaml is valid");
 }
 
-/// Every valid spec at hand: the fixtures here and the repository's examples.
+/// Every valid spec at hand: the fixtures here, the renderer's, and the repository's
+/// examples.
 fn valid_specs() -> Vec<PathBuf> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
     let mut specs = vec![
         valid_dir().join("full.yaml"),
         valid_dir().join("minimal.yaml"),
     ];
+    if let Ok(fixtures) = std::fs::read_dir(root.join("../shipshape_render/tests/fixtures")) {
+        let mut found: Vec<PathBuf> = fixtures
+            .filter_map(|e| Some(e.ok()?.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+            .collect();
+        found.sort();
+        specs.extend(found);
+    }
     if let Ok(examples) = std::fs::read_dir(root.join("../../examples")) {
         let mut found: Vec<PathBuf> = examples
             .filter_map(|e| Some(e.ok()?.path().join("shipshape.yaml")))

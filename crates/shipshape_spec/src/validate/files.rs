@@ -77,7 +77,7 @@ fn check_mount_path(path: &str, at: &Path, mounted: &[(String, &str)], out: &mut
 }
 
 /// `path` without empty or `.` segments, so `/etc//app/` and `/etc/app` compare equal.
-fn normalized(path: &str) -> String {
+pub(super) fn normalized(path: &str) -> String {
     let segments: Vec<&str> = path
         .split('/')
         .filter(|s| !s.is_empty() && *s != ".")

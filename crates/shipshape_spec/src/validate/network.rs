@@ -183,11 +183,11 @@ fn check_counts(kind: &str, p: &Probe, at: &Path, out: &mut Vec<Problem>) {
 }
 
 fn check_expose(e: &Expose, kind: ComponentKind, at: &Path, ports: &Known, out: &mut Vec<Problem>) {
-    if kind == ComponentKind::Worker {
+    if !kind.has_client_service() {
         out.push(
             Problem::new(
                 at.clone(),
-                "a `worker` takes no inbound traffic, so it cannot be exposed",
+                format!("a `{kind}` takes no inbound traffic, so it cannot be exposed"),
             )
             .at_key()
             .help("make it `kind: service`, or remove `expose`"),

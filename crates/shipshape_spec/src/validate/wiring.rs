@@ -4,9 +4,10 @@
 use indexmap::IndexMap;
 
 use super::{Declared, Known, exactly_one, under};
-use crate::component::{Component, ComponentKind};
+use crate::component::Component;
 use crate::env::{EnvSource, EnvValue, POD_FIELDS, RESOURCE_FIELDS};
 use crate::problem::{Path, Problem, closest};
+use crate::stateful::Identity;
 
 /// What a component that is needed offers through its Service.
 const COMPONENT_OUTPUTS: &[&str] = &["url", "host", "port"];
@@ -19,14 +20,15 @@ pub(super) fn check(
     declared: &Declared,
     out: &mut Vec<Problem>,
 ) {
-    // Variables from `needs` come before `env` in the container, so `env` may refer to them.
-    let wired: Vec<&str> = c
-        .needs
-        .0
-        .values()
-        .flat_map(IndexMap::values)
-        .map(String::as_str)
-        .collect();
+    // Variables from `identity` and `needs` come before `env` in the container, so `env`
+    // may refer to them.
+    let identity = c
+        .identity
+        .iter()
+        .flat_map(Identity::vars)
+        .map(|(_, var)| var);
+    let needs = c.needs.0.values().flat_map(IndexMap::values);
+    let wired: Vec<&str> = identity.chain(needs.map(String::as_str)).collect();
     check_env(&c.env, at, declared, &wired, out);
     check_needs(name, c, at, declared, out);
 }
@@ -51,7 +53,7 @@ fn check_env(
 }
 
 /// A problem when `var` cannot be an environment variable name.
-fn env_name(path: Path, var: &str) -> Option<Problem> {
+pub(super) fn env_name(path: Path, var: &str) -> Option<Problem> {
     if var.is_empty() {
         Some(Problem::new(path, "an environment variable needs a name"))
     } else if var.contains('=') {
@@ -199,16 +201,16 @@ fn outputs_of(
         Problem::new(at.clone(), format!("`{name}` needs itself"))
             .help("remove it: a component does not need itself to reach its own pods")
     } else if let Some(kind) = declared.components.get(target) {
-        match kind {
-            ComponentKind::Service => return Some(COMPONENT_OUTPUTS),
-            ComponentKind::Worker => Problem::new(
-                at.clone(),
-                format!("`{target}` is a worker, so it has no Service to call"),
-            )
-            .help(format!(
-                "make `{target}` `kind: service` with ports, or remove it from `needs`"
-            )),
+        if kind.has_client_service() {
+            return Some(COMPONENT_OUTPUTS);
         }
+        Problem::new(
+            at.clone(),
+            format!("`{target}` is a {kind}, so it has no Service to call"),
+        )
+        .help(format!(
+            "make `{target}` `kind: service` with ports, or remove it from `needs`"
+        ))
     } else {
         return declared.services.get(target).map(|t| t.outputs());
     };

@@ -1,0 +1,152 @@
+//! Text for a terminal: one located finding per block, with the line it points at.
+
+use std::collections::HashMap;
+use std::fmt::Write;
+use std::sync::Arc;
+
+use anstyle::{AnsiColor, Style};
+
+use crate::finding::Finding;
+use crate::report::Report;
+use crate::rule::Severity;
+
+/// The source lines findings point at. Files are read again only when a finding needs a
+/// snippet, so the checker never keeps the text of its whole input; texts that cannot be
+/// read again (standard input) are handed over with [`Snippets::with_text`].
+#[derive(Debug, Default)]
+pub struct Snippets {
+    texts: HashMap<String, Option<Arc<str>>>,
+}
+
+impl Snippets {
+    /// No texts known yet; files are read when needed.
+    #[must_use]
+    pub fn new() -> Self {
+        Snippets::default()
+    }
+
+    /// Knows `name` as `text` (standard input, a spec already in memory).
+    #[must_use]
+    pub fn with_text(mut self, name: &str, text: impl Into<Arc<str>>) -> Self {
+        self.texts.insert(name.to_owned(), Some(text.into()));
+        self
+    }
+
+    /// Line `line` (1-based) of `file`, if it can be had.
+    pub fn line(&mut self, file: &str, line: usize) -> Option<String> {
+        let text = self
+            .texts
+            .entry(file.to_owned())
+            .or_insert_with(|| std::fs::read_to_string(file).ok().map(Arc::from));
+        text.as_deref()?
+            .lines()
+            .nth(line.checked_sub(1)?)
+            .map(str::to_owned)
+    }
+}
+
+/// Colours, or none.
+struct Paint {
+    color: bool,
+}
+
+impl Paint {
+    fn paint(&self, style: Style, text: &str) -> String {
+        if self.color {
+            format!("{}{text}{}", style.render(), style.render_reset())
+        } else {
+            text.to_owned()
+        }
+    }
+
+    fn severity(&self, severity: Severity) -> Style {
+        let color = match severity {
+            Severity::Error => AnsiColor::Red,
+            Severity::Warning => AnsiColor::Yellow,
+            Severity::Info => AnsiColor::Cyan,
+        };
+        Style::new().fg_color(Some(color.into())).bold()
+    }
+}
+
+/// The report as text. Suppressed findings are listed only with `show_suppressed`, but
+/// always counted in the closing summary.
+#[must_use]
+pub fn human(
+    report: &Report,
+    snippets: &mut Snippets,
+    color: bool,
+    show_suppressed: bool,
+) -> String {
+    let paint = Paint { color };
+    let mut out = String::new();
+    let shown = report
+        .findings
+        .iter()
+        .filter(|f| show_suppressed || f.is_active());
+    for finding in shown {
+        block(&mut out, finding, snippets, &paint);
+    }
+    let worst = Severity::ALL
+        .into_iter()
+        .rev()
+        .find(|s| report.count(*s) > 0);
+    let summary = report.summary();
+    let summary = match worst {
+        Some(s) => paint.paint(paint.severity(s), &summary),
+        None => paint.paint(Style::new().bold(), &summary),
+    };
+    let _ = writeln!(out, "{summary}");
+    out
+}
+
+fn block(out: &mut String, f: &Finding, snippets: &mut Snippets, paint: &Paint) {
+    let place = f
+        .location
+        .as_ref()
+        .map_or_else(|| "<rendered>".to_owned(), ToString::to_string);
+    let bold = Style::new().bold();
+    let _ = write!(
+        out,
+        "{}: {}{} {}: {}",
+        paint.paint(bold, &place),
+        paint.paint(paint.severity(f.severity), f.severity.as_str()),
+        paint.paint(bold, &format!("[{}]", f.rule.id)),
+        f.object.display_name(),
+        f.message,
+    );
+    if let Some(reason) = &f.suppressed {
+        let _ = write!(out, " (suppressed: {reason})");
+    }
+    out.push('\n');
+    if let Some(loc) = &f.location
+        && let Some(text) = snippets.line(&loc.file, loc.line)
+    {
+        snippet(out, &text, loc.line, loc.column, f.rule.name, paint);
+    }
+    out.push('\n');
+}
+
+/// ```text
+///    |
+/// 12 |       - name: web
+///    |         ^^^^ missing-readiness-probe
+/// ```
+fn snippet(out: &mut String, text: &str, line: usize, column: usize, label: &str, paint: &Paint) {
+    let gutter_style = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
+    let number = line.to_string();
+    let pad = " ".repeat(number.len());
+    let bar = paint.paint(gutter_style, "|");
+    let skip = column.saturating_sub(1);
+    // Underline the word the location starts at: a key, a value or a list dash.
+    let width = text
+        .chars()
+        .skip(skip)
+        .take_while(|c| !c.is_whitespace() && *c != ':')
+        .count()
+        .max(1);
+    let marker = paint.paint(gutter_style, &format!("{} {label}", "^".repeat(width)));
+    let _ = writeln!(out, "{pad} {bar}");
+    let _ = writeln!(out, "{} {bar} {text}", paint.paint(gutter_style, &number));
+    let _ = writeln!(out, "{pad} {bar} {}{marker}", " ".repeat(skip));
+}

@@ -1,0 +1,60 @@
+//! JSON for scripts: every finding, suppressed ones marked, and a summary.
+
+use serde::Serialize;
+use serde_json::json;
+
+use crate::finding::{Finding, ObjectRef};
+use crate::report::Report;
+use crate::rule::Severity;
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    rule: &'static str,
+    name: &'static str,
+    severity: Severity,
+    theme: crate::Theme,
+    message: &'a str,
+    object: &'a ObjectRef,
+    location: Option<serde_json::Value>,
+    pointer: &'a str,
+    suppressed: Option<serde_json::Value>,
+}
+
+impl<'a> From<&'a Finding> for JsonFinding<'a> {
+    fn from(f: &'a Finding) -> Self {
+        JsonFinding {
+            rule: f.rule.id,
+            name: f.rule.name,
+            severity: f.severity,
+            theme: f.rule.theme,
+            message: &f.message,
+            object: &f.object,
+            location: f
+                .location
+                .as_ref()
+                .map(|l| json!({"file": l.file, "line": l.line, "column": l.column})),
+            pointer: &f.pointer,
+            suppressed: f.suppressed.as_ref().map(|r| json!({"reason": r})),
+        }
+    }
+}
+
+/// The report as pretty JSON: `{"version": 1, "summary": {...}, "findings": [...]}`.
+#[must_use]
+pub fn json(report: &Report) -> String {
+    let findings: Vec<JsonFinding<'_>> = report.findings.iter().map(JsonFinding::from).collect();
+    let value = json!({
+        "version": 1,
+        "summary": {
+            "objects": report.objects,
+            "error": report.count(Severity::Error),
+            "warning": report.count(Severity::Warning),
+            "info": report.count(Severity::Info),
+            "suppressed": report.suppressed().count(),
+        },
+        "findings": findings,
+    });
+    let mut text = serde_json::to_string_pretty(&value).expect("JSON values serialize");
+    text.push('\n');
+    text
+}

@@ -1,0 +1,202 @@
+//! Pod templates and their containers, found once for every workload kind so that rules
+//! never re-implement where each kind keeps its pods.
+
+use serde_json::{Map, Value};
+
+use crate::input::Object;
+
+/// Where each kind keeps its pod template (`metadata` and `spec` of the pods it runs).
+const TEMPLATE_POINTERS: &[(&str, &str)] = &[
+    ("Pod", ""),
+    ("Deployment", "/spec/template"),
+    ("StatefulSet", "/spec/template"),
+    ("DaemonSet", "/spec/template"),
+    ("ReplicaSet", "/spec/template"),
+    ("ReplicationController", "/spec/template"),
+    ("Job", "/spec/template"),
+    ("CronJob", "/spec/jobTemplate/spec/template"),
+];
+
+/// Kinds whose `spec.replicas` says how many pods run.
+const REPLICATED: &[&str] = &[
+    "Deployment",
+    "StatefulSet",
+    "ReplicaSet",
+    "ReplicationController",
+];
+
+/// The pods a workload (or a bare Pod) runs.
+#[derive(Debug, Clone, Copy)]
+pub struct PodTemplate<'a> {
+    /// The object that holds the template.
+    pub object: &'a Object,
+    /// JSON pointer of the template in the object (`/spec/template`; empty for a Pod).
+    pub pointer: &'static str,
+    /// The template's `spec` (the pod spec).
+    pub spec: &'a Value,
+    metadata: Option<&'a Map<String, Value>>,
+}
+
+/// Which list of the pod spec a container is in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ContainerKind {
+    /// `initContainers` (including native sidecars).
+    Init,
+    /// `containers`: the application.
+    App,
+    /// `ephemeralContainers`, added for debugging.
+    Ephemeral,
+}
+
+impl ContainerKind {
+    fn list(self) -> &'static str {
+        match self {
+            ContainerKind::Init => "initContainers",
+            ContainerKind::App => "containers",
+            ContainerKind::Ephemeral => "ephemeralContainers",
+        }
+    }
+}
+
+/// One container of a pod template.
+#[derive(Debug, Clone)]
+pub struct Container<'a> {
+    /// `name`.
+    pub name: &'a str,
+    /// The container as JSON.
+    pub value: &'a Value,
+    /// Which list it is in.
+    pub kind: ContainerKind,
+    /// JSON pointer of the container in its object.
+    pub pointer: String,
+}
+
+impl<'a> Container<'a> {
+    /// The value at `relative`, a pointer inside the container (`/resources/requests/cpu`).
+    #[must_use]
+    pub fn get(&self, relative: &str) -> Option<&'a Value> {
+        self.value.pointer(relative)
+    }
+
+    /// The JSON pointer of `relative` in the whole object.
+    #[must_use]
+    pub fn pointer_to(&self, relative: &str) -> String {
+        format!("{}{relative}", self.pointer)
+    }
+
+    /// The ports it declares: `(name, containerPort)`.
+    pub fn ports(&self) -> impl Iterator<Item = (Option<&'a str>, Option<i64>)> + 'a {
+        self.get("/ports")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|p| (p["name"].as_str(), p["containerPort"].as_i64()))
+    }
+}
+
+/// The pod template of `object`, if its kind runs pods.
+pub(crate) fn pod_template(object: &Object) -> Option<PodTemplate<'_>> {
+    let pointer = TEMPLATE_POINTERS
+        .iter()
+        .find(|(kind, _)| *kind == object.kind())?
+        .1;
+    let template = if pointer.is_empty() {
+        object.value()
+    } else {
+        object.get(pointer)?
+    };
+    Some(PodTemplate {
+        object,
+        pointer,
+        spec: template.get("spec")?,
+        metadata: template.get("metadata").and_then(Value::as_object),
+    })
+}
+
+impl<'a> PodTemplate<'a> {
+    /// The JSON pointer of `relative` inside the pod spec (`/volumes`).
+    #[must_use]
+    pub fn spec_pointer(&self, relative: &str) -> String {
+        format!("{}/spec{relative}", self.pointer)
+    }
+
+    /// The value at `relative` inside the pod spec.
+    #[must_use]
+    pub fn spec_get(&self, relative: &str) -> Option<&'a Value> {
+        self.spec.pointer(relative)
+    }
+
+    /// The labels its pods carry.
+    #[must_use]
+    pub fn labels(&self) -> Option<&'a Map<String, Value>> {
+        self.metadata?.get("labels")?.as_object()
+    }
+
+    /// The annotations its pods carry.
+    #[must_use]
+    pub fn annotations(&self) -> Option<&'a Map<String, Value>> {
+        self.metadata?.get("annotations")?.as_object()
+    }
+
+    /// The containers of one list.
+    pub fn containers_of(&self, kind: ContainerKind) -> impl Iterator<Item = Container<'a>> + 'a {
+        let list = kind.list();
+        let base = self.spec_pointer(&format!("/{list}"));
+        self.spec
+            .get(list)
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .enumerate()
+            .map(move |(i, value)| Container {
+                name: value["name"].as_str().unwrap_or(""),
+                value,
+                kind,
+                pointer: format!("{base}/{i}"),
+            })
+    }
+
+    /// The application containers (`containers`).
+    pub fn app_containers(&self) -> impl Iterator<Item = Container<'a>> + 'a {
+        self.containers_of(ContainerKind::App)
+    }
+
+    /// Init and application containers: everything that runs with resources and a
+    /// security context of its own. Ephemeral debug containers are left out; they are
+    /// added by hand to a running pod and cannot set resources.
+    pub fn containers(&self) -> impl Iterator<Item = Container<'a>> + 'a {
+        self.containers_of(ContainerKind::Init)
+            .chain(self.containers_of(ContainerKind::App))
+    }
+
+    /// Whether its pods are meant to run until stopped, so probes and disruption budgets
+    /// matter: every workload kind except Job and CronJob, and Pods that restart.
+    #[must_use]
+    pub fn is_long_running(&self) -> bool {
+        match self.object.kind() {
+            "Job" | "CronJob" => false,
+            "Pod" => !matches!(
+                self.spec["restartPolicy"].as_str(),
+                Some("Never" | "OnFailure")
+            ),
+            _ => true,
+        }
+    }
+
+    /// How many pods its object asks for, when the object says: `spec.replicas` (1 when
+    /// unset) for replicated kinds, 1 for a Pod, `None` for DaemonSets and Jobs, whose
+    /// count depends on the cluster or the run.
+    #[must_use]
+    pub fn replicas(&self) -> Option<i64> {
+        let kind = self.object.kind();
+        if kind == "Pod" {
+            return Some(1);
+        }
+        REPLICATED.contains(&kind).then(|| {
+            self.object
+                .get("/spec/replicas")
+                .and_then(Value::as_i64)
+                .unwrap_or(1)
+        })
+    }
+}

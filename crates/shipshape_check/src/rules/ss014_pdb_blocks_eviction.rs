@@ -1,0 +1,168 @@
+use serde_json::Value;
+
+use crate::{CheckContext, Emitter, Object, Selector, SetRule, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// PodDisruptionBudgets that allow no voluntary eviction at all: `maxUnavailable: 0`
+    /// (or `0%`), `minAvailable: 100%`, or a `minAvailable` at or above the number of
+    /// pods it selects. For a workload with a HorizontalPodAutoscaler, the count is the
+    /// autoscaler's `minReplicas`, the fewest pods the workload may run.
+    ///
+    /// ## Why it matters
+    /// Node drains (upgrades, autoscaler scale-downs, maintenance) evict pods through the
+    /// eviction API, which honours the budget. A budget that allows no eviction makes
+    /// every drain hang until someone deletes the budget by hand, usually in the middle
+    /// of an upgrade.
+    ///
+    /// ## How to fix
+    /// Use `maxUnavailable: 1` (it stays right when the replica count changes), or a
+    /// `minAvailable` below the replica count, and run at least two replicas.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: policy/v1
+    /// kind: PodDisruptionBudget
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   minAvailable: 2
+    ///   selector:
+    ///     matchLabels: { app: web }
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   replicas: 2
+    ///   selector:
+    ///     matchLabels: { app: web }
+    ///   template:
+    ///     metadata:
+    ///       labels: { app: web }
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: example/web:2.1.0
+    /// ```
+    ///
+    /// ## Fixed
+    /// ```yaml
+    /// apiVersion: policy/v1
+    /// kind: PodDisruptionBudget
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   maxUnavailable: 1
+    ///   selector:
+    ///     matchLabels: { app: web }
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   replicas: 2
+    ///   selector:
+    ///     matchLabels: { app: web }
+    ///   template:
+    ///     metadata:
+    ///       labels: { app: web }
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: example/web:2.1.0
+    /// ```
+    pub struct PdbBlocksEviction {
+        id: "SS014",
+        name: "pdb-blocks-eviction",
+        severity: Error,
+        theme: Reliability,
+        summary: "PodDisruptionBudget allows no eviction, so node drains hang",
+    }
+}
+
+/// An `IntOrString` budget as a number of pods out of `total`, rounded up as the
+/// disruption controller does. `None` for a percentage when `total` is unknown.
+fn scaled(value: &Value, total: Option<i64>) -> Option<i64> {
+    if let Some(n) = value.as_i64() {
+        return Some(n);
+    }
+    let percent: i64 = value.as_str()?.strip_suffix('%')?.trim().parse().ok()?;
+    Some((percent * total? + 99) / 100)
+}
+
+/// Whether `value` is a percentage of exactly `percent`.
+fn is_percent(value: &Value, percent: i64) -> bool {
+    value
+        .as_str()
+        .and_then(|s| s.strip_suffix('%'))
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        == Some(percent)
+}
+
+/// The pods `pdb` selects, and how they are counted (`Deployment shop/web: 2`).
+fn selected_pods(cx: &CheckContext<'_>, pdb: &Object) -> (Option<i64>, Vec<String>) {
+    let Some(selector) = pdb.get("/spec/selector") else {
+        return (None, Vec::new());
+    };
+    let mut total = Some(0);
+    let mut parts = Vec::new();
+    for pod in cx.selected(pdb.namespace(), Selector::LabelSelector(selector)) {
+        let count = cx.min_replicas(pod);
+        total = total.zip(count).map(|(t, c)| t + c);
+        match count {
+            Some(c) => parts.push(format!("{}: {c}", pod.object.display_name())),
+            None => parts.push(pod.object.display_name()),
+        }
+    }
+    if parts.is_empty() {
+        // Selecting nothing is SS013's finding.
+        return (None, parts);
+    }
+    (total, parts)
+}
+
+impl SetRule for PdbBlocksEviction {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+        for pdb in cx.of_kind("PodDisruptionBudget") {
+            if let Some(max) = pdb.get("/spec/maxUnavailable") {
+                if scaled(max, Some(1)) == Some(0) || is_percent(max, 0) {
+                    out.report(
+                        pdb,
+                        "/spec/maxUnavailable",
+                        "maxUnavailable 0 allows no eviction: every node drain hangs on these pods",
+                    );
+                }
+                continue;
+            }
+            let Some(min) = pdb.get("/spec/minAvailable") else {
+                continue;
+            };
+            if is_percent(min, 100) {
+                out.report(
+                    pdb,
+                    "/spec/minAvailable",
+                    "minAvailable 100% allows no eviction: every node drain hangs on these pods",
+                );
+                continue;
+            }
+            let (Some(total), parts) = selected_pods(cx, pdb) else {
+                continue;
+            };
+            if let Some(needed) = scaled(min, Some(total))
+                && needed >= total
+            {
+                out.report(
+                    pdb,
+                    "/spec/minAvailable",
+                    format!(
+                        "minAvailable {needed} leaves no pod to evict: it selects {total} at the fewest ({}); node drains hang",
+                        parts.join(", ")
+                    ),
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,171 @@
+use serde_json::Value;
+
+use crate::templates::describe;
+use crate::{CheckContext, Emitter, Object, SetRule, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// HorizontalPodAutoscalers that scale on CPU or memory *utilisation* (a
+    /// `Resource` or `ContainerResource` metric with `type: Utilization`, or v1's
+    /// `targetCPUUtilizationPercentage`) while a container of the target has no request
+    /// for that resource.
+    ///
+    /// ## Why it matters
+    /// Utilisation is usage divided by the request. With a request missing, the
+    /// autoscaler cannot compute it, reports `FailedGetResourceMetric`, and does not
+    /// scale at all.
+    ///
+    /// ## How to fix
+    /// Give every container of the target a request for the resource, or scale on an
+    /// `AverageValue` target instead.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: autoscaling/v2
+    /// kind: HorizontalPodAutoscaler
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }
+    ///   minReplicas: 2
+    ///   maxReplicas: 10
+    ///   metrics:
+    ///     - type: Resource
+    ///       resource:
+    ///         name: cpu
+    ///         target: { type: Utilization, averageUtilization: 70 }
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: { app: web }
+    ///   template:
+    ///     metadata:
+    ///       labels: { app: web }
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: example/web:2.1.0
+    /// ```
+    ///
+    /// ## Fixed
+    /// ```yaml
+    /// apiVersion: autoscaling/v2
+    /// kind: HorizontalPodAutoscaler
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   scaleTargetRef: { apiVersion: apps/v1, kind: Deployment, name: web }
+    ///   minReplicas: 2
+    ///   maxReplicas: 10
+    ///   metrics:
+    ///     - type: Resource
+    ///       resource:
+    ///         name: cpu
+    ///         target: { type: Utilization, averageUtilization: 70 }
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: { app: web }
+    ///   template:
+    ///     metadata:
+    ///       labels: { app: web }
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: example/web:2.1.0
+    ///           resources:
+    ///             requests: { cpu: 250m }
+    /// ```
+    pub struct HpaUtilizationWithoutRequest {
+        id: "SS033",
+        name: "hpa-utilization-without-request",
+        severity: Error,
+        theme: Scaling,
+        summary: "autoscaler scales on utilisation of a resource a container does not request",
+    }
+}
+
+/// A utilisation target: the resource, the one container it is about (for
+/// `ContainerResource`), and where it is written.
+struct Target<'a> {
+    resource: &'a str,
+    container: Option<&'a str>,
+    pointer: String,
+}
+
+fn utilization_targets(hpa: &Object) -> Vec<Target<'_>> {
+    let mut targets = Vec::new();
+    if hpa.get("/spec/targetCPUUtilizationPercentage").is_some() {
+        targets.push(Target {
+            resource: "cpu",
+            container: None,
+            pointer: "/spec/targetCPUUtilizationPercentage".to_owned(),
+        });
+    }
+    let metrics = hpa.get("/spec/metrics").and_then(Value::as_array);
+    for (i, metric) in metrics.into_iter().flatten().enumerate() {
+        let source = match metric["type"].as_str() {
+            Some("Resource") => &metric["resource"],
+            Some("ContainerResource") => &metric["containerResource"],
+            _ => continue,
+        };
+        if source.pointer("/target/type").and_then(Value::as_str) != Some("Utilization") {
+            continue;
+        }
+        if let Some(resource) = source["name"].as_str() {
+            targets.push(Target {
+                resource,
+                container: source["container"].as_str(),
+                pointer: format!("/spec/metrics/{i}"),
+            });
+        }
+    }
+    targets
+}
+
+impl SetRule for HpaUtilizationWithoutRequest {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+        for hpa in cx.of_kind("HorizontalPodAutoscaler") {
+            let (Some(kind), Some(name)) = (
+                hpa.str_at("/spec/scaleTargetRef/kind"),
+                hpa.str_at("/spec/scaleTargetRef/name"),
+            ) else {
+                continue;
+            };
+            let Some(pod) = cx
+                .find(kind, hpa.namespace(), name)
+                .and_then(|o| o.pod_template())
+            else {
+                continue;
+            };
+            for target in utilization_targets(hpa) {
+                let request = format!("/resources/requests/{}", target.resource);
+                let lacking = pod
+                    .app_containers()
+                    .filter(|c| target.container.is_none_or(|n| n == c.name))
+                    .filter(|c| c.get(&request).is_none());
+                for container in lacking {
+                    out.report(
+                        hpa,
+                        &target.pointer,
+                        format!(
+                            "scales on {} utilisation, but {} of {} has no {} request: the autoscaler cannot scale",
+                            target.resource,
+                            describe(&container),
+                            pod.object.display_name(),
+                            target.resource
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! Suppression by annotation, with a reason that is mandatory.
+//!
+//! ```yaml
+//! metadata:
+//!   annotations:
+//!     shipshape.dev/ignore: |
+//!       SS011 -- the batch importer is restarted by its queue, not by a probe
+//!       SS006, SS004 -- legacy image writes to /var/run; tracked in OPS-142
+//! ```
+//!
+//! One entry per line: rule ids or themes (comma or space separated), ` -- `, and why.
+//! The annotation may sit on the object or on its pod template. An entry without a
+//! reason, or naming no rule, suppresses nothing and is reported by SS000.
+
+use serde_json::Value;
+
+use crate::input::Object;
+use crate::rule::RuleMeta;
+
+/// The annotation that suppresses findings.
+pub const ANNOTATION: &str = "shipshape.dev/ignore";
+
+/// One line of the annotation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry<'a> {
+    /// Rule ids or themes it names.
+    pub codes: Vec<&'a str>,
+    /// Why, when given.
+    pub reason: Option<&'a str>,
+}
+
+impl Entry<'_> {
+    /// Whether this entry names `rule`, by id or by theme.
+    #[must_use]
+    pub fn names(&self, rule: &RuleMeta) -> bool {
+        self.codes
+            .iter()
+            .any(|c| c.eq_ignore_ascii_case(rule.id) || c.eq_ignore_ascii_case(rule.theme.as_str()))
+    }
+}
+
+/// The entries of an annotation value.
+pub fn parse(value: &str) -> impl Iterator<Item = Entry<'_>> {
+    value
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|line| {
+            let (codes, reason) = match line.split_once("--") {
+                Some((codes, reason)) => (codes, Some(reason.trim()).filter(|r| !r.is_empty())),
+                None => (line, None),
+            };
+            Entry {
+                codes: codes
+                    .split([',', ' ', '\t'])
+                    .filter(|c| !c.is_empty())
+                    .collect(),
+                reason,
+            }
+        })
+}
+
+/// The annotations that can suppress findings on `object`, with the JSON pointer of each:
+/// the object's own, and its pod template's.
+pub fn annotations(object: &Object) -> Vec<(String, &str)> {
+    let key = ANNOTATION.replace('/', "~1");
+    let mut found = Vec::new();
+    let own = format!("/metadata/annotations/{key}");
+    if let Some(v) = object.str_at(&own) {
+        found.push((own, v));
+    }
+    if let Some(template) = object.pod_template()
+        && !template.pointer.is_empty()
+        && let Some(v) = template
+            .annotations()
+            .and_then(|a| a.get(ANNOTATION))
+            .and_then(Value::as_str)
+    {
+        found.push((
+            format!("{}/metadata/annotations/{key}", template.pointer),
+            v,
+        ));
+    }
+    found
+}
+
+/// Why `rule` is suppressed on `object`, if a valid entry (one with a reason) names it.
+#[must_use]
+pub fn reason_for(object: &Object, rule: &RuleMeta) -> Option<String> {
+    annotations(object).into_iter().find_map(|(_, value)| {
+        parse(value)
+            .filter(|e| e.names(rule))
+            .find_map(|e| e.reason.map(str::to_owned))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_entries_with_and_without_reasons() {
+        let entries: Vec<Entry<'_>> =
+            parse("SS011 -- restarted by its queue\n\n SS006, security --  \nSS001").collect();
+        assert_eq!(
+            entries,
+            [
+                Entry {
+                    codes: vec!["SS011"],
+                    reason: Some("restarted by its queue")
+                },
+                Entry {
+                    codes: vec!["SS006", "security"],
+                    reason: None
+                },
+                Entry {
+                    codes: vec!["SS001"],
+                    reason: None
+                },
+            ]
+        );
+    }
+}

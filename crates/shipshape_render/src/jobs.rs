@@ -1,0 +1,207 @@
+//! Jobs and CronJobs: `job` and `cron` components, tasks that run to completion.
+//!
+//! A run is the component's container in the component's pod, exactly as for the other
+//! kinds (`workload::pod_template`): the restricted security profile, resources, env,
+//! files and ServiceAccount, with no ports or probes. Its NetworkPolicy (rendered like
+//! any component's) admits nothing in and lets out what `needs` and `egress` declare.
+//!
+//! A failed run is retried in a new pod (`restartPolicy: Never`) up to `backoff` times:
+//! a retry may land on a healthy node, and each failed attempt keeps its pod and logs for
+//! inspection, where `OnFailure` restarts the container in place and keeps only the last.
+//!
+//! A `job`'s name carries a hash of its pod template, like a migration's: a Job's
+//! template cannot change, so a changed `job` becomes a new Job (a new run), and an
+//! unchanged one keeps its name and is not run again. Nothing deletes a finished Job
+//! unless `ttl` says so, since a deleted Job is created, and run, again by the next
+//! apply of the same manifests.
+//!
+//! A `cron` is a CronJob named after the component: in UTC unless `time_zone` says
+//! otherwise, never overlapping runs unless `concurrency` says otherwise.
+
+use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
+use k8s_openapi::api::core::v1::PodTemplateSpec;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use shipshape_spec::{Component, ComponentKind, DEFAULT_BACKOFF, DEFAULT_TIME_ZONE};
+
+use crate::context::{Ctx, component_path};
+use crate::{migrations, workload};
+
+/// Renders the Job of a `job` component or the CronJob of a `cron` component.
+pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
+    let template = pod_template(ctx, name, component);
+    match component.kind {
+        ComponentKind::Job => render_job(ctx, name, component, template),
+        ComponentKind::Cron => render_cron(ctx, name, component, template),
+        ComponentKind::Service | ComponentKind::Worker | ComponentKind::Stateful => {}
+    }
+}
+
+fn render_job(ctx: &mut Ctx<'_>, name: &str, component: &Component, template: PodTemplateSpec) {
+    let job = Job {
+        metadata: ctx.metadata(&migrations::hashed_name(name, &template), Some(name)),
+        spec: Some(job_spec(component, template)),
+        status: None,
+    };
+    ctx.emit(&job, component_path(name));
+}
+
+fn render_cron(ctx: &mut Ctx<'_>, name: &str, component: &Component, template: PodTemplateSpec) {
+    // Validation makes `schedule` required for a `cron`; without it there is nothing to run.
+    let Some(schedule) = &component.schedule else {
+        return;
+    };
+    let history = component.history.unwrap_or_default();
+    let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
+    let cron = CronJob {
+        metadata: ctx.metadata(name, Some(name)),
+        spec: Some(CronJobSpec {
+            schedule: schedule.as_str().to_owned(),
+            time_zone: Some(
+                component
+                    .time_zone
+                    .as_ref()
+                    .map_or(DEFAULT_TIME_ZONE, |z| z.as_str())
+                    .to_owned(),
+            ),
+            concurrency_policy: Some(
+                component
+                    .concurrency
+                    .unwrap_or_default()
+                    .as_str()
+                    .to_owned(),
+            ),
+            successful_jobs_history_limit: Some(count(history.succeeded)),
+            failed_jobs_history_limit: Some(count(history.failed)),
+            starting_deadline_seconds: component.starting_deadline.map(|s| i64::from(s.get())),
+            job_template: JobTemplateSpec {
+                metadata: Some(ObjectMeta {
+                    labels: Some(ctx.labels(Some(name))),
+                    ..ObjectMeta::default()
+                }),
+                spec: Some(job_spec(component, template)),
+            },
+            suspend: None,
+        }),
+        status: None,
+    };
+    ctx.emit(&cron, component_path(name));
+}
+
+/// What a run is and how it is retried, stopped and kept.
+fn job_spec(component: &Component, template: PodTemplateSpec) -> JobSpec {
+    JobSpec {
+        backoff_limit: Some(
+            i32::try_from(component.backoff.unwrap_or(DEFAULT_BACKOFF)).unwrap_or(i32::MAX),
+        ),
+        active_deadline_seconds: component.deadline.map(|s| i64::from(s.get())),
+        ttl_seconds_after_finished: component.ttl.map(|s| workload::seconds(Some(s), 0)),
+        template,
+        ..JobSpec::default()
+    }
+}
+
+/// The component's pod, never restarted in place.
+fn pod_template(ctx: &Ctx<'_>, name: &str, component: &Component) -> PodTemplateSpec {
+    let mut template = workload::pod_template(ctx, name, component);
+    if let Some(spec) = template.spec.as_mut() {
+        spec.restart_policy = Some("Never".to_owned());
+    }
+    template
+}
+
+#[cfg(test)]
+mod tests {
+    use insta::assert_snapshot;
+
+    use crate::test_support::{find, object, of_kind, render};
+
+    const GOVERSE: &str = include_str!("../tests/fixtures/goverse.yaml");
+
+    /// A minimal `cron` with `extra` lines.
+    fn nightly(extra: &str) -> String {
+        format!(
+            "name: shop
+components:
+  nightly:
+    kind: cron
+    image: registry.example.com/shop/nightly:1.0.0
+    schedule: \"@daily\"
+{extra}"
+        )
+    }
+
+    fn job_name(yaml: &str) -> String {
+        let jobs = of_kind(yaml, "Job");
+        assert_eq!(jobs.len(), 1);
+        jobs[0].name().to_owned()
+    }
+
+    #[test]
+    fn a_cron_with_a_time_zone_and_history() {
+        assert_snapshot!(object(GOVERSE, "CronJob", "backup"));
+    }
+
+    #[test]
+    fn a_job_runs_the_component_once() {
+        let name = job_name(GOVERSE);
+        assert!(name.starts_with("seed-"), "{name}");
+        assert_snapshot!(object(GOVERSE, "Job", &name));
+    }
+
+    #[test]
+    fn a_job_is_renamed_only_when_what_it_runs_changes() {
+        let name = job_name(GOVERSE);
+        assert_eq!(name, job_name(GOVERSE), "two renders, one name");
+        let changed = GOVERSE.replace("goverse/seed:1.2.0", "goverse/seed:1.2.1");
+        assert_ne!(name, job_name(&changed));
+        // Retries and the deadline may change on the Job in place.
+        let retried = GOVERSE.replace("backoff: 4", "backoff: 1");
+        assert_eq!(name, job_name(&retried));
+    }
+
+    #[test]
+    fn runs_get_a_policy_and_an_account_but_no_service_budget_or_autoscaler() {
+        let objects = render(GOVERSE);
+        // The Job is named `seed-<hash>`; everything else is named after its component.
+        for (run, expected) in [
+            (
+                "backup",
+                &["NetworkPolicy", "ServiceAccount", "CronJob"][..],
+            ),
+            ("seed", &["NetworkPolicy", "ServiceAccount"][..]),
+        ] {
+            let kinds: Vec<&str> = objects
+                .iter()
+                .filter(|m| m.name() == run)
+                .map(|m| m.kind())
+                .collect();
+            assert_eq!(kinds, expected, "{run}");
+            let policy = find(GOVERSE, "NetworkPolicy", run);
+            assert_eq!(policy["spec"]["ingress"], serde_json::json!([]));
+            assert_eq!(policy["spec"]["egress"][1]["ports"][0]["port"], 50051);
+        }
+    }
+
+    #[test]
+    fn by_default_a_cron_runs_in_utc_one_run_at_a_time() {
+        let spec = &find(&nightly(""), "CronJob", "nightly")["spec"];
+        assert_eq!(spec["timeZone"], "Etc/UTC");
+        assert_eq!(spec["concurrencyPolicy"], "Forbid");
+        assert_eq!(spec["successfulJobsHistoryLimit"], 3);
+        assert_eq!(spec["failedJobsHistoryLimit"], 1);
+        let job = &spec["jobTemplate"]["spec"];
+        assert_eq!(job["backoffLimit"], 2);
+        assert!(job.get("ttlSecondsAfterFinished").is_none());
+        assert_eq!(job["template"]["spec"]["restartPolicy"], "Never");
+        let replace = find(
+            &nightly("    concurrency: replace\n    ttl: 1h\n"),
+            "CronJob",
+            "nightly",
+        );
+        assert_eq!(replace["spec"]["concurrencyPolicy"], "Replace");
+        assert_eq!(
+            replace["spec"]["jobTemplate"]["spec"]["ttlSecondsAfterFinished"],
+            3600
+        );
+    }
+}
