@@ -5,7 +5,8 @@
 #   every examples/NAME/shipshape.yaml, and every renderer fixture
 #   crates/shipshape_render/tests/fixtures/NAME.yaml (kinds no example uses yet), is
 #   rendered and judged by the outside oracles (scripts/oracles/: kubernetes-validate
-#   --strict and checkov).
+#   --strict, the custom resources by their projects' CRDs in schemas/crds/, and
+#   checkov).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
