@@ -35,6 +35,18 @@ mod ss041_service_target_port;
 mod ss042_pod_without_network_policy;
 mod ss050_duplicate_object;
 mod ss051_missing_reference;
+mod ss100_host_port;
+mod ss101_unmasked_proc_mount;
+mod ss102_unsafe_sysctl;
+mod ss103_apparmor_unconfined;
+mod ss104_selinux_custom_options;
+mod ss105_low_user_id;
+mod ss106_capability_added;
+mod ss107_dangerous_capability;
+mod ss108_windows_host_process;
+mod ss109_restricted_volume_type;
+mod ss110_sensitive_host_path;
+mod ss111_credential_in_plain_text;
 
 use crate::rule::Rule;
 
@@ -67,4 +79,16 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Set(&ss042_pod_without_network_policy::PodWithoutNetworkPolicy),
     Rule::Set(&ss050_duplicate_object::DuplicateObject),
     Rule::Set(&ss051_missing_reference::MissingReference),
+    Rule::Object(&ss100_host_port::HostPort),
+    Rule::Object(&ss101_unmasked_proc_mount::UnmaskedProcMount),
+    Rule::Object(&ss102_unsafe_sysctl::UnsafeSysctl),
+    Rule::Object(&ss103_apparmor_unconfined::AppArmorUnconfined),
+    Rule::Object(&ss104_selinux_custom_options::SeLinuxCustomOptions),
+    Rule::Object(&ss105_low_user_id::LowUserId),
+    Rule::Object(&ss106_capability_added::CapabilityAdded),
+    Rule::Object(&ss107_dangerous_capability::DangerousCapability),
+    Rule::Object(&ss108_windows_host_process::WindowsHostProcess),
+    Rule::Object(&ss109_restricted_volume_type::RestrictedVolumeType),
+    Rule::Object(&ss110_sensitive_host_path::SensitiveHostPath),
+    Rule::Object(&ss111_credential_in_plain_text::CredentialInPlainText),
 ];

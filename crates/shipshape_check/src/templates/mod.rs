@@ -2,13 +2,19 @@
 //! rules built on them: a rule file says *what* to require, a template knows *how* to
 //! look for it in every pod template of every workload kind.
 
+mod annotations;
+mod capabilities;
 mod container_fields;
 mod pod_fields;
 mod security_context;
+mod volumes;
 
+pub use annotations::{Annotation, annotations, escape, pod_annotations};
+pub use capabilities::{AddedCapabilities, in_baseline};
 pub use container_fields::{ContainerFields, Containers};
 pub use pod_fields::ForbiddenPodFields;
 pub use security_context::{SecuritySetting, Setting, effective};
+pub use volumes::{Volume, volumes};
 
 use crate::pod::{Container, ContainerKind};
 
@@ -21,4 +27,29 @@ pub fn describe(container: &Container<'_>) -> String {
         ContainerKind::Ephemeral => "ephemeral container",
     };
     format!("{list} `{}`", container.name)
+}
+
+/// `a`, `a and b`, `a, b and c`: a list in a message.
+#[must_use]
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", rest.join(", "), last.as_ref())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::and_list;
+
+    #[test]
+    fn lists_read_as_english() {
+        assert_eq!(and_list::<&str>(&[]), "");
+        assert_eq!(and_list(&["verbs"]), "verbs");
+        assert_eq!(and_list(&["a", "b", "c"]), "a, b and c");
+    }
 }
