@@ -47,6 +47,13 @@ mod ss108_windows_host_process;
 mod ss109_restricted_volume_type;
 mod ss110_sensitive_host_path;
 mod ss111_credential_in_plain_text;
+mod ss120_image_pull_policy;
+mod ss130_rbac_wildcard;
+mod ss131_rbac_secret_read;
+mod ss132_cluster_admin_binding;
+mod ss133_default_service_account_bound;
+mod ss134_rbac_escalation_verbs;
+mod ss135_rbac_sensitive_resource;
 
 use crate::rule::Rule;
 
@@ -91,4 +98,11 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss109_restricted_volume_type::RestrictedVolumeType),
     Rule::Object(&ss110_sensitive_host_path::SensitiveHostPath),
     Rule::Object(&ss111_credential_in_plain_text::CredentialInPlainText),
+    Rule::Object(&ss120_image_pull_policy::ImagePullPolicy),
+    Rule::Object(&ss130_rbac_wildcard::RbacWildcard),
+    Rule::Object(&ss131_rbac_secret_read::RbacSecretRead),
+    Rule::Object(&ss132_cluster_admin_binding::ClusterAdminBinding),
+    Rule::Object(&ss133_default_service_account_bound::DefaultServiceAccountBound),
+    Rule::Object(&ss134_rbac_escalation_verbs::RbacEscalationVerbs),
+    Rule::Object(&ss135_rbac_sensitive_resource::RbacSensitiveResource),
 ];

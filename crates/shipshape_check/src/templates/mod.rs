@@ -5,13 +5,16 @@
 mod annotations;
 mod capabilities;
 mod container_fields;
+mod image;
 mod pod_fields;
+pub mod rbac;
 mod security_context;
 mod volumes;
 
 pub use annotations::{Annotation, annotations, escape, pod_annotations};
 pub use capabilities::{AddedCapabilities, in_baseline};
 pub use container_fields::{ContainerFields, Containers};
+pub use image::ImageRef;
 pub use pod_fields::ForbiddenPodFields;
 pub use security_context::{SecuritySetting, Setting, effective};
 pub use volumes::{Volume, volumes};
