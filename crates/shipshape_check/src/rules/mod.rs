@@ -54,6 +54,11 @@ mod ss132_cluster_admin_binding;
 mod ss133_default_service_account_bound;
 mod ss134_rbac_escalation_verbs;
 mod ss135_rbac_sensitive_resource;
+mod ss140_node_port_service;
+mod ss141_load_balancer_source_ranges;
+mod ss142_service_external_ips;
+mod ss143_ingress_without_tls;
+mod ss144_ingress_nginx_snippet;
 
 use crate::rule::Rule;
 
@@ -105,4 +110,9 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss133_default_service_account_bound::DefaultServiceAccountBound),
     Rule::Object(&ss134_rbac_escalation_verbs::RbacEscalationVerbs),
     Rule::Object(&ss135_rbac_sensitive_resource::RbacSensitiveResource),
+    Rule::Object(&ss140_node_port_service::NodePortService),
+    Rule::Object(&ss141_load_balancer_source_ranges::LoadBalancerSourceRanges),
+    Rule::Object(&ss142_service_external_ips::ServiceExternalIps),
+    Rule::Object(&ss143_ingress_without_tls::IngressWithoutTls),
+    Rule::Object(&ss144_ingress_nginx_snippet::IngressNginxSnippet),
 ];

@@ -1,6 +1,6 @@
 use serde_json::Value;
 
-use crate::templates::{describe, escape};
+use crate::templates::{describe, escape, is_kind};
 use crate::{Emitter, Object, ObjectRule, declare_rule};
 
 declare_rule! {
@@ -145,7 +145,7 @@ impl CredentialInPlainText {
 
 impl ObjectRule for CredentialInPlainText {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        if object.kind() == "ConfigMap" && object.group().is_empty() {
+        if is_kind(object, "", "ConfigMap") {
             Self::check_config_map(object, out);
         } else {
             Self::check_env(object, out);

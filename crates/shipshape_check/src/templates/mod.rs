@@ -19,6 +19,7 @@ pub use pod_fields::ForbiddenPodFields;
 pub use security_context::{SecuritySetting, Setting, effective};
 pub use volumes::{Volume, volumes};
 
+use crate::input::Object;
 use crate::pod::{Container, ContainerKind};
 
 /// How messages name a container: "container `web`", "init container `migrate`".
@@ -30,6 +31,21 @@ pub fn describe(container: &Container<'_>) -> String {
         ContainerKind::Ephemeral => "ephemeral container",
     };
     format!("{list} `{}`", container.name)
+}
+
+/// Whether `object` is a `kind` of API `group` (empty for the core group). Rules check
+/// the group too, so that a custom resource that happens to be called `Service` or `Job`
+/// is not judged as one.
+#[must_use]
+pub fn is_kind(object: &Object, group: &str, kind: &str) -> bool {
+    object.kind() == kind && object.group() == group
+}
+
+/// Whether `object` is an Ingress, of the current API group or the removed
+/// `extensions` one (still found in old charts).
+#[must_use]
+pub fn is_ingress(object: &Object) -> bool {
+    object.kind() == "Ingress" && matches!(object.group(), "networking.k8s.io" | "extensions")
 }
 
 /// `a`, `a and b`, `a, b and c`: a list in a message.
