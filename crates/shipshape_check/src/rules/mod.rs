@@ -59,6 +59,12 @@ mod ss141_load_balancer_source_ranges;
 mod ss142_service_external_ips;
 mod ss143_ingress_without_tls;
 mod ss144_ingress_nginx_snippet;
+mod ss150_single_replica;
+mod ss151_replicas_not_spread;
+mod ss152_rollout_takes_all_down;
+mod ss153_recreate_strategy;
+mod ss154_pdb_unhealthy_eviction;
+mod ss155_pdb_without_budget;
 
 use crate::rule::Rule;
 
@@ -115,4 +121,10 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss142_service_external_ips::ServiceExternalIps),
     Rule::Object(&ss143_ingress_without_tls::IngressWithoutTls),
     Rule::Object(&ss144_ingress_nginx_snippet::IngressNginxSnippet),
+    Rule::Set(&ss150_single_replica::SingleReplica),
+    Rule::Set(&ss151_replicas_not_spread::ReplicasNotSpread),
+    Rule::Object(&ss152_rollout_takes_all_down::RolloutTakesAllDown),
+    Rule::Object(&ss153_recreate_strategy::RecreateStrategy),
+    Rule::Object(&ss154_pdb_unhealthy_eviction::PdbUnhealthyEviction),
+    Rule::Object(&ss155_pdb_without_budget::PdbWithoutBudget),
 ];
