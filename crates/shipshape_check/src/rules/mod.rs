@@ -65,6 +65,12 @@ mod ss152_rollout_takes_all_down;
 mod ss153_recreate_strategy;
 mod ss154_pdb_unhealthy_eviction;
 mod ss155_pdb_without_budget;
+mod ss160_job_without_deadline;
+mod ss161_cronjob_concurrent_runs;
+mod ss162_cronjob_without_starting_deadline;
+mod ss163_job_without_ttl;
+mod ss164_job_restart_policy;
+mod ss165_cronjob_schedule_invalid;
 
 use crate::rule::Rule;
 
@@ -127,4 +133,10 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss153_recreate_strategy::RecreateStrategy),
     Rule::Object(&ss154_pdb_unhealthy_eviction::PdbUnhealthyEviction),
     Rule::Object(&ss155_pdb_without_budget::PdbWithoutBudget),
+    Rule::Object(&ss160_job_without_deadline::JobWithoutDeadline),
+    Rule::Object(&ss161_cronjob_concurrent_runs::CronJobConcurrentRuns),
+    Rule::Object(&ss162_cronjob_without_starting_deadline::CronJobWithoutStartingDeadline),
+    Rule::Object(&ss163_job_without_ttl::JobWithoutTtl),
+    Rule::Object(&ss164_job_restart_policy::JobRestartPolicy),
+    Rule::Object(&ss165_cronjob_schedule_invalid::CronJobScheduleInvalid),
 ];
