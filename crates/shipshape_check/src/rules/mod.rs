@@ -71,6 +71,10 @@ mod ss162_cronjob_without_starting_deadline;
 mod ss163_job_without_ttl;
 mod ss164_job_restart_policy;
 mod ss165_cronjob_schedule_invalid;
+mod ss170_removed_api_version;
+mod ss171_deprecated_service_account_field;
+mod ss172_deprecated_annotation;
+mod ss173_deprecated_node_label;
 
 use crate::rule::Rule;
 
@@ -139,4 +143,8 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss163_job_without_ttl::JobWithoutTtl),
     Rule::Object(&ss164_job_restart_policy::JobRestartPolicy),
     Rule::Object(&ss165_cronjob_schedule_invalid::CronJobScheduleInvalid),
+    Rule::Object(&ss170_removed_api_version::RemovedApiVersion),
+    Rule::Object(&ss171_deprecated_service_account_field::DeprecatedServiceAccountField),
+    Rule::Object(&ss172_deprecated_annotation::DeprecatedAnnotation),
+    Rule::Object(&ss173_deprecated_node_label::DeprecatedNodeLabel),
 ];
