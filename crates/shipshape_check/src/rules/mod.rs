@@ -75,6 +75,12 @@ mod ss170_removed_api_version;
 mod ss171_deprecated_service_account_field;
 mod ss172_deprecated_annotation;
 mod ss173_deprecated_node_label;
+mod ss180_request_above_limit;
+mod ss181_empty_dir_without_size_limit;
+mod ss190_duplicate_env_var;
+mod ss191_invalid_port;
+mod ss192_selector_mismatch;
+mod ss193_invalid_label;
 
 use crate::rule::Rule;
 
@@ -147,4 +153,10 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss171_deprecated_service_account_field::DeprecatedServiceAccountField),
     Rule::Object(&ss172_deprecated_annotation::DeprecatedAnnotation),
     Rule::Object(&ss173_deprecated_node_label::DeprecatedNodeLabel),
+    Rule::Object(&ss180_request_above_limit::RequestAboveLimit),
+    Rule::Object(&ss181_empty_dir_without_size_limit::EmptyDirWithoutSizeLimit),
+    Rule::Object(&ss190_duplicate_env_var::DuplicateEnvVar),
+    Rule::Object(&ss191_invalid_port::InvalidPort),
+    Rule::Object(&ss192_selector_mismatch::SelectorMismatch),
+    Rule::Object(&ss193_invalid_label::InvalidLabel),
 ];

@@ -25,7 +25,10 @@ declare_rule! {
     /// kind: ClusterRoleBinding
     /// metadata:
     ///   name: ci
-    /// roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: cluster-admin }
+    /// roleRef:
+    ///   apiGroup: rbac.authorization.k8s.io
+    ///   kind: ClusterRole
+    ///   name: cluster-admin
     /// subjects:
     ///   - { kind: ServiceAccount, name: ci, namespace: ci }
     /// ```
@@ -37,7 +40,10 @@ declare_rule! {
     /// metadata:
     ///   name: ci
     ///   namespace: shop
-    /// roleRef: { apiGroup: rbac.authorization.k8s.io, kind: ClusterRole, name: edit }
+    /// roleRef:
+    ///   apiGroup: rbac.authorization.k8s.io
+    ///   kind: ClusterRole
+    ///   name: edit
     /// subjects:
     ///   - { kind: ServiceAccount, name: ci, namespace: ci }
     /// ```

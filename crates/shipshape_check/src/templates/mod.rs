@@ -7,6 +7,7 @@ mod capabilities;
 mod container_fields;
 mod image;
 mod pod_fields;
+mod quantity;
 pub mod rbac;
 mod security_context;
 mod volumes;
@@ -16,6 +17,7 @@ pub use capabilities::{AddedCapabilities, in_baseline};
 pub use container_fields::{ContainerFields, Containers};
 pub use image::ImageRef;
 pub use pod_fields::ForbiddenPodFields;
+pub use quantity::Quantity;
 pub use security_context::{SecuritySetting, Setting, effective};
 pub use volumes::{Volume, volumes};
 
