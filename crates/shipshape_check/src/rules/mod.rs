@@ -68,9 +68,8 @@ mod ss155_pdb_without_budget;
 mod ss160_job_without_deadline;
 mod ss161_cronjob_concurrent_runs;
 mod ss162_cronjob_without_starting_deadline;
-mod ss163_job_without_ttl;
-mod ss164_job_restart_policy;
-mod ss165_cronjob_schedule_invalid;
+mod ss163_job_restart_policy;
+mod ss164_cronjob_schedule_invalid;
 mod ss170_removed_api_version;
 mod ss171_deprecated_service_account_field;
 mod ss172_deprecated_annotation;
@@ -146,9 +145,8 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss160_job_without_deadline::JobWithoutDeadline),
     Rule::Object(&ss161_cronjob_concurrent_runs::CronJobConcurrentRuns),
     Rule::Object(&ss162_cronjob_without_starting_deadline::CronJobWithoutStartingDeadline),
-    Rule::Object(&ss163_job_without_ttl::JobWithoutTtl),
-    Rule::Object(&ss164_job_restart_policy::JobRestartPolicy),
-    Rule::Object(&ss165_cronjob_schedule_invalid::CronJobScheduleInvalid),
+    Rule::Object(&ss163_job_restart_policy::JobRestartPolicy),
+    Rule::Object(&ss164_cronjob_schedule_invalid::CronJobScheduleInvalid),
     Rule::Object(&ss170_removed_api_version::RemovedApiVersion),
     Rule::Object(&ss171_deprecated_service_account_field::DeprecatedServiceAccountField),
     Rule::Object(&ss172_deprecated_annotation::DeprecatedAnnotation),

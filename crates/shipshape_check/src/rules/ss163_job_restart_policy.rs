@@ -42,7 +42,7 @@ declare_rule! {
     ///           image: example/import:1.0.0
     /// ```
     pub struct JobRestartPolicy {
-        id: "SS164",
+        id: "SS163",
         name: "job-restart-policy",
         severity: Error,
         theme: Correctness,

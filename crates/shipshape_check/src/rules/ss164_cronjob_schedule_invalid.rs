@@ -55,7 +55,7 @@ declare_rule! {
     ///               image: example/nightly:1.0.0
     /// ```
     pub struct CronJobScheduleInvalid {
-        id: "SS165",
+        id: "SS164",
         name: "cronjob-schedule-invalid",
         severity: Error,
         theme: Correctness,
