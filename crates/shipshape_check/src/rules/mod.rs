@@ -4,7 +4,10 @@
 //!
 //! Ids are grouped by theme, leaving room in each group: SS0xx security (000 is the
 //! checker's own), SS01x reliability, SS02x resources, SS03x scaling, SS04x networking,
-//! SS05x correctness. An id is never reused.
+//! SS05x correctness. Single-object rules from SS100 go by tens: SS10x-SS11x Pod
+//! Security Standards, SS12x images, SS13x RBAC, SS14x networking, SS15x availability,
+//! SS16x Jobs and CronJobs, SS17x deprecations, SS18x resources, SS19x objects the API
+//! server refuses. An id is never reused.
 //!
 //! [`declare_rule!`]: crate::declare_rule
 

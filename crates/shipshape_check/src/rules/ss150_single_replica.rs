@@ -1,16 +1,18 @@
 use serde_json::Value;
 
-use crate::{CheckContext, Emitter, Object, SetRule, declare_rule};
+use crate::{CheckContext, Emitter, Object, Selector, SetRule, declare_rule};
 
 declare_rule! {
     /// ## What it checks
-    /// Deployments that run a single pod: `replicas: 1` (or unset, which means 1) and
-    /// no HorizontalPodAutoscaler, or autoscalers whose `minReplicas` (1 when unset) lets
-    /// them scale down to one. A Deployment scaled to zero on purpose is left alone.
+    /// Deployments behind a Service (a Service in the input selects their pods) that
+    /// run a single pod: `replicas: 1` (or unset, which means 1) and no
+    /// HorizontalPodAutoscaler, or autoscalers whose `minReplicas` (1 when unset) lets
+    /// them scale down to one. A Deployment scaled to zero on purpose, and one no
+    /// Service sends traffic to (an operator, a queue worker), are left alone.
     ///
     /// ## Why it matters
     /// One pod is one failure away from an outage: every node drain, eviction, crash,
-    /// OOM kill or failed liveness probe takes the whole service down until a
+    /// OOM kill or failed liveness probe leaves the Service without endpoints until a
     /// replacement is scheduled, pulled and ready. A PodDisruptionBudget cannot help,
     /// because there is no second pod to keep.
     ///
@@ -21,6 +23,15 @@ declare_rule! {
     ///
     /// ## Example
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector: { app: web }
+    ///   ports:
+    ///     - { port: 80, targetPort: 8080 }
+    /// ---
     /// apiVersion: apps/v1
     /// kind: Deployment
     /// metadata:
@@ -39,6 +50,15 @@ declare_rule! {
     ///
     /// ## Fixed
     /// ```yaml
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector: { app: web }
+    ///   ports:
+    ///     - { port: 80, targetPort: 8080 }
+    /// ---
     /// apiVersion: apps/v1
     /// kind: Deployment
     /// metadata:
@@ -60,7 +80,7 @@ declare_rule! {
         name: "single-replica",
         severity: Warning,
         theme: Reliability,
-        summary: "Deployment runs a single pod, so any disruption is an outage",
+        summary: "Deployment behind a Service runs a single pod, so any disruption is an outage",
     }
 }
 
@@ -71,9 +91,23 @@ fn min_replicas(hpa: &Object) -> i64 {
         .unwrap_or(1)
 }
 
+/// The first Service in `deployment`'s namespace that selects its pods.
+fn service_of<'a>(cx: &CheckContext<'a>, deployment: &Object) -> Option<&'a Object> {
+    let labels = deployment.pod_template()?.labels();
+    cx.of_kind("Service").find(|service| {
+        service.group().is_empty()
+            && service.namespace() == deployment.namespace()
+            && Selector::of_service(service.value()).is_some_and(|s| s.matches(labels))
+    })
+}
+
 impl SetRule for SingleReplica {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         for deployment in cx.of_kind("Deployment").filter(|d| d.group() == "apps") {
+            let Some(service) = service_of(cx, deployment) else {
+                continue;
+            };
+            let service = service.display_name();
             let mut autoscalers = cx.autoscalers_of(deployment).peekable();
             if autoscalers.peek().is_none() {
                 let replicas = deployment.get("/spec/replicas").and_then(Value::as_i64);
@@ -87,7 +121,7 @@ impl SetRule for SingleReplica {
                         deployment,
                         "/spec/replicas",
                         format!(
-                            "runs a single pod{how}: every drain, eviction or crash is an outage"
+                            "serves {service} from a single pod{how}: every drain, eviction or crash is an outage"
                         ),
                     );
                 }
@@ -99,7 +133,7 @@ impl SetRule for SingleReplica {
                     hpa,
                     "/spec/minReplicas",
                     format!(
-                        "lets {} scale down to a single pod: every drain, eviction or crash is then an outage",
+                        "lets {} scale down to a single pod behind {service}: every drain, eviction or crash is then an outage",
                         deployment.display_name()
                     ),
                 );
