@@ -83,6 +83,7 @@ mod ss190_duplicate_env_var;
 mod ss191_invalid_port;
 mod ss192_selector_mismatch;
 mod ss193_invalid_label;
+mod ss194_probe_port_undeclared;
 
 use crate::rule::Rule;
 
@@ -160,4 +161,5 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss191_invalid_port::InvalidPort),
     Rule::Object(&ss192_selector_mismatch::SelectorMismatch),
     Rule::Object(&ss193_invalid_label::InvalidLabel),
+    Rule::Object(&ss194_probe_port_undeclared::ProbePortUndeclared),
 ];
