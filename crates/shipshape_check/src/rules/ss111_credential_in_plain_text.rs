@@ -10,8 +10,9 @@ declare_rule! {
     /// in `PASSWORD`, `PASSWD`, `PASSPHRASE`, `SECRET`, `TOKEN`, `API_KEY`, `APIKEY`,
     /// `PRIVATE_KEY`, `SECRET_KEY`, `ACCESS_KEY` or `CREDENTIALS` (any case, separated
     /// by `_`, `-` or `.`). Names that point at a credential (`PASSWORD_FILE`,
-    /// `TOKEN_PATH`, `SECRET_NAME`) and values that only refer to other variables
-    /// (`$(DB_PASSWORD)`) are left alone.
+    /// `TOKEN_PATH`, `SECRET_NAME`), values that only refer to other variables
+    /// (`$(DB_PASSWORD)`) and a few well-known names that are not credentials
+    /// (`ETCD_INITIAL_CLUSTER_TOKEN`) are left alone.
     ///
     /// ## Why it matters
     /// A credential in a pod spec or a ConfigMap is in Git, in every rendered chart, in
@@ -76,14 +77,22 @@ const CREDENTIAL_ENDINGS: [&str; 11] = [
     "CREDENTIALS",
 ];
 
+/// Well-known names that end like a credential and are not one.
+const NOT_CREDENTIALS: [&str; 1] = [
+    // etcd's initial cluster token only tells clusters apart during bootstrap; its
+    // documentation has it in plain configuration.
+    "ETCD_INITIAL_CLUSTER_TOKEN",
+];
+
 /// Whether a variable or key called `name` holds a credential. Only the last words
 /// count, so `PASSWORD_FILE` and `SECRET_NAME`, which point at one, do not.
 fn names_credential(name: &str) -> bool {
     let name = name.to_ascii_uppercase().replace(['-', '.'], "_");
-    CREDENTIAL_ENDINGS.iter().any(|ending| {
-        name.strip_suffix(ending)
-            .is_some_and(|rest| rest.is_empty() || rest.ends_with('_'))
-    })
+    !NOT_CREDENTIALS.contains(&name.as_str())
+        && CREDENTIAL_ENDINGS.iter().any(|ending| {
+            name.strip_suffix(ending)
+                .is_some_and(|rest| rest.is_empty() || rest.ends_with('_'))
+        })
 }
 
 /// Whether `value` is nothing but references to other variables (`$(A)$(B)`), which

@@ -3,8 +3,9 @@ use crate::{Emitter, Object, ObjectRule, declare_rule};
 
 declare_rule! {
     /// ## What it checks
-    /// PodDisruptionBudgets with a budget (`minAvailable` or `maxUnavailable`) whose
-    /// `unhealthyPodEvictionPolicy` is not `AlwaysAllow`.
+    /// PodDisruptionBudgets with a budget (`minAvailable` or `maxUnavailable`) that
+    /// leave `unhealthyPodEvictionPolicy` unset. One that sets `IfHealthyBudget`
+    /// explicitly made the choice below and is left alone.
     ///
     /// ## Why it matters
     /// Under the default, `IfHealthyBudget`, a pod that is running but not ready (stuck
@@ -13,9 +14,9 @@ declare_rule! {
     /// upgrades hang on pods that serve nothing. Kubernetes recommends `AlwaysAllow`.
     ///
     /// ## How to fix
-    /// Set `unhealthyPodEvictionPolicy: AlwaysAllow`. Keep `IfHealthyBudget` only for
-    /// applications that must not lose a not-yet-ready member (some quorum systems),
-    /// and say so in a suppression.
+    /// Set `unhealthyPodEvictionPolicy: AlwaysAllow`. Applications that must not lose
+    /// a member that is not ready yet (quorum systems such as etcd, whose members are
+    /// not ready while the quorum has no leader) set `IfHealthyBudget` explicitly.
     ///
     /// ## Example
     /// ```yaml
@@ -57,15 +58,11 @@ impl ObjectRule for PdbUnhealthyEviction {
         if !is_kind(object, "policy", "PodDisruptionBudget") || !has_budget {
             return;
         }
-        let policy = object.str_at("/spec/unhealthyPodEvictionPolicy");
-        if policy != Some("AlwaysAllow") {
-            let policy = policy.map_or("the default IfHealthyBudget".to_owned(), |p| p.to_owned());
+        if object.get("/spec/unhealthyPodEvictionPolicy").is_none() {
             out.report(
                 object,
                 "/spec/unhealthyPodEvictionPolicy",
-                format!(
-                    "{policy} lets running but unready pods block evictions once the budget is spent: drains hang on crash-looping pods"
-                ),
+                "unhealthyPodEvictionPolicy is unset, so IfHealthyBudget: running but unready pods block evictions once the budget is spent, and drains hang on crash-looping pods",
             );
         }
     }
