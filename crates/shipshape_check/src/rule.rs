@@ -57,17 +57,20 @@ pub enum Theme {
     Networking,
     /// Objects that contradict each other or point at nothing.
     Correctness,
+    /// Whether the API server accepts the objects: schemas, names, API versions.
+    Api,
 }
 
 impl Theme {
     /// Every theme, in documentation order.
-    pub const ALL: [Theme; 6] = [
+    pub const ALL: [Theme; 7] = [
         Theme::Security,
         Theme::Reliability,
         Theme::Resources,
         Theme::Scaling,
         Theme::Networking,
         Theme::Correctness,
+        Theme::Api,
     ];
 
     /// The lower-case name used on the command line and in every output.
@@ -80,6 +83,7 @@ impl Theme {
             Theme::Scaling => "scaling",
             Theme::Networking => "networking",
             Theme::Correctness => "correctness",
+            Theme::Api => "api",
         }
     }
 }

@@ -4,7 +4,8 @@
 //!
 //! Ids are grouped by theme, leaving room in each group: SS0xx security (000 is the
 //! checker's own), SS01x reliability, SS02x resources, SS03x scaling, SS04x networking,
-//! SS05x correctness. An id is never reused.
+//! SS05x correctness, SS06x api (schema validation, through shipshape_validate). An id
+//! is never reused.
 //!
 //! [`declare_rule!`]: crate::declare_rule
 
@@ -35,6 +36,9 @@ mod ss041_service_target_port;
 mod ss042_pod_without_network_policy;
 mod ss050_duplicate_object;
 mod ss051_missing_reference;
+mod ss060_invalid_object;
+mod ss061_deprecated_api_version;
+mod ss062_removed_api_version;
 
 use crate::rule::Rule;
 
@@ -67,4 +71,7 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Set(&ss042_pod_without_network_policy::PodWithoutNetworkPolicy),
     Rule::Set(&ss050_duplicate_object::DuplicateObject),
     Rule::Set(&ss051_missing_reference::MissingReference),
+    Rule::Set(&ss060_invalid_object::InvalidObject),
+    Rule::Set(&ss061_deprecated_api_version::DeprecatedApiVersion),
+    Rule::Set(&ss062_removed_api_version::RemovedApiVersion),
 ];
