@@ -134,3 +134,22 @@ impl CustomKinds {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every file of schemas/crds/ loads and defines at least one kind (none at all
+    /// while the directory is empty).
+    #[test]
+    fn shipped_crds_load() {
+        let shipped = CustomKinds::shipped();
+        assert!(SHIPPED_FILES.is_empty() || !shipped.kinds.is_empty());
+        for ((group, kind), served) in &shipped.kinds {
+            assert!(
+                !served.versions.is_empty(),
+                "{kind}.{group} serves no version with a schema"
+            );
+        }
+    }
+}

@@ -322,3 +322,53 @@ impl ApiChange {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::builtin::Builtin;
+
+    /// The table and the embedded schemas agree: a removed kind has no schema from its
+    /// removal on, and a kind removed within the supported range still has one before.
+    #[test]
+    fn removals_match_the_schemas() {
+        for change in API_CHANGES {
+            for version in KubeVersion::SUPPORTED {
+                let builtin = Builtin::get(version);
+                for kind in change.kinds {
+                    let served = builtin.kind(change.api_version, kind).is_some();
+                    let removed = change.removed_in.is_some_and(|r| version >= r);
+                    assert_eq!(
+                        served, !removed,
+                        "{} {kind} in {version}: schema {served}, table says removed {removed}",
+                        change.api_version
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn status_depends_on_the_target() {
+        let at = |minor| {
+            status(
+                "storage.k8s.io/v1beta1",
+                "VolumeAttributesClass",
+                KubeVersion::new(minor),
+            )
+        };
+        assert!(at(33).is_none());
+        assert!(matches!(at(34), Some(ApiStatus::Deprecated(_))));
+        assert!(matches!(at(37), Some(ApiStatus::Removed(_))));
+        assert_eq!(
+            status("policy/v1beta1", "PodDisruptionBudget", KubeVersion::NEWEST).map(|s| match s {
+                ApiStatus::Removed(c) => c.removed_message("PodDisruptionBudget"),
+                ApiStatus::Deprecated(c) => c.deprecated_message("PodDisruptionBudget"),
+            }),
+            Some(
+                "policy/v1beta1 PodDisruptionBudget was removed in Kubernetes 1.25; use policy/v1"
+                    .to_owned()
+            )
+        );
+    }
+}

@@ -251,11 +251,16 @@ pub(crate) fn nearest<'a>(
             let score = if c.eq_ignore_ascii_case(word) {
                 2.0
             } else {
-                strsim::jaro_winkler(&word.to_ascii_lowercase(), &c.to_ascii_lowercase())
+                strsim::normalized_damerau_levenshtein(
+                    &word.to_ascii_lowercase(),
+                    &c.to_ascii_lowercase(),
+                )
             };
             (score, c)
         })
-        .filter(|(score, _)| *score >= 0.85)
+        // Edit distance rather than a prefix-weighted score: `imagePullPolicy` is not a
+        // misspelling of `image`.
+        .filter(|(score, _)| *score >= 0.7)
         .max_by(|a, b| a.0.total_cmp(&b.0))
         .map(|(_, c)| c)
 }

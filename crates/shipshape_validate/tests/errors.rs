@@ -121,3 +121,189 @@ fn enums_quantities_and_ports() {
         ]
     );
 }
+
+#[test]
+fn names_namespaces_labels_and_annotations() {
+    let yaml = "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: Bad_Name
+  namespace: team.a
+  labels:
+    app.kubernetes.io/name: ok
+    Example.com/x: ok
+    tier: -front
+  annotations:
+    MyTeam/Owner: ok
+    a/b/c: x
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: ClusterRole
+metadata:
+  name: system:controller:x
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: 1web
+---
+apiVersion: v1
+kind: Secret
+metadata:
+  generateName: creds-
+data:
+  password: not base64!
+";
+    assert_eq!(
+        validate(yaml),
+        [
+            "8:5: metadata.labels[Example.com/x]: key `Example.com/x`: prefix `Example.com` is not a lowercase RFC 1123 subdomain: use lower case alphanumeric characters, '-' or '.', starting and ending with an alphanumeric character (e.g. 'example.com')",
+            "9:5: metadata.labels.tier: value `-front` must be empty or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue', or 'my_value', or '12345')",
+            "12:5: metadata.annotations[a/b/c]: key `a/b/c`: the name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', 'my.name' or '123-abc')",
+            "4:3: metadata.name: `Bad_Name` is not a lowercase RFC 1123 subdomain: use lower case alphanumeric characters, '-' or '.', starting and ending with an alphanumeric character (e.g. 'example.com')",
+            "5:3: metadata.namespace: `team.a` is not a lowercase RFC 1123 label: use lower case alphanumeric characters or '-', starting and ending with an alphanumeric character (e.g. 'my-name', or '123-abc')",
+            "Valid",
+            "22:3: metadata.name: `1web` is not an RFC 1035 label: it must start with a lower-case letter (e.g. 'my-name', or 'abc-123')",
+            "29:3: data.password: is not base64: Secret `data` holds base64-encoded values; put plain text under `stringData`",
+        ]
+    );
+}
+
+#[test]
+fn percentages_ranges_and_nulls() {
+    let yaml = "\
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+spec:
+  maxUnavailable: \"1\"
+  selector: null
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3000000000
+  selector: { matchLabels: { app: web } }
+  strategy: { rollingUpdate: { maxSurge: 25%, maxUnavailable: -1 } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers: [{ name: Web, image: nginx }]
+";
+    assert_eq!(
+        validate(yaml),
+        [
+            "6:3: spec.maxUnavailable: `1` must be an integer or a percentage (such as `25%`)",
+            "14:3: spec.replicas: 3000000000 is out of range for a 32-bit integer",
+            "16:47: spec.strategy.rollingUpdate.maxUnavailable: -1 must be between 0 and 2147483647",
+            "20:22: spec.template.spec.containers[0].name: `Web` is not a lowercase RFC 1123 label: use lower case alphanumeric characters or '-', starting and ending with an alphanumeric character (e.g. 'my-name', or '123-abc')",
+        ]
+    );
+}
+
+#[test]
+fn kinds_and_versions_the_target_does_not_serve() {
+    let yaml = "\
+apiVersion: apps/v2
+kind: Deployment
+metadata: { name: a }
+---
+apiVersion: apps/v1
+kind: deployment
+metadata: { name: b }
+---
+apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata: { name: c }
+---
+apiVersion: monitoring.coreos.com/v1
+kind: ServiceMonitor
+metadata: { name: d }
+";
+    let out = validate(yaml);
+    assert_eq!(
+        out[..2],
+        [
+            "1:1: apiVersion: `apps/v2` is not served by Kubernetes 1.37; Deployment is served as apps/v1",
+            "6:1: kind: apps/v1 has no kind `deployment`; did you mean `Deployment`?",
+        ]
+    );
+    assert!(
+        out[2].starts_with("Removed(ApiChange { api_version: \"policy/v1beta1\""),
+        "{}",
+        out[2]
+    );
+    assert_eq!(out[3], "Skipped");
+}
+
+const CRD: &str = "\
+apiVersion: apiextensions.k8s.io/v1
+kind: CustomResourceDefinition
+metadata:
+  name: backups.example.com
+spec:
+  group: example.com
+  names: { kind: Backup, plural: backups }
+  scope: Namespaced
+  versions:
+    - name: v1
+      served: true
+      storage: true
+      schema:
+        openAPIV3Schema:
+          type: object
+          properties:
+            spec:
+              type: object
+              oneOf:
+                - required: [schedule]
+                - required: [once]
+              properties:
+                schedule: { type: string }
+                once: { type: boolean }
+                retention: { type: string, pattern: '^[0-9]+d$' }
+                targets:
+                  type: array
+                  maxItems: 2
+                  items: { type: string, minLength: 3 }
+    - name: v0
+      served: false
+      storage: false
+      schema: { openAPIV3Schema: { type: object } }
+";
+
+#[test]
+fn custom_resources_follow_their_crd() {
+    let yaml = format!(
+        "{CRD}---
+apiVersion: example.com/v1
+kind: Backup
+metadata: {{ name: nightly, labels: {{ bad key: x }} }}
+spec:
+  schedule: daily
+  once: true
+  retention: 7 days
+  targets: [db, cache, logs]
+---
+apiVersion: example.com/v0
+kind: Backup
+metadata: {{ name: old }}
+"
+    );
+    assert_eq!(
+        validate(&yaml),
+        [
+            "Valid",
+            "41:3: spec.retention: `7 days` does not match the pattern `^[0-9]+d$`",
+            "42:13: spec.targets[0]: has fewer than 3 characters",
+            "42:3: spec.targets: has more than 2 items",
+            "38:1: spec: must match exactly one of the schemas under `oneOf`, matches 2",
+            "37:38: metadata.labels[bad key]: key `bad key`: the name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName', 'my.name' or '123-abc')",
+            "44:1: apiVersion: the CustomResourceDefinition backups.example.com serves Backup as v1, not v0",
+        ]
+    );
+}
