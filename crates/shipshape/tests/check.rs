@@ -19,12 +19,9 @@ fn shipshape(args: &[&str], stdin: Option<&str>, cwd: Option<&Path>) -> Output {
     let mut child = cmd.spawn().expect("the binary runs");
     if let Some(text) = stdin {
         use std::io::Write;
-        child
-            .stdin
-            .take()
-            .unwrap()
-            .write_all(text.as_bytes())
-            .unwrap();
+        // A run that fails on its flags exits without reading standard input; the
+        // broken pipe that leaves is no test failure (it made this test flaky).
+        let _ = child.stdin.take().unwrap().write_all(text.as_bytes());
     }
     child.wait_with_output().unwrap()
 }
