@@ -9,6 +9,7 @@ use shipshape_check::output::{Snippets, human, json, sarif};
 use shipshape_check::{
     CONFIG_FILE, Config, Input, Options, RefKind, Report, Rule, Severity, SpecSource,
 };
+use shipshape_manifest::{Manifest, Origin};
 use shipshape_spec::{Diagnostic, Diagnostics, SPEC_FILE_NAME};
 use shipshape_validate::Target;
 
@@ -141,33 +142,12 @@ pub(crate) fn api_target(args: &ApiArgs) -> Result<Target, Diagnostics> {
     let mut crds = Vec::new();
     let mut problems = Vec::new();
     for path in &args.crds {
-        let files = if path.is_dir() {
-            shipshape_manifest::yaml_files(path).map_err(|e| e.to_string())
-        } else {
-            Ok(vec![path.clone()])
-        };
-        let read = files.and_then(|files| {
-            files.iter().try_fold(Vec::new(), |mut all, file| {
-                let text = std::fs::read_to_string(file)
-                    .map_err(|e| format!("cannot read `{}`: {e}", file.display()))?;
-                match shipshape_manifest::load(&file.display().to_string(), &text, "default") {
-                    Ok(objects) => all.extend(objects),
-                    Err(diags) => problems.extend(diags.0),
-                }
-                Ok(all)
-            })
-        });
-        match read {
-            Ok(objects) => {
-                for object in objects {
-                    if shipshape_validate::is_crd(&object.value) {
-                        crds.push(object.value);
-                    } else {
-                        problems.push(not_a_crd(&object));
-                    }
-                }
+        for object in read_crd_path(path, &mut problems) {
+            if shipshape_validate::is_crd(&object.value) {
+                crds.push(object.value);
+            } else {
+                problems.push(not_a_crd(&object));
             }
-            Err(message) => problems.push(Diagnostic::new(format!("--crd: {message}"))),
         }
     }
     if !problems.is_empty() {
@@ -180,9 +160,37 @@ pub(crate) fn api_target(args: &ApiArgs) -> Result<Target, Diagnostics> {
     })
 }
 
-fn not_a_crd(object: &shipshape_manifest::Manifest) -> Diagnostic {
+/// The objects of a `--crd` file, or of every YAML file under a `--crd` directory.
+fn read_crd_path(path: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Manifest> {
+    let files = if path.is_dir() {
+        shipshape_manifest::yaml_files(path)
+    } else {
+        Ok(vec![path.to_path_buf()])
+    };
+    let files = files.unwrap_or_else(|e| {
+        problems.push(Diagnostic::new(format!(
+            "--crd: cannot read `{}`: {e}",
+            path.display()
+        )));
+        Vec::new()
+    });
+    let mut objects = Vec::new();
+    for file in files {
+        let name = file.display().to_string();
+        match std::fs::read_to_string(&file) {
+            Ok(text) => match shipshape_manifest::load(&name, &text, "default") {
+                Ok(loaded) => objects.extend(loaded),
+                Err(diags) => problems.extend(diags.0),
+            },
+            Err(e) => problems.push(Diagnostic::new(format!("--crd: cannot read `{name}`: {e}"))),
+        }
+    }
+    objects
+}
+
+fn not_a_crd(object: &Manifest) -> Diagnostic {
     let place = match &object.origin {
-        Some(shipshape_manifest::Origin::File(at)) => format!("{at}: "),
+        Some(Origin::File(at)) => format!("{at}: "),
         _ => String::new(),
     };
     Diagnostic::new(format!(
