@@ -59,11 +59,13 @@ pub enum Theme {
     Correctness,
     /// API versions, fields, annotations and labels Kubernetes removed or is removing.
     Deprecation,
+    /// Whether the API server accepts the objects: schemas, names, API versions.
+    Api,
 }
 
 impl Theme {
     /// Every theme, in documentation order.
-    pub const ALL: [Theme; 7] = [
+    pub const ALL: [Theme; 8] = [
         Theme::Security,
         Theme::Reliability,
         Theme::Resources,
@@ -71,6 +73,7 @@ impl Theme {
         Theme::Networking,
         Theme::Correctness,
         Theme::Deprecation,
+        Theme::Api,
     ];
 
     /// The lower-case name used on the command line and in every output.
@@ -84,6 +87,7 @@ impl Theme {
             Theme::Networking => "networking",
             Theme::Correctness => "correctness",
             Theme::Deprecation => "deprecation",
+            Theme::Api => "api",
         }
     }
 }

@@ -4,10 +4,11 @@
 //!
 //! Ids are grouped by theme, leaving room in each group: SS0xx security (000 is the
 //! checker's own), SS01x reliability, SS02x resources, SS03x scaling, SS04x networking,
-//! SS05x correctness. Single-object rules from SS100 go by tens: SS10x-SS11x Pod
-//! Security Standards, SS12x images, SS13x RBAC, SS14x networking, SS15x availability,
-//! SS16x Jobs and CronJobs, SS17x deprecations, SS18x resources, SS19x objects the API
-//! server refuses. An id is never reused.
+//! SS05x correctness, SS06x api (schema validation, through shipshape_validate).
+//! Single-object rules from SS100 go by tens: SS10x-SS11x Pod Security Standards, SS12x
+//! images, SS13x RBAC, SS14x networking, SS15x availability, SS16x Jobs and CronJobs,
+//! SS17x deprecations, SS18x resources, SS19x objects the API server refuses. An id is
+//! never reused.
 //!
 //! [`declare_rule!`]: crate::declare_rule
 
@@ -38,6 +39,9 @@ mod ss041_service_target_port;
 mod ss042_pod_without_network_policy;
 mod ss050_duplicate_object;
 mod ss051_missing_reference;
+mod ss060_invalid_object;
+mod ss061_deprecated_api_version;
+mod ss062_removed_api_version;
 mod ss100_host_port;
 mod ss101_unmasked_proc_mount;
 mod ss102_unsafe_sysctl;
@@ -162,4 +166,7 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss192_selector_mismatch::SelectorMismatch),
     Rule::Object(&ss193_invalid_label::InvalidLabel),
     Rule::Object(&ss194_probe_port_undeclared::ProbePortUndeclared),
+    Rule::Set(&ss060_invalid_object::InvalidObject),
+    Rule::Set(&ss061_deprecated_api_version::DeprecatedApiVersion),
+    Rule::Set(&ss062_removed_api_version::RemovedApiVersion),
 ];
