@@ -120,6 +120,9 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Set(&ss042_pod_without_network_policy::PodWithoutNetworkPolicy),
     Rule::Set(&ss050_duplicate_object::DuplicateObject),
     Rule::Set(&ss051_missing_reference::MissingReference),
+    Rule::Set(&ss060_invalid_object::InvalidObject),
+    Rule::Set(&ss061_deprecated_api_version::DeprecatedApiVersion),
+    Rule::Set(&ss062_removed_api_version::RemovedApiVersion),
     Rule::Object(&ss100_host_port::HostPort),
     Rule::Object(&ss101_unmasked_proc_mount::UnmaskedProcMount),
     Rule::Object(&ss102_unsafe_sysctl::UnsafeSysctl),
@@ -166,7 +169,4 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss192_selector_mismatch::SelectorMismatch),
     Rule::Object(&ss193_invalid_label::InvalidLabel),
     Rule::Object(&ss194_probe_port_undeclared::ProbePortUndeclared),
-    Rule::Set(&ss060_invalid_object::InvalidObject),
-    Rule::Set(&ss061_deprecated_api_version::DeprecatedApiVersion),
-    Rule::Set(&ss062_removed_api_version::RemovedApiVersion),
 ];
