@@ -220,8 +220,8 @@ apiVersion: policy/v1beta1
 kind: PodDisruptionBudget
 metadata: { name: c }
 ---
-apiVersion: monitoring.coreos.com/v1
-kind: ServiceMonitor
+apiVersion: widgets.example.com/v1
+kind: Widget
 metadata: { name: d }
 ";
     let out = validate(yaml);
