@@ -122,6 +122,7 @@ fn settings(args: &CheckArgs) -> Result<Config, Diagnostics> {
             ExternalRef::Configmap => RefKind::ConfigMap,
             ExternalRef::Secret => RefKind::Secret,
             ExternalRef::Serviceaccount => RefKind::ServiceAccount,
+            ExternalRef::Persistentvolumeclaim => RefKind::PersistentVolumeClaim,
             ExternalRef::All => RefKind::All,
         }));
     Ok(config)

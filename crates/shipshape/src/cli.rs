@@ -175,7 +175,9 @@ pub enum ExternalRef {
     Secret,
     /// ServiceAccounts.
     Serviceaccount,
-    /// All three.
+    /// PersistentVolumeClaims.
+    Persistentvolumeclaim,
+    /// All four.
     All,
 }
 
