@@ -24,6 +24,9 @@ mod ss012_mutable_image_tag;
 mod ss013_pdb_selects_no_pods;
 mod ss014_pdb_blocks_eviction;
 mod ss015_overlapping_pdbs;
+mod ss016_grace_period_too_short;
+mod ss017_liveness_kills_slow_start;
+mod ss018_liveness_stricter_than_readiness;
 mod ss020_missing_requests;
 mod ss021_missing_memory_limit;
 mod ss030_hpa_target_missing;
@@ -56,6 +59,9 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Set(&ss013_pdb_selects_no_pods::PdbSelectsNoPods),
     Rule::Set(&ss014_pdb_blocks_eviction::PdbBlocksEviction),
     Rule::Set(&ss015_overlapping_pdbs::OverlappingPdbs),
+    Rule::Object(&ss016_grace_period_too_short::GracePeriodTooShort),
+    Rule::Object(&ss017_liveness_kills_slow_start::LivenessKillsSlowStart),
+    Rule::Object(&ss018_liveness_stricter_than_readiness::LivenessStricterThanReadiness),
     Rule::Object(&ss020_missing_requests::MissingRequests),
     Rule::Object(&ss021_missing_memory_limit::MissingMemoryLimit),
     Rule::Set(&ss030_hpa_target_missing::HpaTargetMissing),

@@ -1,0 +1,6 @@
+//! What several rules judge the same way, kept in one place so that they cannot
+//! disagree: probe timings with the kubelet's defaults, and the numbers an application
+//! declares about itself in annotations.
+
+pub(crate) mod annotations;
+pub(crate) mod probes;
