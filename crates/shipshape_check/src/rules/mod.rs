@@ -33,6 +33,7 @@ mod ss030_hpa_target_missing;
 mod ss031_hpa_min_above_max;
 mod ss032_replicas_with_hpa;
 mod ss033_hpa_utilization_without_request;
+mod ss034_db_connections_exceed_max;
 mod ss040_service_selects_no_pods;
 mod ss041_service_target_port;
 mod ss042_pod_without_network_policy;
@@ -68,6 +69,7 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss031_hpa_min_above_max::HpaMinAboveMax),
     Rule::Set(&ss032_replicas_with_hpa::ReplicasWithHpa),
     Rule::Set(&ss033_hpa_utilization_without_request::HpaUtilizationWithoutRequest),
+    Rule::Set(&ss034_db_connections_exceed_max::DbConnectionsExceedMax),
     Rule::Set(&ss040_service_selects_no_pods::ServiceSelectsNoPods),
     Rule::Set(&ss041_service_target_port::ServiceTargetPort),
     Rule::Set(&ss042_pod_without_network_policy::PodWithoutNetworkPolicy),
