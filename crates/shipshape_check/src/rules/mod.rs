@@ -37,6 +37,11 @@ mod ss034_db_connections_exceed_max;
 mod ss040_service_selects_no_pods;
 mod ss041_service_target_port;
 mod ss042_pod_without_network_policy;
+mod ss043_route_backend_missing;
+mod ss044_route_backend_not_ready;
+mod ss045_network_policy_blocks_dns;
+mod ss046_network_policy_blocks_ingress_controller;
+mod ss047_network_policy_selects_no_pods;
 mod ss050_duplicate_object;
 mod ss051_missing_reference;
 
@@ -73,6 +78,13 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Set(&ss040_service_selects_no_pods::ServiceSelectsNoPods),
     Rule::Set(&ss041_service_target_port::ServiceTargetPort),
     Rule::Set(&ss042_pod_without_network_policy::PodWithoutNetworkPolicy),
+    Rule::Set(&ss043_route_backend_missing::RouteBackendMissing),
+    Rule::Set(&ss044_route_backend_not_ready::RouteBackendNotReady),
+    Rule::Set(&ss045_network_policy_blocks_dns::NetworkPolicyBlocksDns),
+    Rule::Set(
+        &ss046_network_policy_blocks_ingress_controller::NetworkPolicyBlocksIngressController,
+    ),
+    Rule::Set(&ss047_network_policy_selects_no_pods::NetworkPolicySelectsNoPods),
     Rule::Set(&ss050_duplicate_object::DuplicateObject),
     Rule::Set(&ss051_missing_reference::MissingReference),
 ];
