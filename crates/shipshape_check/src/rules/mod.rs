@@ -44,6 +44,7 @@ mod ss046_network_policy_blocks_ingress_controller;
 mod ss047_network_policy_selects_no_pods;
 mod ss050_duplicate_object;
 mod ss051_missing_reference;
+mod ss052_service_monitor_target_missing;
 
 use crate::rule::Rule;
 
@@ -87,4 +88,5 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Set(&ss047_network_policy_selects_no_pods::NetworkPolicySelectsNoPods),
     Rule::Set(&ss050_duplicate_object::DuplicateObject),
     Rule::Set(&ss051_missing_reference::MissingReference),
+    Rule::Set(&ss052_service_monitor_target_missing::ServiceMonitorTargetMissing),
 ];
