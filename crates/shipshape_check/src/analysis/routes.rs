@@ -261,8 +261,7 @@ pub(crate) fn serving<'a>(pod: &PodTemplate<'a>, target: &Value) -> Serving<'a> 
 }
 
 fn items<'v>(value: &'v Value, pointer: &str) -> impl Iterator<Item = (usize, &'v Value)> {
-    value
-        .pointer(pointer)
+    crate::input::lookup(value, pointer)
         .and_then(Value::as_array)
         .into_iter()
         .flatten()
