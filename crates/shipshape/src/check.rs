@@ -51,6 +51,11 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         );
         return ExitCode::from(BAD_INPUT);
     }
+    if args.parse_only {
+        let printed = print(&format!("{} objects parsed\n", reader.input.len()));
+        exit_without_freeing(reader.input);
+        return printed;
+    }
     let result = shipshape_check::check(&reader.input, &options);
     let text = match args.format {
         CheckFormat::Human => {
@@ -64,6 +69,7 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         CheckFormat::Sarif => sarif(&result, &options.rules),
     };
     let printed = print(&text);
+    exit_without_freeing(reader.input);
     let threshold = config.fail_on.unwrap_or(Severity::Warning);
     if printed != ExitCode::SUCCESS {
         printed
@@ -72,6 +78,12 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Leaves the input's memory to the operating system: freeing the trees of tens of
+/// thousands of objects one by one took a tenth of a large run, just before exit.
+fn exit_without_freeing(input: Input) {
+    std::mem::forget(input);
 }
 
 fn bad_input(diags: &Diagnostics) -> ExitCode {

@@ -142,6 +142,10 @@ pub struct CheckArgs {
     /// List suppressed findings too (they are always counted).
     #[arg(long)]
     pub show_suppressed: bool,
+    /// Read and parse the input, then stop: the baseline that `scripts/bench-check.sh`
+    /// compares checking with. Hidden, since it checks nothing.
+    #[arg(long, hide = true)]
+    pub parse_only: bool,
 }
 
 /// Output formats of `check`.
