@@ -49,6 +49,11 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         Ok(r) => r,
         Err(status) => return status,
     };
+    if args.parse_only {
+        let printed = print(&format!("{} objects parsed\n", read.input.len()));
+        exit_without_freeing(read.input);
+        return printed;
+    }
     let result = shipshape_check::check(&read.input, &options);
     let text = format_report(
         &result,
@@ -58,6 +63,7 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         args.show_suppressed,
     );
     let printed = print(&text);
+    exit_without_freeing(read.input);
     let threshold = config.fail_on.unwrap_or(Severity::Warning);
     if printed != ExitCode::SUCCESS {
         printed
@@ -66,6 +72,12 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// Leaves the input's memory to the operating system: freeing the trees of tens of
+/// thousands of objects one by one took a tenth of a large run, just before exit.
+fn exit_without_freeing(input: Input) {
+    std::mem::forget(input);
 }
 
 pub(crate) fn bad_input(diags: &Diagnostics) -> ExitCode {
@@ -243,6 +255,7 @@ fn settings(args: &CheckArgs) -> Result<Config, Diagnostics> {
             ExternalRef::Configmap => RefKind::ConfigMap,
             ExternalRef::Secret => RefKind::Secret,
             ExternalRef::Serviceaccount => RefKind::ServiceAccount,
+            ExternalRef::Persistentvolumeclaim => RefKind::PersistentVolumeClaim,
             ExternalRef::All => RefKind::All,
         }));
     Ok(config)

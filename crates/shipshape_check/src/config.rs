@@ -18,7 +18,7 @@ pub const CONFIG_FILE: &str = "shipshape-check.yaml";
 /// ignore: [SS042, scaling]      # taken out of the selection
 /// fail-on: warning              # info | warning | error
 /// namespace: default            # for objects that name none
-/// external-refs: [secret]       # configmap | secret | serviceaccount | all
+/// external-refs: [secret]       # configmap | secret | serviceaccount | persistentvolumeclaim | all
 /// severity: { SS011: info }     # change a rule's severity
 /// ```
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -67,6 +67,8 @@ pub enum RefKind {
     Secret,
     /// ServiceAccounts (`serviceAccountName`).
     ServiceAccount,
+    /// PersistentVolumeClaims (`persistentVolumeClaim` volumes).
+    PersistentVolumeClaim,
     /// All of the above.
     All,
 }
@@ -79,6 +81,7 @@ impl RefKind {
             RefKind::ConfigMap => "ConfigMap",
             RefKind::Secret => "Secret",
             RefKind::ServiceAccount => "ServiceAccount",
+            RefKind::PersistentVolumeClaim => "PersistentVolumeClaim",
             RefKind::All => "*",
         }
     }

@@ -11,6 +11,7 @@
 //! required container field, a security-context setting) lives in [`templates`], apart
 //! from the configured rules built on it.
 
+mod analysis;
 pub mod config;
 mod context;
 pub mod docs;

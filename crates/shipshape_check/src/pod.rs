@@ -75,7 +75,7 @@ impl<'a> Container<'a> {
     /// The value at `relative`, a pointer inside the container (`/resources/requests/cpu`).
     #[must_use]
     pub fn get(&self, relative: &str) -> Option<&'a Value> {
-        self.value.pointer(relative)
+        crate::input::lookup(self.value, relative)
     }
 
     /// The JSON pointer of `relative` in the whole object.
@@ -94,12 +94,19 @@ impl<'a> Container<'a> {
     }
 }
 
-/// The pod template of `object`, if its kind runs pods.
-pub(crate) fn pod_template(object: &Object) -> Option<PodTemplate<'_>> {
-    let pointer = TEMPLATE_POINTERS
+/// Where objects of `kind` keep their pod template, if the kind runs pods.
+pub(crate) fn template_pointer(kind: &str) -> Option<&'static str> {
+    TEMPLATE_POINTERS
         .iter()
-        .find(|(kind, _)| *kind == object.kind())?
-        .1;
+        .find(|(k, _)| *k == kind)
+        .map(|(_, pointer)| *pointer)
+}
+
+/// The pod template of `object`, found at `pointer` (see [`template_pointer`]).
+pub(crate) fn pod_template<'a>(
+    object: &'a Object,
+    pointer: &'static str,
+) -> Option<PodTemplate<'a>> {
     let template = if pointer.is_empty() {
         object.value()
     } else {
@@ -123,7 +130,7 @@ impl<'a> PodTemplate<'a> {
     /// The value at `relative` inside the pod spec.
     #[must_use]
     pub fn spec_get(&self, relative: &str) -> Option<&'a Value> {
-        self.spec.pointer(relative)
+        crate::input::lookup(self.spec, relative)
     }
 
     /// The labels its pods carry.

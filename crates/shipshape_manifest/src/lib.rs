@@ -41,9 +41,12 @@ pub struct Manifest {
 }
 
 impl Manifest {
-    fn str_at(&self, pointer: &str) -> &str {
-        self.value
-            .pointer(pointer)
+    /// The string at `path` (keys from the root), or "". A walk by key rather than a
+    /// JSON pointer: checkers ask for the kind and name of every object many times, and
+    /// `Value::pointer` allocates for every step.
+    fn str_at(&self, path: &[&str]) -> &str {
+        path.iter()
+            .try_fold(&self.value, |value, key| value.get(key))
             .and_then(serde_json::Value::as_str)
             .unwrap_or("")
     }
@@ -51,25 +54,25 @@ impl Manifest {
     /// `apiVersion`.
     #[must_use]
     pub fn api_version(&self) -> &str {
-        self.str_at("/apiVersion")
+        self.str_at(&["apiVersion"])
     }
 
     /// `kind`.
     #[must_use]
     pub fn kind(&self) -> &str {
-        self.str_at("/kind")
+        self.str_at(&["kind"])
     }
 
     /// `metadata.name`.
     #[must_use]
     pub fn name(&self) -> &str {
-        self.str_at("/metadata/name")
+        self.str_at(&["metadata", "name"])
     }
 
     /// `metadata.namespace`, empty for cluster-scoped objects.
     #[must_use]
     pub fn namespace(&self) -> &str {
-        self.str_at("/metadata/namespace")
+        self.str_at(&["metadata", "namespace"])
     }
 
     /// Where the field at the JSON `pointer` (`/spec/template/spec/containers/0/image`)

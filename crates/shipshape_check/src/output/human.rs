@@ -15,7 +15,34 @@ use crate::rule::Severity;
 /// read again (standard input) are handed over with [`Snippets::with_text`].
 #[derive(Debug, Default)]
 pub struct Snippets {
-    texts: HashMap<String, Option<Arc<str>>>,
+    texts: HashMap<String, Option<Text>>,
+}
+
+/// A text with the offset of every line, so that a snippet costs one slice rather than
+/// a scan from the top: a large input has thousands of findings.
+#[derive(Debug)]
+struct Text {
+    text: Arc<str>,
+    line_starts: Vec<usize>,
+}
+
+impl Text {
+    fn new(text: Arc<str>) -> Self {
+        let breaks = text.match_indices('\n').map(|(i, _)| i + 1);
+        let line_starts = std::iter::once(0).chain(breaks).collect();
+        Text { text, line_starts }
+    }
+
+    /// Line `index` (0-based), without its line break.
+    fn line(&self, index: usize) -> Option<&str> {
+        let start = *self.line_starts.get(index)?;
+        let end = self
+            .line_starts
+            .get(index + 1)
+            .map_or(self.text.len(), |next| next - 1);
+        let line = self.text.get(start..end)?;
+        Some(line.strip_suffix('\r').unwrap_or(line))
+    }
 }
 
 impl Snippets {
@@ -28,20 +55,18 @@ impl Snippets {
     /// Knows `name` as `text` (standard input, a spec already in memory).
     #[must_use]
     pub fn with_text(mut self, name: &str, text: impl Into<Arc<str>>) -> Self {
-        self.texts.insert(name.to_owned(), Some(text.into()));
+        self.texts
+            .insert(name.to_owned(), Some(Text::new(text.into())));
         self
     }
 
     /// Line `line` (1-based) of `file`, if it can be had.
     pub fn line(&mut self, file: &str, line: usize) -> Option<String> {
-        let text = self
-            .texts
-            .entry(file.to_owned())
-            .or_insert_with(|| std::fs::read_to_string(file).ok().map(Arc::from));
-        text.as_deref()?
-            .lines()
-            .nth(line.checked_sub(1)?)
-            .map(str::to_owned)
+        let text = self.texts.entry(file.to_owned()).or_insert_with(|| {
+            let read = std::fs::read_to_string(file).ok()?;
+            Some(Text::new(Arc::from(read)))
+        });
+        text.as_ref()?.line(line.checked_sub(1)?).map(str::to_owned)
     }
 }
 
@@ -149,4 +174,19 @@ fn snippet(out: &mut String, text: &str, line: usize, column: usize, label: &str
     let _ = writeln!(out, "{pad} {bar}");
     let _ = writeln!(out, "{} {bar} {text}", paint.paint(gutter_style, &number));
     let _ = writeln!(out, "{pad} {bar} {}{marker}", " ".repeat(skip));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Snippets;
+
+    #[test]
+    fn snippets_are_whole_lines_without_their_breaks() {
+        let mut snippets =
+            Snippets::new().with_text("a.yaml", "kind: Pod\r\nmetadata:\n  name: web\n");
+        assert_eq!(snippets.line("a.yaml", 1).as_deref(), Some("kind: Pod"));
+        assert_eq!(snippets.line("a.yaml", 3).as_deref(), Some("  name: web"));
+        assert_eq!(snippets.line("a.yaml", 0), None);
+        assert_eq!(snippets.line("a.yaml", 9), None);
+    }
 }

@@ -28,17 +28,27 @@ mod ss012_mutable_image_tag;
 mod ss013_pdb_selects_no_pods;
 mod ss014_pdb_blocks_eviction;
 mod ss015_overlapping_pdbs;
+mod ss016_grace_period_too_short;
+mod ss017_liveness_kills_slow_start;
+mod ss018_liveness_stricter_than_readiness;
 mod ss020_missing_requests;
 mod ss021_missing_memory_limit;
 mod ss030_hpa_target_missing;
 mod ss031_hpa_min_above_max;
 mod ss032_replicas_with_hpa;
 mod ss033_hpa_utilization_without_request;
+mod ss034_db_connections_exceed_max;
 mod ss040_service_selects_no_pods;
 mod ss041_service_target_port;
 mod ss042_pod_without_network_policy;
+mod ss043_route_backend_missing;
+mod ss044_route_backend_not_ready;
+mod ss045_network_policy_blocks_dns;
+mod ss046_network_policy_blocks_ingress_controller;
+mod ss047_network_policy_selects_no_pods;
 mod ss050_duplicate_object;
 mod ss051_missing_reference;
+mod ss052_service_monitor_target_missing;
 mod ss060_invalid_object;
 mod ss061_deprecated_api_version;
 mod ss062_removed_api_version;
@@ -109,17 +119,29 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Set(&ss013_pdb_selects_no_pods::PdbSelectsNoPods),
     Rule::Set(&ss014_pdb_blocks_eviction::PdbBlocksEviction),
     Rule::Set(&ss015_overlapping_pdbs::OverlappingPdbs),
+    Rule::Object(&ss016_grace_period_too_short::GracePeriodTooShort),
+    Rule::Object(&ss017_liveness_kills_slow_start::LivenessKillsSlowStart),
+    Rule::Object(&ss018_liveness_stricter_than_readiness::LivenessStricterThanReadiness),
     Rule::Object(&ss020_missing_requests::MissingRequests),
     Rule::Object(&ss021_missing_memory_limit::MissingMemoryLimit),
     Rule::Set(&ss030_hpa_target_missing::HpaTargetMissing),
     Rule::Object(&ss031_hpa_min_above_max::HpaMinAboveMax),
     Rule::Set(&ss032_replicas_with_hpa::ReplicasWithHpa),
     Rule::Set(&ss033_hpa_utilization_without_request::HpaUtilizationWithoutRequest),
+    Rule::Set(&ss034_db_connections_exceed_max::DbConnectionsExceedMax),
     Rule::Set(&ss040_service_selects_no_pods::ServiceSelectsNoPods),
     Rule::Set(&ss041_service_target_port::ServiceTargetPort),
     Rule::Set(&ss042_pod_without_network_policy::PodWithoutNetworkPolicy),
+    Rule::Set(&ss043_route_backend_missing::RouteBackendMissing),
+    Rule::Set(&ss044_route_backend_not_ready::RouteBackendNotReady),
+    Rule::Set(&ss045_network_policy_blocks_dns::NetworkPolicyBlocksDns),
+    Rule::Set(
+        &ss046_network_policy_blocks_ingress_controller::NetworkPolicyBlocksIngressController,
+    ),
+    Rule::Set(&ss047_network_policy_selects_no_pods::NetworkPolicySelectsNoPods),
     Rule::Set(&ss050_duplicate_object::DuplicateObject),
     Rule::Set(&ss051_missing_reference::MissingReference),
+    Rule::Set(&ss052_service_monitor_target_missing::ServiceMonitorTargetMissing),
     Rule::Set(&ss060_invalid_object::InvalidObject),
     Rule::Set(&ss061_deprecated_api_version::DeprecatedApiVersion),
     Rule::Set(&ss062_removed_api_version::RemovedApiVersion),

@@ -4,23 +4,27 @@ use crate::{CheckContext, Emitter, Object, PodTemplate, RefKind, SetRule, declar
 
 declare_rule! {
     /// ## What it checks
-    /// Pod templates that refer to a ConfigMap, Secret or ServiceAccount that is not in
-    /// the input: `serviceAccountName`, `configMap` / `secret` / `projected` volumes,
+    /// Pod templates that refer to a ConfigMap, Secret, ServiceAccount or
+    /// PersistentVolumeClaim that is not in the input: `serviceAccountName`,
+    /// `configMap` / `secret` / `projected` / `persistentVolumeClaim` volumes,
     /// `imagePullSecrets`, and `env` / `envFrom` references of every container.
     /// References marked `optional: true` are skipped, as are objects every namespace
-    /// has (the `default` ServiceAccount, the `kube-root-ca.crt` ConfigMap) and Secrets
-    /// that an ExternalSecret or SealedSecret in the input produces. Secrets that a
+    /// has (the `default` ServiceAccount, the `kube-root-ca.crt` ConfigMap), Secrets
+    /// that an ExternalSecret or SealedSecret in the input produces, and claims that a
+    /// StatefulSet's `volumeClaimTemplates` produce (`data-db-0`). Secrets that a
     /// `shipshape.yaml` declares are created in the cluster by design and are not
     /// reported for its rendered objects.
     ///
-    /// When those objects live elsewhere (created by another team, a secret manager or
-    /// a separate chart), say so with `--external-refs secret,configmap,serviceaccount`
-    /// (or `all`), or `external-refs:` in the config file.
+    /// When those objects live elsewhere (created by another team, a secret manager, a
+    /// storage provisioner or a separate chart), say so with `--external-refs
+    /// secret,configmap,serviceaccount,persistentvolumeclaim` (or `all`), or
+    /// `external-refs:` in the config file.
     ///
     /// ## Why it matters
     /// A pod that refers to a missing ConfigMap or Secret never starts
-    /// (`CreateContainerConfigError`), and a missing ServiceAccount stops its
-    /// ReplicaSet from creating pods at all. The apply itself succeeds, so the failure
+    /// (`CreateContainerConfigError`), one that refers to a missing claim stays
+    /// `Pending`, and a missing ServiceAccount stops its ReplicaSet from creating pods
+    /// at all. The apply itself succeeds, so the failure
     /// shows only in the rollout.
     ///
     /// ## How to fix
@@ -64,7 +68,7 @@ declare_rule! {
         name: "missing-reference",
         severity: Error,
         theme: Correctness,
-        summary: "pod refers to a ConfigMap, Secret or ServiceAccount not in the input",
+        summary: "pod refers to a ConfigMap, Secret, ServiceAccount or volume claim not in the input",
     }
 }
 
@@ -81,7 +85,7 @@ const ALWAYS_PRESENT: &[(&str, &str)] = &[
     ("ConfigMap", "kube-root-ca.crt"),
 ];
 
-/// Every reference of `pod` to a ConfigMap, Secret or ServiceAccount.
+/// Every reference of `pod` to a ConfigMap, Secret, ServiceAccount or claim.
 fn references<'a>(pod: &PodTemplate<'a>) -> Vec<Reference<'a>> {
     let mut refs = Vec::new();
     let mut add = |kind, source: &'a Value, field: &str, pointer: String| {
@@ -126,6 +130,12 @@ fn references<'a>(pod: &PodTemplate<'a>) -> Vec<Reference<'a>> {
             &volume["secret"],
             "secretName",
             format!("{at}/secret"),
+        );
+        add(
+            RefKind::PersistentVolumeClaim,
+            &volume["persistentVolumeClaim"],
+            "claimName",
+            format!("{at}/persistentVolumeClaim"),
         );
         for (j, source) in items(&volume["projected"], "sources") {
             let at = format!("{at}/projected/sources/{j}");
@@ -197,12 +207,40 @@ fn produced_secret(cx: &CheckContext<'_>, namespace: &str, name: &str) -> bool {
     external || cx.find("SealedSecret", namespace, name).is_some()
 }
 
+/// Whether a claim named `name` in `namespace` is one that a StatefulSet of the input
+/// creates for a pod: `<template>-<statefulset>-<ordinal>`.
+fn produced_claim(cx: &CheckContext<'_>, namespace: &str, name: &str) -> bool {
+    cx.of_kind("StatefulSet")
+        .filter(|set| set.namespace() == namespace)
+        .any(|set| {
+            let templates = set
+                .get("/spec/volumeClaimTemplates")
+                .and_then(Value::as_array);
+            templates.into_iter().flatten().any(|t| {
+                let prefix = format!(
+                    "{}-{}-",
+                    t.pointer("/metadata/name")
+                        .and_then(Value::as_str)
+                        .unwrap_or(""),
+                    set.name()
+                );
+                name.strip_prefix(&prefix).is_some_and(|ordinal| {
+                    !ordinal.is_empty() && ordinal.bytes().all(|b| b.is_ascii_digit())
+                })
+            })
+        })
+}
+
 fn exists(cx: &CheckContext<'_>, pod_object: &Object, reference: &Reference<'_>) -> bool {
     let kind = reference.kind.kind();
     let namespace = pod_object.namespace();
     ALWAYS_PRESENT.contains(&(kind, reference.name))
         || cx.find(kind, namespace, reference.name).is_some()
-        || (reference.kind == RefKind::Secret && produced_secret(cx, namespace, reference.name))
+        || match reference.kind {
+            RefKind::Secret => produced_secret(cx, namespace, reference.name),
+            RefKind::PersistentVolumeClaim => produced_claim(cx, namespace, reference.name),
+            _ => false,
+        }
 }
 
 impl SetRule for MissingReference {

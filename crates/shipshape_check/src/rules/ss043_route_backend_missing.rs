@@ -1,0 +1,172 @@
+use crate::analysis::routes::{self, Backend, Resolution, ServicePort, Serving};
+use crate::{CheckContext, Emitter, SetRule, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// Ingress backends and Gateway API `HTTPRoute` / `GRPCRoute` `backendRefs` whose
+    /// chain to a container is broken at one of its links: the Service is not in the
+    /// input (in the backend's namespace), the Service has no port of that number or
+    /// name, or the Service's `targetPort` for it is not a port of the pods it selects.
+    /// Backends of other kinds (a `resource` backend, a backendRef to something other
+    /// than a core Service) are left alone.
+    ///
+    /// ## Why it matters
+    /// The route is accepted and the controller serves 503 (or 500 for Gateway routes)
+    /// for every request on it. Each link is usually a rename: a Service renamed by a
+    /// chart upgrade, a port renamed from `http` to `web`, a container port that moved.
+    ///
+    /// ## How to fix
+    /// Name the Service and one of its ports exactly, and make the Service's
+    /// `targetPort` the name of a port the container declares.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   rules:
+    ///     - host: web.example.com
+    ///       http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: { name: web, port: { name: https } }
+    /// ---
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector: { app: web }
+    ///   ports:
+    ///     - { name: http, port: 80, targetPort: http }
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: { app: web }
+    ///   template:
+    ///     metadata:
+    ///       labels: { app: web }
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: example/web:2.1.0
+    ///           ports:
+    ///             - { name: http, containerPort: 8080 }
+    /// ```
+    ///
+    /// ## Fixed
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   rules:
+    ///     - host: web.example.com
+    ///       http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: { name: web, port: { name: http } }
+    /// ---
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector: { app: web }
+    ///   ports:
+    ///     - { name: http, port: 80, targetPort: http }
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: { app: web }
+    ///   template:
+    ///     metadata:
+    ///       labels: { app: web }
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: example/web:2.1.0
+    ///           ports:
+    ///             - { name: http, containerPort: 8080 }
+    /// ```
+    pub struct RouteBackendMissing {
+        id: "SS043",
+        name: "route-backend-missing",
+        severity: Error,
+        theme: Networking,
+        summary: "Ingress or route backend names a missing Service, port or container port",
+    }
+}
+
+/// Reports the pods behind `service_port` that serve nothing on its target port.
+fn check_target(
+    cx: &CheckContext<'_>,
+    backend: &Backend<'_>,
+    service_port: &ServicePort<'_>,
+    out: &mut Emitter<'_>,
+) {
+    let target = service_port.target();
+    for pod in service_port.pods(cx) {
+        if matches!(routes::serving(pod, target), Serving::Missing) {
+            let target = target
+                .as_str()
+                .map_or_else(|| target.to_string(), |name| format!("`{name}`"));
+            out.report(
+                backend.route,
+                &backend.port_pointer,
+                format!(
+                    "{} sends this port to targetPort {target}, which no container of {} declares: requests on this route fail",
+                    backend.service_name(),
+                    pod.object.display_name(),
+                ),
+            );
+        }
+    }
+}
+
+impl SetRule for RouteBackendMissing {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+        for backend in routes::backends(cx) {
+            match routes::resolve(cx, &backend) {
+                Resolution::NoService => out.report(
+                    backend.route,
+                    &backend.name_pointer,
+                    format!(
+                        "routes to {}, which is not in the input: requests on this route fail",
+                        backend.service_name()
+                    ),
+                ),
+                Resolution::NoPort(service) => {
+                    let Some(port) = backend.port else {
+                        continue;
+                    };
+                    out.report(
+                        backend.route,
+                        &backend.port_pointer,
+                        format!(
+                            "routes to port {port} of {}, which has no such port (it has {})",
+                            backend.service_name(),
+                            routes::service_ports(service),
+                        ),
+                    );
+                }
+                Resolution::Port(service_port) => check_target(cx, &backend, &service_port, out),
+            }
+        }
+    }
+}

@@ -1,0 +1,149 @@
+use crate::analysis::network_policy::{self, Direction, Port, PortName};
+use crate::{CheckContext, Emitter, SetRule, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// Pods whose egress NetworkPolicies together allow no DNS: some policy that
+    /// selects them restricts egress (`policyTypes` includes `Egress`), and no egress
+    /// rule of any policy that selects them allows UDP port 53. Policies add up: one
+    /// policy that allows DNS is enough. A rule without `ports` (or with an empty list)
+    /// allows every port, a rule without `to` allows every destination, and a named
+    /// port may be the DNS server's, so it counts as allowing it. Pods on the host
+    /// network are left out, since policies do not apply to them.
+    ///
+    /// ## Why it matters
+    /// Once egress is restricted, everything not allowed is dropped, DNS included. Every
+    /// name lookup then times out: the pods cannot reach their database, their peers or
+    /// any API by name, and usually fail their probes in a restart loop. Allowing only
+    /// TCP port 53 is not enough: resolvers ask over UDP first and wait for a timeout.
+    ///
+    /// ## How to fix
+    /// Add an egress rule that allows UDP and TCP port 53 to the cluster's DNS, for
+    /// example to the `kube-dns` pods of `kube-system`, in one of the policies that
+    /// select the pods (or in a namespace-wide policy with an empty `podSelector`).
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   podSelector:
+    ///     matchLabels: { app: web }
+    ///   policyTypes: [Ingress, Egress]
+    ///   egress:
+    ///     - to:
+    ///         - podSelector:
+    ///             matchLabels: { app: db }
+    ///       ports:
+    ///         - { port: 5432 }
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: { app: web }
+    ///   template:
+    ///     metadata:
+    ///       labels: { app: web }
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: example/web:2.1.0
+    /// ```
+    ///
+    /// ## Fixed
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   podSelector:
+    ///     matchLabels: { app: web }
+    ///   policyTypes: [Ingress, Egress]
+    ///   egress:
+    ///     - to:
+    ///         - podSelector:
+    ///             matchLabels: { app: db }
+    ///       ports:
+    ///         - { port: 5432 }
+    ///     - to:
+    ///         - namespaceSelector:
+    ///             matchLabels: { kubernetes.io/metadata.name: kube-system }
+    ///           podSelector:
+    ///             matchLabels: { k8s-app: kube-dns }
+    ///       ports:
+    ///         - { port: 53, protocol: UDP }
+    ///         - { port: 53, protocol: TCP }
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: { app: web }
+    ///   template:
+    ///     metadata:
+    ///       labels: { app: web }
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: example/web:2.1.0
+    /// ```
+    pub struct NetworkPolicyBlocksDns {
+        id: "SS045",
+        name: "network-policy-blocks-dns",
+        severity: Error,
+        theme: Networking,
+        summary: "NetworkPolicies restrict the pods' egress and allow no DNS",
+    }
+}
+
+/// DNS as resolvers send it first.
+const DNS_UDP: Port<'static> = Port {
+    number: Some(53),
+    name: PortName::Unknown,
+    protocol: "UDP",
+};
+
+/// DNS over TCP, which resolvers use only after UDP.
+const DNS_TCP: Port<'static> = Port {
+    protocol: "TCP",
+    ..DNS_UDP
+};
+
+impl SetRule for NetworkPolicyBlocksDns {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+        for pod in cx.pod_templates() {
+            let policies = network_policy::isolating(cx, pod, Direction::Egress);
+            if policies.is_empty() {
+                continue;
+            }
+            let allows = |port| {
+                network_policy::rules(&policies, Direction::Egress)
+                    .any(|rule| network_policy::admits_port(rule, &port))
+            };
+            if allows(DNS_UDP) {
+                continue;
+            }
+            let tcp_only = if allows(DNS_TCP) {
+                " (TCP port 53 alone does not do: resolvers ask over UDP first)"
+            } else {
+                ""
+            };
+            out.report(
+                pod.object,
+                format!("{}/metadata/labels", pod.pointer),
+                format!(
+                    "egress of these pods is restricted by {} and no rule allows DNS on UDP port 53{tcp_only}: every name lookup times out",
+                    network_policy::describe(&policies),
+                ),
+            );
+        }
+    }
+}

@@ -1,0 +1,216 @@
+use crate::analysis::network_policy::{self, Direction, Port, PortName};
+use crate::analysis::routes::{self, Resolution, ServicePort, Serving};
+use crate::{CheckContext, Emitter, PodTemplate, SetRule, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// Ingress backends whose pods the ingress controller cannot reach: the Service the
+    /// Ingress routes to selects pods whose NetworkPolicies restrict ingress, and no
+    /// ingress rule of those policies admits the Service's target port from another
+    /// namespace. A rule admits other namespaces when it has no `from` (every source),
+    /// a `namespaceSelector` (unless it names only the pods' own namespace by
+    /// `kubernetes.io/metadata.name`), or an `ipBlock`. The controller is assumed to run
+    /// in a namespace of its own, as ingress-nginx, Traefik and the cloud controllers
+    /// do; a rule with only a `podSelector` admits pods of the same namespace only.
+    ///
+    /// ## Why it matters
+    /// The Ingress, the Service and the pods all look healthy, yet every request through
+    /// the Ingress times out or gets a 504: the policy drops the controller's
+    /// connections. It usually happens when a default-deny policy is added and the
+    /// allowance for the controller is forgotten, or names the container port by a
+    /// number that changed.
+    ///
+    /// ## How to fix
+    /// Add an ingress rule that admits the target port from the controller's namespace,
+    /// for example `from: [{namespaceSelector: {matchLabels:
+    /// {kubernetes.io/metadata.name: ingress-nginx}}}]` with the container port (or its
+    /// name) in `ports`.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   rules:
+    ///     - host: web.example.com
+    ///       http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: { name: web, port: { name: http } }
+    /// ---
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector: { app: web }
+    ///   ports:
+    ///     - { name: http, port: 80, targetPort: http }
+    /// ---
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   podSelector:
+    ///     matchLabels: { app: web }
+    ///   policyTypes: [Ingress]
+    ///   ingress:
+    ///     - from:
+    ///         - podSelector: {}
+    ///       ports:
+    ///         - { port: 8080 }
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: { app: web }
+    ///   template:
+    ///     metadata:
+    ///       labels: { app: web }
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: example/web:2.1.0
+    ///           ports:
+    ///             - { name: http, containerPort: 8080 }
+    /// ```
+    ///
+    /// ## Fixed
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: Ingress
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   rules:
+    ///     - host: web.example.com
+    ///       http:
+    ///         paths:
+    ///           - path: /
+    ///             pathType: Prefix
+    ///             backend:
+    ///               service: { name: web, port: { name: http } }
+    /// ---
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector: { app: web }
+    ///   ports:
+    ///     - { name: http, port: 80, targetPort: http }
+    /// ---
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   podSelector:
+    ///     matchLabels: { app: web }
+    ///   policyTypes: [Ingress]
+    ///   ingress:
+    ///     - from:
+    ///         - podSelector: {}
+    ///         - namespaceSelector:
+    ///             matchLabels: { kubernetes.io/metadata.name: ingress-nginx }
+    ///       ports:
+    ///         - { port: 8080 }
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: { app: web }
+    ///   template:
+    ///     metadata:
+    ///       labels: { app: web }
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: example/web:2.1.0
+    ///           ports:
+    ///             - { name: http, containerPort: 8080 }
+    /// ```
+    pub struct NetworkPolicyBlocksIngressController {
+        id: "SS046",
+        name: "network-policy-blocks-ingress-controller",
+        severity: Error,
+        theme: Networking,
+        summary: "NetworkPolicies drop the ingress controller's traffic to an Ingress backend",
+    }
+}
+
+/// The port the controller connects to on `pod`, when it can be told.
+fn pod_port<'a>(pod: &PodTemplate<'a>, service_port: &ServicePort<'a>) -> Option<Port<'a>> {
+    let (number, name) = match routes::serving(pod, service_port.target()) {
+        Serving::Declared { number, name, .. } => (number, name),
+        Serving::Undeclared(number) => (Some(number), None),
+        // A port nothing serves is SS043's finding, not a policy's.
+        Serving::Missing => return None,
+    };
+    Some(Port {
+        number,
+        name: name.map_or(PortName::Unnamed, PortName::Named),
+        protocol: service_port.protocol(),
+    })
+}
+
+/// How messages show a port: "8080 (`http`)", "8080" or "`http`".
+fn shown(port: &Port<'_>) -> String {
+    match (port.number, port.name) {
+        (Some(n), PortName::Named(name)) => format!("{n} (`{name}`)"),
+        (Some(n), _) => n.to_string(),
+        (None, PortName::Named(name)) => format!("`{name}`"),
+        (None, _) => "?".to_owned(),
+    }
+}
+
+impl SetRule for NetworkPolicyBlocksIngressController {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+        let ingress_backends = routes::backends(cx)
+            .into_iter()
+            .filter(|b| b.route.kind() == "Ingress");
+        for backend in ingress_backends {
+            let Resolution::Port(service_port) = routes::resolve(cx, &backend) else {
+                continue;
+            };
+            for pod in service_port.pods(cx) {
+                let Some(port) = pod_port(pod, &service_port) else {
+                    continue;
+                };
+                let policies = network_policy::isolating(cx, pod, Direction::Ingress);
+                if policies.is_empty() {
+                    continue;
+                }
+                let namespace = pod.object.namespace();
+                let admitted = network_policy::rules(&policies, Direction::Ingress).any(|rule| {
+                    network_policy::admits_port(rule, &port)
+                        && network_policy::admits_other_namespaces(rule, namespace)
+                });
+                if !admitted {
+                    out.report(
+                        backend.route,
+                        &backend.name_pointer,
+                        format!(
+                            "the ingress controller cannot reach {} behind {}: the pods' ingress is restricted by {} and no rule admits port {} from other namespaces",
+                            pod.object.display_name(),
+                            backend.service_name(),
+                            network_policy::describe(&policies),
+                            shown(&port),
+                        ),
+                    );
+                }
+            }
+        }
+    }
+}

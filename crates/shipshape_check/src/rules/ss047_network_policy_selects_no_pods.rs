@@ -1,0 +1,116 @@
+use serde_json::Value;
+
+use crate::{CheckContext, Emitter, Selector, SetRule, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// NetworkPolicies whose `podSelector` matches the pod template of no workload in
+    /// their namespace. An empty `podSelector` (`{}`) selects every pod of the namespace
+    /// on purpose and is left alone.
+    ///
+    /// ## Why it matters
+    /// A policy that selects nothing restricts nothing: the pods it was written for
+    /// accept and send whatever other policies allow, or everything when none selects
+    /// them. It is almost always a label renamed on the workload and not on the policy,
+    /// and nothing in the cluster reports it.
+    ///
+    /// ## How to fix
+    /// Make `spec.podSelector` match the labels of the pod template it is meant for (the
+    /// workload's own selector labels), or delete the policy.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   podSelector:
+    ///     matchLabels: { app: website }
+    ///   policyTypes: [Ingress]
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: { app: web }
+    ///   template:
+    ///     metadata:
+    ///       labels: { app: web }
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: example/web:2.1.0
+    /// ```
+    ///
+    /// ## Fixed
+    /// ```yaml
+    /// apiVersion: networking.k8s.io/v1
+    /// kind: NetworkPolicy
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   podSelector:
+    ///     matchLabels: { app: web }
+    ///   policyTypes: [Ingress]
+    /// ---
+    /// apiVersion: apps/v1
+    /// kind: Deployment
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: { app: web }
+    ///   template:
+    ///     metadata:
+    ///       labels: { app: web }
+    ///     spec:
+    ///       containers:
+    ///         - name: web
+    ///           image: example/web:2.1.0
+    /// ```
+    pub struct NetworkPolicySelectsNoPods {
+        id: "SS047",
+        name: "network-policy-selects-no-pods",
+        severity: Warning,
+        theme: Networking,
+        summary: "NetworkPolicy podSelector matches no pod template in its namespace",
+    }
+}
+
+/// Whether a label selector has no terms, and so selects every pod.
+fn is_empty(selector: &Value) -> bool {
+    let terms = |field| {
+        selector.get(field).is_some_and(|v| {
+            v.as_object().is_some_and(|m| !m.is_empty())
+                || v.as_array().is_some_and(|a| !a.is_empty())
+        })
+    };
+    !terms("matchLabels") && !terms("matchExpressions")
+}
+
+impl SetRule for NetworkPolicySelectsNoPods {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+        for policy in cx.of_kind("NetworkPolicy") {
+            let Some(selector) = policy.get("/spec/podSelector") else {
+                continue;
+            };
+            if is_empty(selector) {
+                continue;
+            }
+            let selects_some = cx
+                .selected(policy.namespace(), Selector::LabelSelector(selector))
+                .next()
+                .is_some();
+            if !selects_some {
+                out.report(
+                    policy,
+                    "/spec/podSelector",
+                    "selects no pod template in its namespace: it restricts nothing",
+                );
+            }
+        }
+    }
+}

@@ -1,0 +1,174 @@
+use serde_json::Value;
+
+use crate::{CheckContext, Emitter, Object, Selector, SetRule, declare_rule};
+
+declare_rule! {
+    /// ## What it checks
+    /// Prometheus Operator ServiceMonitors (`monitoring.coreos.com/v1`) whose
+    /// `selector` matches the labels of no Service in the namespaces they look in (their
+    /// own unless `namespaceSelector` says `any: true` or lists `matchNames`), and
+    /// endpoints whose `port` is the name of no port of the Services they select.
+    ///
+    /// ## Why it matters
+    /// Prometheus then has no target for the workload: its dashboards stay empty and,
+    /// worse, its alerts never fire, because an absent series does not cross a
+    /// threshold. Nothing reports the mistake: the ServiceMonitor is valid and the
+    /// operator accepts it.
+    ///
+    /// ## How to fix
+    /// Make `spec.selector` match the Service's own labels (not its pods' labels, a
+    /// common mix-up) and name the Service port in `endpoints[].port`.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// apiVersion: monitoring.coreos.com/v1
+    /// kind: ServiceMonitor
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: { app: web }
+    ///   endpoints:
+    ///     - port: metrics
+    /// ---
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    ///   labels: { app: web }
+    /// spec:
+    ///   selector: { app: web }
+    ///   ports:
+    ///     - { name: http, port: 80, targetPort: 8080 }
+    /// ```
+    ///
+    /// ## Fixed
+    /// ```yaml
+    /// apiVersion: monitoring.coreos.com/v1
+    /// kind: ServiceMonitor
+    /// metadata:
+    ///   name: web
+    /// spec:
+    ///   selector:
+    ///     matchLabels: { app: web }
+    ///   endpoints:
+    ///     - port: metrics
+    /// ---
+    /// apiVersion: v1
+    /// kind: Service
+    /// metadata:
+    ///   name: web
+    ///   labels: { app: web }
+    /// spec:
+    ///   selector: { app: web }
+    ///   ports:
+    ///     - { name: http, port: 80, targetPort: 8080 }
+    ///     - { name: metrics, port: 9090, targetPort: 9090 }
+    /// ```
+    pub struct ServiceMonitorTargetMissing {
+        id: "SS052",
+        name: "service-monitor-target-missing",
+        severity: Warning,
+        theme: Correctness,
+        summary: "ServiceMonitor selects no Service, or names a port its Services lack",
+    }
+}
+
+/// The namespaces a ServiceMonitor looks for Services in.
+enum Namespaces<'a> {
+    /// `namespaceSelector: {any: true}`.
+    Any,
+    /// `matchNames`, or the monitor's own namespace.
+    Named(Vec<&'a str>),
+}
+
+impl<'a> Namespaces<'a> {
+    fn of(monitor: &'a Object) -> Namespaces<'a> {
+        if monitor
+            .get("/spec/namespaceSelector/any")
+            .and_then(Value::as_bool)
+            == Some(true)
+        {
+            return Namespaces::Any;
+        }
+        let names = monitor
+            .get("/spec/namespaceSelector/matchNames")
+            .and_then(Value::as_array)
+            .map(|names| names.iter().filter_map(Value::as_str).collect::<Vec<_>>());
+        Namespaces::Named(names.unwrap_or_else(|| vec![monitor.namespace()]))
+    }
+
+    fn contains(&self, namespace: &str) -> bool {
+        match self {
+            Namespaces::Any => true,
+            Namespaces::Named(names) => names.contains(&namespace),
+        }
+    }
+
+    fn describe(&self) -> String {
+        match self {
+            Namespaces::Any => "any namespace".to_owned(),
+            Namespaces::Named(names) => format!("namespace {}", names.join(", ")),
+        }
+    }
+}
+
+/// Whether `service` has a port called `name`.
+fn has_port(service: &Object, name: &str) -> bool {
+    service
+        .get("/spec/ports")
+        .and_then(Value::as_array)
+        .is_some_and(|ports| ports.iter().any(|p| p["name"].as_str() == Some(name)))
+}
+
+fn check_endpoints(monitor: &Object, services: &[&Object], out: &mut Emitter<'_>) {
+    let endpoints = monitor.get("/spec/endpoints").and_then(Value::as_array);
+    for (i, endpoint) in endpoints.into_iter().flatten().enumerate() {
+        let Some(port) = endpoint["port"].as_str() else {
+            continue;
+        };
+        if !services.iter().any(|s| has_port(s, port)) {
+            let names: Vec<String> = services.iter().map(|s| s.display_name()).collect();
+            out.report(
+                monitor,
+                format!("/spec/endpoints/{i}/port"),
+                format!(
+                    "no Service it selects has a port named `{port}` ({}): Prometheus scrapes nothing here",
+                    names.join(", ")
+                ),
+            );
+        }
+    }
+}
+
+impl SetRule for ServiceMonitorTargetMissing {
+    fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+        let monitors = cx
+            .of_kind("ServiceMonitor")
+            .filter(|m| m.group() == "monitoring.coreos.com");
+        for monitor in monitors {
+            let Some(selector) = monitor.get("/spec/selector") else {
+                continue;
+            };
+            let namespaces = Namespaces::of(monitor);
+            let selector = Selector::LabelSelector(selector);
+            let services: Vec<&Object> = cx
+                .of_kind("Service")
+                .filter(|s| namespaces.contains(s.namespace()))
+                .filter(|s| selector.matches(s.get("/metadata/labels").and_then(Value::as_object)))
+                .collect();
+            if services.is_empty() {
+                out.report(
+                    monitor,
+                    "/spec/selector",
+                    format!(
+                        "selects no Service in {} (it matches Service labels, not pod labels): Prometheus scrapes nothing for it",
+                        namespaces.describe()
+                    ),
+                );
+            } else {
+                check_endpoints(monitor, &services, out);
+            }
+        }
+    }
+}

@@ -1,0 +1,106 @@
+//! Realistic manifest sets, written the way third parties ship them (Helm output, an
+//! operator's objects, Kustomize builds, Gateway API setups), each checked as one scope
+//! with every rule. `tests/corpus/NAME/expected.txt` lists every active finding the set
+//! must get, one `RULE Kind/namespace/name` per line (`Kind/name` when cluster-scoped),
+//! and the test asserts exactly that set: a clean set lists none. A
+//! `shipshape-check.yaml` in the set's directory configures its run, as it would in a
+//! repository.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use shipshape_check::{CONFIG_FILE, Config, Input, Options, check};
+
+fn corpus() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
+}
+
+/// The set's settings: its config file, else every rule with the defaults.
+fn options(dir: &Path) -> Options {
+    let path = dir.join(CONFIG_FILE);
+    let config = match std::fs::read_to_string(&path) {
+        Ok(text) => Config::from_yaml(CONFIG_FILE, &text)
+            .unwrap_or_else(|d| panic!("{}: {}", path.display(), d.render(false))),
+        Err(_) => Config::default(),
+    };
+    Options::from_config(&config).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// Every manifest of the set, read as one input.
+fn input(dir: &Path) -> Input {
+    let mut input = Input::new();
+    let files = shipshape_manifest::yaml_files(dir).expect("the corpus directory is readable");
+    for file in files.iter().filter(|f| !f.ends_with(CONFIG_FILE)) {
+        let name = file
+            .strip_prefix(corpus())
+            .unwrap_or(file)
+            .display()
+            .to_string();
+        let text = std::fs::read_to_string(file).expect("corpus files are readable");
+        let objects = shipshape_manifest::load(&name, &text, "default")
+            .unwrap_or_else(|d| panic!("{name} does not load:\n{}", d.render(false)));
+        input.add_objects(objects);
+    }
+    input
+}
+
+/// `expected.txt` without comments and blank lines.
+fn expected(dir: &Path) -> BTreeSet<String> {
+    let path = dir.join("expected.txt");
+    let text = std::fs::read_to_string(&path)
+        .unwrap_or_else(|_| panic!("{} is missing: list the set's findings", path.display()));
+    text.lines()
+        .map(|l| l.split('#').next().unwrap_or("").trim())
+        .filter(|l| !l.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// The set's active findings as `RULE Kind/namespace/name`.
+fn found(dir: &Path) -> BTreeSet<String> {
+    let report = check(&input(dir), &options(dir));
+    report
+        .active()
+        .map(|f| {
+            let o = &f.object;
+            match o.namespace.as_str() {
+                "" => format!("{} {}/{}", f.rule.id, o.kind, o.name),
+                ns => format!("{} {}/{ns}/{}", f.rule.id, o.kind, o.name),
+            }
+        })
+        .collect()
+}
+
+#[test]
+fn every_corpus_set_gets_exactly_its_expected_findings() {
+    let mut sets: Vec<PathBuf> = std::fs::read_dir(corpus())
+        .expect("tests/corpus exists")
+        .map(|e| e.expect("readable entry").path())
+        .filter(|p| p.is_dir())
+        .collect();
+    sets.sort();
+    assert!(sets.len() >= 8, "the corpus has at least eight sets");
+    let mut failures = Vec::new();
+    for dir in &sets {
+        let (want, got) = (expected(dir), found(dir));
+        if want != got {
+            let missing: Vec<&String> = want.difference(&got).collect();
+            let unexpected: Vec<&String> = got.difference(&want).collect();
+            failures.push(format!(
+                "{}:\n  missing:    {missing:?}\n  unexpected: {unexpected:?}",
+                dir.file_name().unwrap_or_default().to_string_lossy()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn clean_sets_are_clean() {
+    for name in ["clean-web-app", "clean-queue-worker"] {
+        assert!(
+            expected(&corpus().join(name)).is_empty(),
+            "{name} is meant to pass"
+        );
+    }
+}
