@@ -107,6 +107,11 @@ pub(crate) enum Role {
 pub(crate) fn custom(schema: &mut Schema, json: &Value, role: Role) -> NodeId {
     let mut node = basics(json);
     node.strict_enum = true;
+    // Of the formats a CRD may name, only these have a grammar here; shipshape's own
+    // (`port`, `labels`...) are for built-in schemas and never read from a CRD.
+    if !matches!(node.format, Format::Int32 | Format::Int64 | Format::Byte) {
+        node.format = Format::None;
+    }
     let flag = |key: &str| json.get(key).and_then(Value::as_bool) == Some(true);
     if flag("x-kubernetes-int-or-string") {
         node.format = Format::IntOrString;
@@ -128,9 +133,9 @@ pub(crate) fn custom(schema: &mut Schema, json: &Value, role: Role) -> NodeId {
         Some(extra @ Value::Object(_)) => Extra::Schema(custom(schema, extra, role)),
         Some(Value::Bool(true)) => Extra::Any,
         _ if flag("x-kubernetes-preserve-unknown-fields") || role == Role::Value => Extra::Any,
-        // A structural object node without named fields is a free-form value only when
-        // it is not an object at all (`type` absent means any JSON there).
-        _ if !node.types.contains(Types::OBJECT) || node.types.is_any() => Extra::Any,
+        // Only an object's fields can be unknown; a node of another type, or of none
+        // (any JSON), holds no declared structure to hold them to.
+        _ if !node.types.contains(Types::OBJECT) => Extra::Any,
         _ => Extra::Forbid,
     };
     node.checks = checks(schema, json);
