@@ -1,11 +1,15 @@
 #!/usr/bin/env bash
 # Why: THE test command. Users run ./scripts/test.sh and CI runs it via .ci/run, so both
 # check the same things, in order, stopping at the first failure:
-#   format, clippy, tests (nextest if installed, else cargo test) and doctests, then
-#   every examples/NAME/shipshape.yaml, and every renderer fixture
-#   crates/shipshape_render/tests/fixtures/NAME.yaml (kinds no example uses yet), is
+#   format, clippy, the outside oracles' virtualenv (scripts/oracles/install.sh; before
+#   the tests, because the validator's agreement test, crates/shipshape/tests/oracle.rs,
+#   runs kubernetes-validate from it and must not skip here), the embedded schemas
+#   against it (scripts/schemas/import.py --check), tests (nextest if installed, else
+#   cargo test) and doctests, then every examples/NAME/shipshape.yaml, and every
+#   renderer fixture crates/shipshape_render/tests/fixtures/NAME.yaml (kinds no example uses yet), is
 #   rendered and judged by the outside oracles (scripts/oracles/: kubernetes-validate
-#   --strict and checkov).
+#   --strict, the custom resources by their projects' CRDs in schemas/crds/, and
+#   checkov).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,6 +20,11 @@ cargo fmt --all -- --check
 
 stage "lint: cargo clippy -D warnings"
 cargo clippy --workspace --all-targets -- -D warnings
+
+stage "oracles: install the pinned tools; embedded schemas are current"
+scripts/oracles/install.sh
+.venv-oracles/bin/python scripts/schemas/import.py --check
+export SHIPSHAPE_REQUIRE_ORACLES=1
 
 if cargo nextest --version >/dev/null 2>&1; then
   stage "tests: cargo nextest run"
@@ -50,5 +59,4 @@ for spec in crates/shipshape_render/tests/fixtures/*.yaml; do
   "${CARGO_TARGET_DIR:-target}/release/shipshape" render "$spec" -o ".oracle-out/$name"
   outs+=(".oracle-out/$name")
 done
-scripts/oracles/install.sh
 scripts/oracles/run.sh "${outs[@]}"

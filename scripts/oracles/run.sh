@@ -3,11 +3,15 @@
 # rendered manifests with two outside oracles, so "production-grade" is checked by
 # tools we did not write:
 #   a. kubernetes-validate --strict: every object matches the real Kubernetes schema
-#      (KUBE_VERSION, default 1.33.0) with no unknown fields. Only the custom resources
-#      listed in `crds` below may lack a schema; any other schema-less object fails.
+#      (KUBE_VERSION, default 1.33.0) with no unknown fields. It knows no custom
+#      resources: those of a kind whose CRD is shipped in schemas/crds/ go to (c);
+#      any other schema-less object fails.
 #   b. checkov --framework kubernetes: security best practices. Checks are skipped ONLY
 #      through scripts/oracles/checkov-skips.txt ("CHECK_ID  reason" lines); checkov
 #      config files, CKV_* env vars and in-manifest checkov.io/skip annotations can't.
+#   c. scripts/oracles/custom_resources.py: every custom resource matches the
+#      openAPIV3Schema of its kind's published CRD (schemas/crds/, sources in its
+#      README), unknown fields included; a custom resource without a shipped CRD fails.
 # Usage: scripts/oracles/run.sh DIR...   (each DIR holds rendered *.yaml files)
 # Needs scripts/oracles/install.sh to have run. Exits nonzero on any finding.
 set -euo pipefail
@@ -16,10 +20,6 @@ root=$(cd "$(dirname "$0")/../.." && pwd)
 venv=$root/.venv-oracles
 skips_file=$root/scripts/oracles/checkov-skips.txt
 kube_version=${KUBE_VERSION:-1.33.0}
-# Custom resources (kind@apiVersion) kubernetes-validate has no schema for.
-crds=" ServiceMonitor@monitoring.coreos.com/v1 ExternalSecret@external-secrets.io/v1
-       Certificate@cert-manager.io/v1 HTTPRoute@gateway.networking.k8s.io/v1
-       GRPCRoute@gateway.networking.k8s.io/v1 "
 
 die() { echo "oracles: $*" >&2; exit 1; }
 
@@ -44,6 +44,11 @@ while IFS= read -r line || [[ -n $line ]]; do
 done <"$skips_file"
 skip_csv=$(IFS=,; echo "${skip_ids[*]}")
 
+# Custom resources (kind@apiVersion) with a shipped CRD: kubernetes-validate has no
+# schema for them, and (c) judges them instead.
+crds=" $("$venv/bin/python" "$root/scripts/oracles/custom_resources.py" --kinds) " ||
+  die "cannot read the CRDs in schemas/crds/"
+
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 passes=0 fails=0
@@ -54,16 +59,16 @@ for dir in "$@"; do
   ((${#files[@]})) || { echo "oracles: $dir: no *.yaml files" >&2; fails=$((fails + 1)); continue; }
   failed=0
 
-  # a. kubernetes-validate: accept only "passed" lines and schema-less known CRDs.
+  # a. kubernetes-validate: accept only "passed" lines, and custom resources with a CRD.
   kv_rc=0
   kv_out=$("$venv/bin/kubernetes-validate" --strict -k "$kube_version" "${files[@]}" 2>&1) || kv_rc=$?
-  ok=0 crs=0 bad=()
+  ok=0 bad=()
   while IFS= read -r line; do
     if [[ $line =~ ^INFO\ .*\ passed\ for\ resource\  ]]; then
       ok=$((ok + 1))
     elif [[ $line =~ ^WARN\ .*\ find\ schema\ for\ kind\ ([^ ]+)\ with\ api\ version\ ([^ ]+)\  &&
             $crds == *[[:space:]]"${BASH_REMATCH[1]}@${BASH_REMATCH[2]}"[[:space:]]* ]]; then
-      crs=$((crs + 1))
+      : # judged by (c)
     elif [[ -n $line ]]; then
       bad+=("$line")
     fi
@@ -73,10 +78,15 @@ for dir in "$@"; do
     echo "oracles: $dir: kubernetes-validate (strict, $kube_version) failed (exit $kv_rc):" >&2
     printf '  %s\n' "${bad[@]}" >&2
     [[ ${bad[*]} != *"find schema"* ]] || echo "  (no schema: wrong kind/apiVersion," \
-      "or a custom resource missing from the crds list in scripts/oracles/run.sh)" >&2
+      "or a custom resource whose CRD is not in schemas/crds/)" >&2
   fi
-  kv_summary="kubernetes-validate $((ok + crs)) objects ok"
-  ((crs == 0)) || kv_summary+=" ($crs custom resources without schema)"
+  kv_summary="kubernetes-validate $ok objects ok"
+
+  # c. custom resources against their CRDs.
+  if ! cr_summary=$("$venv/bin/python" "$root/scripts/oracles/custom_resources.py" "${files[@]}"); then
+    failed=1
+    echo "oracles: $dir: custom resources do not match their CRDs (see above)" >&2
+  fi
 
   # b. checkov on exactly these files, run from an empty cwd and HOME so no .checkov.yaml
   #    is read, without the env vars that could skip checks or phone home.
@@ -127,7 +137,8 @@ PY
 
   [[ -z $ck_summary || ${#skip_ids[@]} == 0 ]] ||
     ck_summary+=" (${#skip_ids[@]} check ids skipped by list)"
-  echo "oracles: $dir: $kv_summary, ${ck_summary:-checkov did not report}"
+  echo "oracles: $dir: $kv_summary, ${cr_summary:-custom resources not checked}," \
+    "${ck_summary:-checkov did not report}"
   ((failed == 0)) && passes=$((passes + 1)) || fails=$((fails + 1))
 done
 echo "oracles: $passes passed, $fails failed"

@@ -2,14 +2,18 @@
 //! and printing; the rules themselves live in shipshape_check.
 
 use std::io::{IsTerminal, Read};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use shipshape_check::output::{Snippets, human, json, sarif};
-use shipshape_check::{CONFIG_FILE, Config, Input, Options, RefKind, Severity, SpecSource};
+use shipshape_check::{
+    CONFIG_FILE, Config, Input, Options, RefKind, Report, Rule, Severity, SpecSource,
+};
+use shipshape_manifest::{Manifest, Origin};
 use shipshape_spec::{Diagnostic, Diagnostics, SPEC_FILE_NAME};
+use shipshape_validate::Target;
 
-use crate::cli::{CheckArgs, CheckFormat, ExternalRef, RulesFormat};
+use crate::cli::{ApiArgs, CheckArgs, CheckFormat, ExternalRef, RulesFormat};
 use crate::commands::{BAD_INPUT, print};
 use crate::report;
 
@@ -29,47 +33,37 @@ pub fn check(args: &CheckArgs) -> ExitCode {
             return ExitCode::from(BAD_INPUT);
         }
     };
-    let namespace = config.namespace.as_deref().unwrap_or("default");
-    let mut reader = Reader {
-        input: Input::new(),
-        namespace,
-        environment: args.environment.as_deref(),
-        keep_stdin: args.format == CheckFormat::Human,
-        stdin: None,
-        files: 0,
-        problems: Vec::new(),
+    let mut options = options;
+    options.settings.api = match api_target(&args.api) {
+        Ok(t) => t,
+        Err(diags) => return bad_input(&diags),
     };
-    for path in &args.paths {
-        reader.read(path);
-    }
-    if !reader.problems.is_empty() {
-        return bad_input(&Diagnostics(reader.problems));
-    }
-    if reader.files == 0 {
-        report::error(
-            "no YAML files found: give files, directories holding *.yaml or *.yml, or `-` for standard input",
-        );
-        return ExitCode::from(BAD_INPUT);
-    }
+    let namespace = config.namespace.as_deref().unwrap_or("default");
+    let keep_stdin = args.format == CheckFormat::Human;
+    let read = match read_inputs(
+        &args.paths,
+        namespace,
+        args.environment.as_deref(),
+        keep_stdin,
+    ) {
+        Ok(r) => r,
+        Err(status) => return status,
+    };
     if args.parse_only {
-        let printed = print(&format!("{} objects parsed\n", reader.input.len()));
-        exit_without_freeing(reader.input);
+        let printed = print(&format!("{} objects parsed\n", read.input.len()));
+        exit_without_freeing(read.input);
         return printed;
     }
-    let result = shipshape_check::check(&reader.input, &options);
-    let text = match args.format {
-        CheckFormat::Human => {
-            let mut snippets = Snippets::new();
-            if let Some(text) = reader.stdin {
-                snippets = snippets.with_text("<stdin>", text);
-            }
-            human(&result, &mut snippets, stdout_color(), args.show_suppressed)
-        }
-        CheckFormat::Json => json(&result),
-        CheckFormat::Sarif => sarif(&result, &options.rules),
-    };
+    let result = shipshape_check::check(&read.input, &options);
+    let text = format_report(
+        &result,
+        args.format,
+        read.stdin,
+        &options.rules,
+        args.show_suppressed,
+    );
     let printed = print(&text);
-    exit_without_freeing(reader.input);
+    exit_without_freeing(read.input);
     let threshold = config.fail_on.unwrap_or(Severity::Warning);
     if printed != ExitCode::SUCCESS {
         printed
@@ -86,13 +80,140 @@ fn exit_without_freeing(input: Input) {
     std::mem::forget(input);
 }
 
-fn bad_input(diags: &Diagnostics) -> ExitCode {
+pub(crate) fn bad_input(diags: &Diagnostics) -> ExitCode {
     report::diagnostics_only(diags);
     ExitCode::from(BAD_INPUT)
 }
 
+/// What the inputs held.
+pub(crate) struct Inputs {
+    /// Every object, as one scope.
+    pub input: Input,
+    /// Standard input's text, kept for snippets when asked to.
+    pub stdin: Option<String>,
+}
+
+/// Reads files, directories, standard input and specs into one [`Input`]; on any
+/// problem, reports every one and returns the exit status.
+pub(crate) fn read_inputs(
+    paths: &[PathBuf],
+    namespace: &str,
+    environment: Option<&str>,
+    keep_stdin: bool,
+) -> Result<Inputs, ExitCode> {
+    let mut reader = Reader {
+        input: Input::new(),
+        namespace,
+        environment,
+        keep_stdin,
+        stdin: None,
+        files: 0,
+        problems: Vec::new(),
+    };
+    for path in paths {
+        reader.read(path);
+    }
+    if !reader.problems.is_empty() {
+        return Err(bad_input(&Diagnostics(reader.problems)));
+    }
+    if reader.files == 0 {
+        report::error(
+            "no YAML files found: give files, directories holding *.yaml or *.yml, or `-` for standard input",
+        );
+        return Err(ExitCode::from(BAD_INPUT));
+    }
+    Ok(Inputs {
+        input: reader.input,
+        stdin: reader.stdin,
+    })
+}
+
+/// The report as `format` prints it; `stdin` is standard input's text, for snippets.
+pub(crate) fn format_report(
+    result: &Report,
+    format: CheckFormat,
+    stdin: Option<String>,
+    rules: &[Rule],
+    show_suppressed: bool,
+) -> String {
+    match format {
+        CheckFormat::Human => {
+            let mut snippets = Snippets::new();
+            if let Some(text) = stdin {
+                snippets = snippets.with_text("<stdin>", text);
+            }
+            human(result, &mut snippets, stdout_color(), show_suppressed)
+        }
+        CheckFormat::Json => json(result),
+        CheckFormat::Sarif => sarif(result, rules),
+    }
+}
+
+/// The validation target the flags ask for, with the CRDs of every `--crd` path.
+pub(crate) fn api_target(args: &ApiArgs) -> Result<Target, Diagnostics> {
+    let mut crds = Vec::new();
+    let mut problems = Vec::new();
+    for path in &args.crds {
+        for object in read_crd_path(path, &mut problems) {
+            if shipshape_validate::is_crd(&object.value) {
+                crds.push(object.value);
+            } else {
+                problems.push(not_a_crd(&object));
+            }
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Diagnostics(problems));
+    }
+    Ok(Target {
+        version: args.kubernetes.unwrap_or_default(),
+        crds: crds.into(),
+        strict_crds: args.strict_crds,
+    })
+}
+
+/// The objects of a `--crd` file, or of every YAML file under a `--crd` directory.
+fn read_crd_path(path: &Path, problems: &mut Vec<Diagnostic>) -> Vec<Manifest> {
+    let files = if path.is_dir() {
+        shipshape_manifest::yaml_files(path)
+    } else {
+        Ok(vec![path.to_path_buf()])
+    };
+    let files = files.unwrap_or_else(|e| {
+        problems.push(Diagnostic::new(format!(
+            "--crd: cannot read `{}`: {e}",
+            path.display()
+        )));
+        Vec::new()
+    });
+    let mut objects = Vec::new();
+    for file in files {
+        let name = file.display().to_string();
+        match std::fs::read_to_string(&file) {
+            Ok(text) => match shipshape_manifest::load(&name, &text, "default") {
+                Ok(loaded) => objects.extend(loaded),
+                Err(diags) => problems.extend(diags.0),
+            },
+            Err(e) => problems.push(Diagnostic::new(format!("--crd: cannot read `{name}`: {e}"))),
+        }
+    }
+    objects
+}
+
+fn not_a_crd(object: &Manifest) -> Diagnostic {
+    let place = match &object.origin {
+        Some(Origin::File(at)) => format!("{at}: "),
+        _ => String::new(),
+    };
+    Diagnostic::new(format!(
+        "{place}--crd takes CustomResourceDefinitions (apiextensions.k8s.io/v1), not {} {}",
+        object.api_version(),
+        object.kind()
+    ))
+}
+
 /// Whether to colour standard output: a terminal, and `NO_COLOR` unset.
-fn stdout_color() -> bool {
+pub(crate) fn stdout_color() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stdout().is_terminal()
 }
 

@@ -8,9 +8,9 @@ use clap::CommandFactory;
 use shipshape_manifest::Format as ManifestFormat;
 use shipshape_spec::{Diagnostic, Diagnostics, LoadedSpec};
 
-use crate::check;
 use crate::cli::{Cli, Command, Format, InitArgs, RenderArgs, Shell, Template};
 use crate::report;
+use crate::{check, validate};
 
 /// Exit status for bad input or usage.
 pub const BAD_INPUT: u8 = 2;
@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
         Command::Render(args) => render(&args),
         Command::Check(args) => check::check(&args),
+        Command::Validate(args) => validate::validate(&args),
         Command::Rules { format } => check::rules(format),
         Command::Rule { id } => check::rule(&id),
         Command::Init(args) => init(&args),

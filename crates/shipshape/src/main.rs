@@ -4,6 +4,7 @@ mod check;
 mod cli;
 mod commands;
 mod report;
+mod validate;
 
 use std::process::ExitCode;
 

@@ -93,6 +93,8 @@ pub struct Settings {
     /// Kinds whose objects live outside the input (created by another tool or team), so
     /// a reference to one that is not in the input is fine.
     pub external_refs: BTreeSet<RefKind>,
+    /// What the `api` rules validate against: Kubernetes version and extra CRDs.
+    pub api: shipshape_validate::Target,
 }
 
 impl Settings {
@@ -141,6 +143,7 @@ impl Options {
             severities,
             settings: Settings {
                 external_refs: config.external_refs.clone(),
+                ..Settings::default()
             },
         })
     }

@@ -57,17 +57,23 @@ pub enum Theme {
     Networking,
     /// Objects that contradict each other or point at nothing.
     Correctness,
+    /// API versions, fields, annotations and labels Kubernetes removed or is removing.
+    Deprecation,
+    /// Whether the API server accepts the objects: schemas, names, API versions.
+    Api,
 }
 
 impl Theme {
     /// Every theme, in documentation order.
-    pub const ALL: [Theme; 6] = [
+    pub const ALL: [Theme; 8] = [
         Theme::Security,
         Theme::Reliability,
         Theme::Resources,
         Theme::Scaling,
         Theme::Networking,
         Theme::Correctness,
+        Theme::Deprecation,
+        Theme::Api,
     ];
 
     /// The lower-case name used on the command line and in every output.
@@ -80,6 +86,8 @@ impl Theme {
             Theme::Scaling => "scaling",
             Theme::Networking => "networking",
             Theme::Correctness => "correctness",
+            Theme::Deprecation => "deprecation",
+            Theme::Api => "api",
         }
     }
 }

@@ -6,6 +6,7 @@
 //! spec.
 
 mod autoscaling;
+mod backing;
 mod config;
 mod context;
 mod disruption;
@@ -17,6 +18,7 @@ mod namespace;
 mod network_policy;
 mod patches;
 mod pod;
+mod rbac;
 mod secrets;
 mod service;
 mod statefulset;
@@ -50,8 +52,10 @@ pub fn render(spec: &AppSpec) -> Result<Rendered, Vec<Problem>> {
     namespace::render(&mut ctx);
     config::render(&mut ctx);
     secrets::render(&mut ctx);
+    backing::render(&mut ctx);
     for (name, component) in &spec.components {
         workload::render(&mut ctx, name, component);
+        rbac::render(&mut ctx, name, component);
         service::render(&mut ctx, name, component);
         service::render_headless(&mut ctx, name, component);
         autoscaling::render(&mut ctx, name, component);

@@ -114,7 +114,7 @@ pub fn job_labels(
 
 /// Selects the pods labelled by [`job_labels`]: name, instance and role, so that a
 /// component that happens to share the name is not selected.
-fn job_selector(labels: &BTreeMap<String, String>) -> LabelSelector {
+pub fn job_selector(labels: &BTreeMap<String, String>) -> LabelSelector {
     let keys = [NAME_LABEL, INSTANCE_LABEL, COMPONENT_LABEL];
     LabelSelector {
         match_labels: Some(

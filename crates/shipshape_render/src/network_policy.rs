@@ -7,8 +7,10 @@
 //!   `peers` ports, each component that `needs` this one to the ports of its Service, and
 //!   the monitoring namespace to the metrics port;
 //! - out: the cluster DNS, the component's own pods on its `peers` ports, each needed
-//!   component and backing service, the component's own `egress:` rules, and the
-//!   Kubernetes API only with `api_access: true`.
+//!   component, each needed backing service where its provider says it is (the pods of
+//!   an in-cluster server, or the declared network of an external one), the component's
+//!   own `egress:` rules, and the Kubernetes API only for components that use it
+//!   (`api_access` or `permissions`).
 //!
 //! Ports are the pods' container ports, not Service ports: a policy is enforced at the pod,
 //! after the Service has translated its port into the pod's. Rules keep the spec's order
@@ -25,6 +27,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use shipshape_spec::{Component, PortSpec, Protocol};
 
+use crate::backing::{self, Reach};
 use crate::context::{Ctx, component_path};
 use crate::pod;
 use crate::wiring::{self, Dependency};
@@ -60,17 +63,23 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     }
 }
 
-/// A note for each needed backing service without a `cidr`: its egress rule admits any
-/// address on the port, which is allowed but wider than it needs to be.
+/// A note for each needed backing service that is reached by address without a `cidr`:
+/// its egress rule admits any address on the port, which is allowed but wider than it
+/// needs to be.
 fn open_egress_notes(ctx: &Ctx<'_>, component: &Component) -> Vec<String> {
     wiring::dependencies(ctx, component)
         .into_iter()
         .filter_map(|dependency| match dependency {
-            Dependency::Service { name, spec } if spec.cidr.is_none() => Some(format!(
-                "service `{name}` has no `cidr`, so the components that need it may connect to any address on port {}; set `services.{name}.cidr` to the network it runs in",
-                wiring::service_port(spec)
-            )),
-            _ => None,
+            Dependency::Service { name, spec } => {
+                match backing::outputs(ctx, name, spec).reach {
+                    Reach::Network { cidr: None, ports } => Some(format!(
+                        "service `{name}` has no `cidr`, so the components that need it may connect to any address on port {}; set `services.{name}.cidr` to the network it runs in",
+                        ports.iter().map(u16::to_string).collect::<Vec<_>>().join(", ")
+                    )),
+                    _ => None,
+                }
+            }
+            Dependency::Component { .. } => None,
         })
         .collect()
 }
@@ -121,10 +130,9 @@ pub fn egress_rules(
             Dependency::Component { name, spec } => {
                 egress_rule(Some(pods_of(ctx, name)), service_ports(spec))
             }
-            Dependency::Service { spec, .. } => egress_rule(
-                spec.cidr.as_deref().map(network),
-                tcp_ports([wiring::service_port(spec)]),
-            ),
+            Dependency::Service { name, spec } => {
+                reach_egress(&backing::outputs(ctx, name, spec).reach)
+            }
         });
     let declared = component.egress.iter().filter_map(|rule| {
         egress_rule(
@@ -132,7 +140,7 @@ pub fn egress_rules(
             tcp_ports(rule.ports.iter().copied()),
         )
     });
-    let api = component.api_access.then(api_server_egress);
+    let api = component.uses_api().then(api_server_egress);
     unique(
         std::iter::once(dns_egress(ctx))
             .chain(peers)
@@ -166,9 +174,26 @@ pub fn api_server_egress() -> NetworkPolicyEgressRule {
     }
 }
 
+/// Egress to a server where [`Reach`] says it is.
+pub fn reach_egress(reach: &Reach) -> Option<NetworkPolicyEgressRule> {
+    match reach {
+        Reach::Pods { labels, ports } => {
+            let pods = NetworkPolicyPeer {
+                pod_selector: Some(matching(labels.clone())),
+                ..NetworkPolicyPeer::default()
+            };
+            egress_rule(Some(pods), tcp_ports(ports.iter().copied()))
+        }
+        Reach::Network { cidr, ports } => egress_rule(
+            cidr.as_deref().map(network),
+            tcp_ports(ports.iter().copied()),
+        ),
+    }
+}
+
 /// An inbound rule, or none when there is no port to open: to a NetworkPolicy, a rule
 /// without ports opens every port, the opposite of what was declared.
-fn ingress_rule(
+pub fn ingress_rule(
     from: NetworkPolicyPeer,
     ports: Vec<NetworkPolicyPort>,
 ) -> Option<NetworkPolicyIngressRule> {
@@ -180,7 +205,7 @@ fn ingress_rule(
 
 /// An outbound rule to `to` (any address when `None`), or none when there is no port to
 /// open, as for [`ingress_rule`].
-fn egress_rule(
+pub fn egress_rule(
     to: Option<NetworkPolicyPeer>,
     ports: Vec<NetworkPolicyPort>,
 ) -> Option<NetworkPolicyEgressRule> {
@@ -191,7 +216,7 @@ fn egress_rule(
 }
 
 /// The pods of a component of this app (a pod selector alone stays in the namespace).
-fn pods_of(ctx: &Ctx<'_>, component: &str) -> NetworkPolicyPeer {
+pub fn pods_of(ctx: &Ctx<'_>, component: &str) -> NetworkPolicyPeer {
     NetworkPolicyPeer {
         pod_selector: Some(ctx.selector(component)),
         ..NetworkPolicyPeer::default()
@@ -217,7 +242,7 @@ fn pods_in(namespace: &str, pod_labels: &IndexMap<String, String>) -> NetworkPol
 }
 
 /// A selector of objects that carry all of `labels`.
-fn matching(labels: BTreeMap<String, String>) -> LabelSelector {
+pub fn matching(labels: BTreeMap<String, String>) -> LabelSelector {
     LabelSelector {
         match_labels: Some(labels),
         ..LabelSelector::default()
@@ -280,13 +305,13 @@ fn named_ports<'a>(
 }
 
 /// TCP ports by number.
-fn tcp_ports(numbers: impl IntoIterator<Item = u16>) -> Vec<NetworkPolicyPort> {
+pub fn tcp_ports(numbers: impl IntoIterator<Item = u16>) -> Vec<NetworkPolicyPort> {
     unique(numbers.into_iter().map(|n| port(n, Protocol::Tcp)))
 }
 
 /// `items` in their first-seen order, each once. The API types are not `Hash`, and the
 /// lists are short, so a linear scan does.
-fn unique<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
+pub fn unique<T: PartialEq>(items: impl IntoIterator<Item = T>) -> Vec<T> {
     let mut out = Vec::new();
     for item in items {
         if !out.contains(&item) {
@@ -324,6 +349,14 @@ mod tests {
     #[test]
     fn a_component_nobody_calls_denies_all_ingress_but_keeps_dns() {
         assert_snapshot!(policy("lonely"));
+    }
+
+    /// In-cluster servers are reached by their pods' labels, whoever runs them;
+    /// external ones by their network.
+    #[test]
+    fn a_component_reaches_each_backing_service_where_its_provider_runs_it() {
+        let backing = include_str!("../tests/fixtures/backing.yaml");
+        assert_snapshot!(test_support::object(backing, "NetworkPolicy", "spoke"));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use shipshape_spec::{
 };
 
 use crate::context::{Ctx, content_hash};
-use crate::{config, secrets, statefulset, wiring};
+use crate::{config, rbac, secrets, statefulset, wiring};
 
 /// The resources of a component; `small` when the spec says nothing.
 pub fn resources_of(component: &Component) -> Resources {
@@ -41,37 +41,44 @@ pub fn run_as_user(ctx: &Ctx<'_>, component: &Component) -> i64 {
     )
 }
 
-/// The app container without ports, probes or lifecycle: what a migration Job runs too.
-pub fn base_container(ctx: &Ctx<'_>, name: &str, component: &Component) -> Container {
-    let r = resources_of(component);
+/// Requests and limits for `r`.
+pub fn resource_requirements(r: &Resources) -> ResourceRequirements {
     let quantities = |cpu: &str, memory: &str| {
         BTreeMap::from([
             ("cpu".to_owned(), Quantity(cpu.to_owned())),
             ("memory".to_owned(), Quantity(memory.to_owned())),
         ])
     };
-    let pull_policy = if component.image.digest.is_some() {
+    ResourceRequirements {
+        requests: Some(quantities(
+            r.cpu.request.as_str(),
+            r.memory.request.as_str(),
+        )),
+        limits: Some(quantities(r.cpu.limit.as_str(), r.memory.limit.as_str())),
+        ..ResourceRequirements::default()
+    }
+}
+
+/// The pull policy of an image `reference`: a tag can be moved, so pulling every time
+/// keeps every pod on the same image and re-checks the pull credentials; a digest cannot.
+pub fn pull_policy(reference: &str) -> &'static str {
+    if reference.contains('@') {
         "IfNotPresent"
     } else {
-        // A tag can be moved; pulling every time keeps every pod on the same image and
-        // re-checks the pull credentials.
         "Always"
-    };
+    }
+}
+
+/// The app container without ports, probes or lifecycle: what a migration Job runs too.
+pub fn base_container(ctx: &Ctx<'_>, name: &str, component: &Component) -> Container {
     Container {
         name: name.to_owned(),
         image: Some(component.image.reference.clone()),
-        image_pull_policy: Some(pull_policy.to_owned()),
+        image_pull_policy: Some(pull_policy(&component.image.reference).to_owned()),
         command: component.command.clone(),
         args: component.args.clone(),
         env: non_empty(env(ctx, name, component)),
-        resources: Some(ResourceRequirements {
-            requests: Some(quantities(
-                r.cpu.request.as_str(),
-                r.memory.request.as_str(),
-            )),
-            limits: Some(quantities(r.cpu.limit.as_str(), r.memory.limit.as_str())),
-            ..ResourceRequirements::default()
-        }),
+        resources: Some(resource_requirements(&resources_of(component))),
         security_context: Some(container_security(run_as_user(ctx, component))),
         volume_mounts: non_empty(volume_mounts(component)),
         ..Container::default()
@@ -141,7 +148,9 @@ pub fn pod_spec(
     PodSpec {
         containers,
         service_account_name: Some(name.to_owned()),
-        automount_service_account_token: Some(component.api_access),
+        // Never automounted: a pod that calls the API mounts an expiring token from
+        // `rbac::token_volume` instead.
+        automount_service_account_token: Some(false),
         enable_service_links: Some(false),
         security_context: Some(pod_security(run_as_user(ctx, component))),
         volumes: non_empty(volumes(ctx, name, component)),
@@ -415,6 +424,9 @@ fn volume_mounts(component: &Component) -> Vec<VolumeMount> {
             ..VolumeMount::default()
         });
     }
+    if component.uses_api() {
+        mounts.push(rbac::token_mount());
+    }
     mounts
 }
 
@@ -504,6 +516,9 @@ fn volumes(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<Volume> {
             }
         };
         out.push(v);
+    }
+    if component.uses_api() {
+        out.push(rbac::token_volume(rbac::APP_TOKEN_SECONDS));
     }
     out
 }

@@ -7,12 +7,10 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
-    ConfigMapProjection, Container, DownwardAPIProjection, DownwardAPIVolumeFile,
-    EmptyDirVolumeSource, EnvVar, KeyToPath, ObjectFieldSelector, PodSpec, PodTemplateSpec,
-    ProjectedVolumeSource, ResourceRequirements, SecretKeySelector, ServiceAccount,
-    ServiceAccountTokenProjection, Volume, VolumeMount, VolumeProjection,
+    Container, EmptyDirVolumeSource, EnvVar, PodSpec, PodTemplateSpec, ResourceRequirements,
+    SecretKeySelector, ServiceAccount, Volume, VolumeMount,
 };
-use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::api::rbac::v1::{PolicyRule, Role};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::json;
@@ -20,7 +18,7 @@ use shipshape_spec::{External, Generate, GenerateFormat, SecretSpec, StoreKind};
 
 use crate::context::{Ctx, content_hash};
 use crate::migrations::{self, Hook};
-use crate::{network_policy, pod};
+use crate::{network_policy, pod, rbac};
 
 /// The Kubernetes Secret that holds a generated secret. The name carries a hash of how
 /// the values are generated, so changing the format, length, keys or rotation makes a new
@@ -130,9 +128,6 @@ const GENERATOR_HOOK: Hook = Hook {
 /// than the Job may run.
 const TOKEN_SECONDS: i64 = 600;
 
-/// Where kubectl (client-go) looks for in-cluster credentials.
-const TOKEN_DIR: &str = "/var/run/secrets/kubernetes.io/serviceaccount";
-
 /// The name of the ServiceAccount, Role, RoleBinding and NetworkPolicy of a generator.
 pub fn generator_name(secret: &str) -> String {
     format!("{secret}-generator")
@@ -165,7 +160,7 @@ fn render_generator(ctx: &mut Ctx<'_>, secret: &str, generate: &Generate) {
     );
     let service_account = ServiceAccount {
         metadata: meta(&account, support),
-        // The pod mounts a short-lived token itself (see `token_volume`).
+        // The pod mounts a short-lived token itself (see `rbac::token_volume`).
         automount_service_account_token: Some(false),
         ..ServiceAccount::default()
     };
@@ -178,20 +173,7 @@ fn render_generator(ctx: &mut Ctx<'_>, secret: &str, generate: &Generate) {
             secret_rule("get", Some(generated_name(secret, generate))),
         ]),
     };
-    let binding = RoleBinding {
-        metadata: meta(&account, support),
-        role_ref: RoleRef {
-            api_group: "rbac.authorization.k8s.io".to_owned(),
-            kind: "Role".to_owned(),
-            name: account.clone(),
-        },
-        subjects: Some(vec![Subject {
-            api_group: None,
-            kind: "ServiceAccount".to_owned(),
-            name: account.clone(),
-            namespace: Some(ctx.namespace().to_owned()),
-        }]),
-    };
+    let binding = rbac::binding(ctx, meta(&account, support), &account);
     let job = Job {
         metadata: meta(&generator_job_name(secret, generate), GENERATOR_HOOK),
         spec: Some(generator_job_spec(ctx, secret, generate, &labels)),
@@ -245,7 +227,7 @@ fn generator_pod(ctx: &Ctx<'_>, secret: &str, generate: &Generate) -> PodSpec {
         containers: vec![generator_container(ctx, secret, generate, uid)],
         restart_policy: Some("Never".to_owned()),
         service_account_name: Some(generator_name(secret)),
-        // The token comes from `token_volume` instead: the same files the automount
+        // The token comes from `rbac::token_volume` instead: the same files the automount
         // would give, with a 10-minute lifetime, and every pod of the app keeps
         // automountServiceAccountToken false without exception.
         automount_service_account_token: Some(false),
@@ -261,7 +243,7 @@ fn generator_pod(ctx: &Ctx<'_>, secret: &str, generate: &Generate) -> PodSpec {
                 }),
                 ..Volume::default()
             },
-            token_volume(),
+            rbac::token_volume(TOKEN_SECONDS),
         ]),
         ..PodSpec::default()
     }
@@ -311,61 +293,9 @@ fn generator_container(ctx: &Ctx<'_>, secret: &str, generate: &Generate, uid: i6
                 mount_path: "/tmp".to_owned(),
                 ..VolumeMount::default()
             },
-            VolumeMount {
-                name: "kube-api-access".to_owned(),
-                mount_path: TOKEN_DIR.to_owned(),
-                read_only: Some(true),
-                ..VolumeMount::default()
-            },
+            rbac::token_mount(),
         ]),
         ..Container::default()
-    }
-}
-
-/// What automounting a ServiceAccount token mounts (token, cluster CA, namespace), as an
-/// explicit projected volume with a short-lived token.
-fn token_volume() -> Volume {
-    Volume {
-        name: "kube-api-access".to_owned(),
-        projected: Some(ProjectedVolumeSource {
-            default_mode: None,
-            sources: Some(vec![
-                VolumeProjection {
-                    service_account_token: Some(ServiceAccountTokenProjection {
-                        audience: None,
-                        expiration_seconds: Some(TOKEN_SECONDS),
-                        path: "token".to_owned(),
-                    }),
-                    ..VolumeProjection::default()
-                },
-                VolumeProjection {
-                    config_map: Some(ConfigMapProjection {
-                        name: "kube-root-ca.crt".to_owned(),
-                        items: Some(vec![KeyToPath {
-                            key: "ca.crt".to_owned(),
-                            path: "ca.crt".to_owned(),
-                            mode: None,
-                        }]),
-                        optional: None,
-                    }),
-                    ..VolumeProjection::default()
-                },
-                VolumeProjection {
-                    downward_api: Some(DownwardAPIProjection {
-                        items: Some(vec![DownwardAPIVolumeFile {
-                            path: "namespace".to_owned(),
-                            field_ref: Some(ObjectFieldSelector {
-                                api_version: Some("v1".to_owned()),
-                                field_path: "metadata.namespace".to_owned(),
-                            }),
-                            ..DownwardAPIVolumeFile::default()
-                        }]),
-                    }),
-                    ..VolumeProjection::default()
-                },
-            ]),
-        }),
-        ..Volume::default()
     }
 }
 

@@ -1,11 +1,18 @@
 //! Needs: what a component calls, and the environment variables that carry each
-//! dependency's outputs (URL, host, credentials...) into its pods.
+//! dependency's outputs (URL, host, credentials...) into its pods, under the names the
+//! component chose in `needs`.
+//!
+//! A backing service's outputs come from its provider as [`Outputs`], the same for
+//! every provider of a type, so nothing here knows who runs a service. An output that is
+//! a secret becomes a `secretKeyRef`; one that embeds secrets, such as a URL with a
+//! password, becomes text with `$(VAR)` references to variables that hold them.
 
-use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource};
-use shipshape_spec::{BackingService, Component, ServiceType, SslMode};
+use indexmap::IndexMap;
+use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, SecretKeySelector};
+use shipshape_spec::{BackingService, Component};
 
+use crate::backing::{self, Outputs, Piece, Value};
 use crate::context::Ctx;
-use crate::secrets;
 
 /// Something a component needs, resolved.
 pub enum Dependency<'a> {
@@ -44,15 +51,11 @@ pub fn dependencies<'a>(ctx: &Ctx<'a>, component: &Component) -> Vec<Dependency<
 
 /// The in-cluster DNS name of a component's Service.
 pub fn component_host(ctx: &Ctx<'_>, name: &str) -> String {
-    format!("{name}.{}.svc.cluster.local", ctx.namespace())
+    backing::service_host(ctx, name)
 }
 
-/// The port of a backing service.
-pub fn service_port(service: &BackingService) -> u16 {
-    service.port.unwrap_or_else(|| service.kind.default_port())
-}
-
-fn literal(name: &str, value: impl Into<String>) -> EnvVar {
+/// A variable with a literal value.
+pub fn literal(name: &str, value: impl Into<String>) -> EnvVar {
     EnvVar {
         name: name.to_owned(),
         value: Some(value.into()),
@@ -60,135 +63,187 @@ fn literal(name: &str, value: impl Into<String>) -> EnvVar {
     }
 }
 
-fn from_secret(ctx: &Ctx<'_>, name: &str, secret: &str, key: &str) -> EnvVar {
+/// A variable read from a Secret key.
+pub fn from_secret(name: &str, key: SecretKeySelector) -> EnvVar {
     EnvVar {
         name: name.to_owned(),
         value: None,
         value_from: Some(EnvVarSource {
-            secret_key_ref: Some(secrets::key_ref(ctx, secret, key)),
+            secret_key_ref: Some(key),
             ..EnvVarSource::default()
         }),
     }
 }
 
-/// The environment variables that wire `component`'s needs, in dependency order. Helper
-/// variables that a composed URL refers to come first, since Kubernetes only expands
-/// `$(VAR)` references to variables defined earlier.
+/// The environment variables that wire `component`'s needs, in dependency order.
 pub fn env(ctx: &Ctx<'_>, component: &Component) -> Vec<EnvVar> {
     let mut vars = Vec::new();
-    for (dep_name, outputs) in &component.needs.0 {
+    for (dep_name, wanted) in &component.needs.0 {
         if let Some(target) = ctx.spec.components.get(dep_name.as_str()) {
-            let host = component_host(ctx, dep_name);
-            let port = target
-                .ports
-                .values()
-                .next()
-                .map(|p| p.0.service_port.unwrap_or(p.0.port));
-            for (output, var) in outputs {
-                let value = match (output.as_str(), port) {
-                    ("host", _) => host.clone(),
-                    ("port", Some(p)) => p.to_string(),
-                    ("url", Some(p)) => format!("http://{host}:{p}"),
-                    _ => continue,
-                };
-                vars.push(literal(var, value));
-            }
+            vars.extend(component_env(ctx, dep_name, target, wanted));
         } else if let Some(service) = ctx.spec.services.get(dep_name.as_str()) {
-            vars.extend(service_env(ctx, dep_name, service, outputs));
+            let outputs = backing::outputs(ctx, dep_name, service);
+            vars.extend(service_env(dep_name, &outputs, wanted));
         }
     }
     vars
 }
 
-fn service_env(
+/// A needed component offers its Service's host, first port, and an HTTP URL of both.
+fn component_env(
     ctx: &Ctx<'_>,
     name: &str,
-    service: &BackingService,
-    outputs: &indexmap::IndexMap<String, String>,
+    target: &Component,
+    wanted: &IndexMap<String, String>,
 ) -> Vec<EnvVar> {
-    let ServiceType::Postgres = service.kind;
-    let host = service.host.clone().unwrap_or_default();
-    let port = service_port(service);
-    let database = service.database.clone().unwrap_or_default();
-    let sslmode = service.sslmode.unwrap_or(SslMode::Require).as_str();
-    let creds = service.credentials.as_ref();
-    let user_key = creds
-        .and_then(|c| c.user_key.clone())
-        .unwrap_or_else(|| "username".to_owned());
-    let password_key = creds
-        .and_then(|c| c.password_key.clone())
-        .unwrap_or_else(|| "password".to_owned());
-    let helper = |what: &str| {
-        format!(
-            "SHIPSHAPE_{}_{what}",
-            name.to_ascii_uppercase().replace('-', "_")
-        )
-    };
-    let mut vars = Vec::new();
-    let credential_var = |output: &str, key: &str, vars: &mut Vec<EnvVar>| -> Option<String> {
-        let creds = creds?;
-        let var = outputs
+    let host = component_host(ctx, name);
+    let port = target
+        .ports
+        .values()
+        .next()
+        .map(|p| p.0.service_port.unwrap_or(p.0.port));
+    wanted
+        .iter()
+        .filter_map(|(output, var)| {
+            let value = match (output.as_str(), port) {
+                ("host", _) => host.clone(),
+                ("port", Some(p)) => p.to_string(),
+                ("url", Some(p)) => format!("http://{host}:{p}"),
+                _ => return None,
+            };
+            Some(literal(var, value))
+        })
+        .collect()
+}
+
+/// The variables that carry the `wanted` outputs (output → variable name) of the
+/// service `name`. Outputs that a wanted template refers to come first, under the
+/// variable the component chose for them or a helper `SHIPSHAPE_<SERVICE>_<OUTPUT>`,
+/// since Kubernetes only expands `$(VAR)` references to variables defined earlier.
+pub fn service_env(
+    name: &str,
+    outputs: &Outputs,
+    wanted: &IndexMap<String, String>,
+) -> Vec<EnvVar> {
+    let var_of = |output: &str| {
+        wanted
             .get(output)
             .cloned()
-            .unwrap_or_else(|| helper(&output.to_ascii_uppercase()));
-        if !vars.iter().any(|v: &EnvVar| v.name == var) {
-            vars.push(from_secret(ctx, &var, &creds.secret, key));
+            .unwrap_or_else(|| helper_var(name, output))
+    };
+    let values: Vec<(&str, Value)> = wanted
+        .iter()
+        .filter_map(|(output, var)| Some((var.as_str(), outputs.value(output)?)))
+        .collect();
+    let mut referenced: Vec<&str> = Vec::new();
+    for output in values.iter().flat_map(|(_, v)| v.references()) {
+        if !referenced.contains(&output) {
+            referenced.push(output);
         }
-        Some(var)
-    };
-    let wants_composed_url = outputs.contains_key("url")
-        && creds.is_none_or(|c| c.url_key.is_none())
-        || outputs.contains_key("read_urls");
-    if wants_composed_url || outputs.contains_key("user") {
-        credential_var("user", &user_key, &mut vars);
     }
-    if wants_composed_url || outputs.contains_key("password") {
-        credential_var("password", &password_key, &mut vars);
-    }
-    let auth = match creds {
-        Some(_) => format!(
-            "$({}):$({})@",
-            outputs
-                .get("user")
-                .cloned()
-                .unwrap_or_else(|| helper("USER")),
-            outputs
-                .get("password")
-                .cloned()
-                .unwrap_or_else(|| helper("PASSWORD"))
-        ),
-        None => String::new(),
-    };
-    let url_for = |h: &str| format!("postgres://{auth}{h}:{port}/{database}?sslmode={sslmode}");
-    for (output, var) in outputs {
-        let value = match output.as_str() {
-            "user" | "password" => continue,
-            "url" => match creds.and_then(|c| c.url_key.as_deref()) {
-                Some(url_key) => {
-                    vars.push(from_secret(
-                        ctx,
-                        var,
-                        &creds.expect("checked").secret,
-                        url_key,
-                    ));
-                    continue;
-                }
-                None => url_for(&host),
-            },
-            "host" => host.clone(),
-            "port" => port.to_string(),
-            "database" => database.clone(),
-            "sslmode" => sslmode.to_owned(),
-            "read_urls" => service
-                .read_replicas
-                .iter()
-                .map(|h| url_for(h))
-                .collect::<Vec<_>>()
-                .join(","),
-            "pool" => service.pool.map(|p| p.to_string()).unwrap_or_default(),
-            _ => continue,
-        };
-        vars.push(literal(var, value));
+    let first = referenced
+        .into_iter()
+        .filter_map(|output| Some((var_of(output), outputs.value(output)?)));
+    let mut vars: Vec<EnvVar> = Vec::new();
+    for (var, value) in first.chain(values.into_iter().map(|(v, value)| (v.to_owned(), value))) {
+        if !vars.iter().any(|v| v.name == var) {
+            vars.push(env_var(&var, value, &var_of));
+        }
     }
     vars
+}
+
+/// The variable that holds a service's output for a template when the component did not
+/// ask for the output itself.
+fn helper_var(service: &str, output: &str) -> String {
+    format!(
+        "SHIPSHAPE_{}_{}",
+        service.to_ascii_uppercase().replace('-', "_"),
+        output.to_ascii_uppercase()
+    )
+}
+
+fn env_var(name: &str, value: Value, var_of: &impl Fn(&str) -> String) -> EnvVar {
+    match value {
+        Value::Text(text) => literal(name, text),
+        Value::Secret(key) => from_secret(name, key),
+        Value::Template(pieces) => literal(
+            name,
+            pieces
+                .iter()
+                .map(|piece| match piece {
+                    Piece::Text(text) => text.clone(),
+                    Piece::Output(output) => format!("$({})", var_of(output)),
+                })
+                .collect::<String>(),
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use insta::assert_snapshot;
+
+    use crate::test_support::find;
+
+    const BACKING: &str = include_str!("../tests/fixtures/backing.yaml");
+
+    /// The variables of the first container of a Deployment, as YAML.
+    fn env_of(yaml: &str, deployment: &str) -> String {
+        shipshape_manifest::to_yaml(
+            &find(yaml, "Deployment", deployment)["spec"]["template"]["spec"]["containers"][0]["env"],
+        )
+    }
+
+    /// Every type and provider wires through the same outputs: secrets by reference,
+    /// URLs assembled from them, replicas where the provider has them.
+    #[test]
+    fn every_provider_wires_its_outputs_under_the_names_needs_chose() {
+        assert_snapshot!(env_of(BACKING, "spoke"));
+    }
+
+    /// A component that asks for a credential and a URL made from it gets the credential
+    /// once, under its own name, before the URL.
+    #[test]
+    fn a_requested_credential_is_what_the_url_refers_to() {
+        assert_snapshot!(env_of(BACKING, "node"));
+    }
+
+    /// Moving a database from a StatefulSet to an operator changes its outputs' values,
+    /// not the variables the component reads.
+    #[test]
+    fn switching_providers_keeps_the_variables() {
+        let names = |yaml: &str| -> Vec<String> {
+            find(yaml, "Deployment", "node")["spec"]["template"]["spec"]["containers"][0]["env"]
+                .as_array()
+                .expect("variables")
+                .iter()
+                .map(|v| v["name"].as_str().unwrap_or_default().to_owned())
+                .collect()
+        };
+        let operator = BACKING
+            .replace(
+                "    provider: statefulset\n    database: goverse",
+                "    provider: cloudnative-pg\n    database: goverse",
+            )
+            .replace(
+                "    backup: { schedule: \"0 2 * * *\", to: pvc, size: 50Gi, retention: 7 }\n",
+                "",
+            )
+            .replace("    credentials: { secret: objects-db }\n", "");
+        assert_eq!(names(BACKING), names(&operator));
+        let url = |yaml: &str| {
+            find(yaml, "Deployment", "node")["spec"]["template"]["spec"]["containers"][0]["env"]
+                .as_array()
+                .expect("variables")
+                .iter()
+                .find(|v| v["name"] == "GOVERSE_POSTGRES_URL")
+                .expect("the URL")["value"]
+                .clone()
+        };
+        assert_eq!(
+            url(&operator),
+            "postgres://goverse:$(POSTGRES_PASSWORD)@objects-rw.backing.svc.cluster.local:5432/goverse?sslmode=require"
+        );
+    }
 }

@@ -62,7 +62,8 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     }
     let account = ServiceAccount {
         metadata: ctx.metadata(name, Some(name)),
-        automount_service_account_token: Some(component.api_access),
+        // Pods that call the API mount an expiring token of their own (see `rbac`).
+        automount_service_account_token: Some(false),
         ..ServiceAccount::default()
     };
     ctx.emit(&account, component_path(name));
@@ -135,6 +136,18 @@ fn render_deployment(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     ctx.emit(&deployment, component_path(name));
 }
 
+/// Spreading over hosts is pod anti-affinity on the hostname, and deliberately not also a
+/// topology spread constraint on it:
+///
+/// - `required` means "never two pods on one node", which only anti-affinity says: a
+///   `DoNotSchedule` constraint with `maxSkew: 1` still stacks pods once every node has
+///   one.
+/// - `preferred` anti-affinity is scored per matching pod already on a node, so it keeps
+///   pods balanced however many there are; a second soft rule on the same key would only
+///   double its weight against the scheduler's resource scoring.
+///
+/// The zone constraint below replaces the cluster's default spreading (which also spreads
+/// over hostnames, with `maxSkew: 3`); the anti-affinity is what keeps that part.
 fn host_spread(ctx: &Ctx<'_>, name: &str, component: &Component) -> Option<Affinity> {
     let term = PodAffinityTerm {
         label_selector: Some(ctx.selector(name)),
@@ -163,6 +176,10 @@ fn host_spread(ctx: &Ctx<'_>, name: &str, component: &Component) -> Option<Affin
     })
 }
 
+/// Spreading over zones: a topology spread constraint whose `maxSkew` defaults to 1 for
+/// every kind of workload, so losing a zone loses at most a fair share of the pods plus
+/// one. `preferred` never leaves a pod pending for it (`ScheduleAnyway`); `required`
+/// (`DoNotSchedule`) does, by design, while a zone is down.
 fn zone_spread(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<TopologySpreadConstraint> {
     let when = match component.spread.zones {
         SpreadMode::None => return Vec::new(),

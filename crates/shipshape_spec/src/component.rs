@@ -12,6 +12,7 @@ use crate::batch::{Concurrency, History, Schedule, TimeZone};
 use crate::env::{EnvValue, FileSource};
 use crate::expose::Expose;
 use crate::health::Health;
+use crate::rbac::Permission;
 use crate::resources::Resources;
 use crate::scalars::{Image, Percent, Replicas, Seconds};
 use crate::stateful::{Identity, PodManagement, Volume};
@@ -132,9 +133,14 @@ pub struct Component {
     /// Outbound traffic beyond the declared needs and DNS.
     #[serde(default)]
     pub egress: Vec<EgressRule>,
-    /// Mounts a Kubernetes API token; off unless the app calls the API.
+    /// Mounts a short-lived Kubernetes API token. Implied by `permissions`; off
+    /// otherwise, since most apps never call the API.
     #[serde(default)]
-    pub api_access: bool,
+    pub api_access: Option<bool>,
+    /// What the component may do through the Kubernetes API, as RBAC rules: a Role and a
+    /// RoleBinding to its ServiceAccount, in its namespace.
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
     /// Container security settings beyond the restricted defaults.
     #[serde(default)]
     pub security: Security,
@@ -652,7 +658,7 @@ impl JsonSchema for Needs {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
-            "description": "Names of components and services this one calls; as a mapping, each name maps outputs (url, host, port, database, user, password, read_urls, pool) to env var names.",
+            "description": "Names of components and services this one calls; as a mapping, each name maps outputs to env var names. Components offer url, host, port; postgres url, host, port, database, user, password, sslmode, read_urls, read_hosts, pool; etcd endpoints, url, host, port; redis url, host, port, password; s3 endpoint, bucket, region, access_key, secret_key, path_style.",
             "oneOf": [
                 {"type": "array", "items": {"type": "string"}},
                 {"type": "object", "additionalProperties": {"type": ["object", "null"], "additionalProperties": {"type": "string"}}}

@@ -17,6 +17,7 @@ mod expose;
 mod health;
 mod patches;
 mod problem;
+mod rbac;
 mod resources;
 mod scalars;
 mod schema;
@@ -45,6 +46,7 @@ pub use expose::{Expose, ExposeProtocol, GatewayParent, IngressOptions, Tls};
 pub use health::{Health, Probe, ProbeScheme};
 pub use patches::{Patch, PatchTarget};
 pub use problem::{Path as SpecPath, Problem, closest, dotted};
+pub use rbac::Permission;
 pub use resources::{Resources, SizePreset};
 pub use scalars::{
     Bounds, CpuBounds, Image, MemoryBounds, Percent, Quantity, QuantityKind, Replicas, Seconds,
@@ -52,7 +54,10 @@ pub use scalars::{
 };
 pub use schema::json_schema;
 pub use secrets::{Existing, External, Generate, GenerateFormat, SecretSpec, StoreKind};
-pub use services::{BackingService, Credentials, Provider, ServiceType, SslMode};
+pub use services::{
+    BackingService, Backup, Credentials, DEFAULT_INSTANCES, DEFAULT_RETENTION_DAYS, Provider,
+    ServiceType, SslMode, Storage, StorageDetail,
+};
 #[doc(hidden)]
 pub use shipshape_yaml::PathSegment as __PathSegment;
 pub use shipshape_yaml::{Diagnostic, Diagnostics, Location, Node, SourceFile};

@@ -7,10 +7,12 @@
 //! half a rollout has happened. Every check reports and goes on, so one run shows every
 //! problem. One module per concept; this one holds what they share.
 
+mod backups;
 mod files;
 mod names;
 mod network;
 mod patches;
+mod rbac;
 mod secrets;
 mod services;
 mod stateful;
@@ -49,6 +51,7 @@ pub fn validate(spec: &mut AppSpec, base_dir: &FsPath) -> Vec<Problem> {
         names::check_component(name, &at, &mut out);
         workload::check(component, &at, &mut out);
         network::check(component, &at, &mut out);
+        rbac::check(component, &at, &mut out);
         wiring::check(name, component, &at, &declared, &mut out);
         files::check(component, &at, &declared, base_dir, &mut out);
         stateful::check(name, component, &at, &declared, &mut out);

@@ -1345,6 +1345,715 @@ const CASES: &[Case] = &[
         line: 19,
         column: 22,
     },
+    // ---- backing services: types, providers, backups, outputs ----
+    Case {
+        name: "a provider the type does not have",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              cache: { type: redis, provider: zalando, host: redis.internal }
+        "#,
+        message: "`zalando` is not a provider of redis",
+        help: Some("use `external` or `statefulset`"),
+        line: 4,
+        column: 35,
+    },
+    Case {
+        name: "an unknown provider",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, provider: cnpg, database: shop, storage: 10Gi }
+        "#,
+        message: "unknown value `cnpg`, expected one of `external`, `statefulset`, `cloudnative-pg`, `zalando`",
+        help: None,
+        line: 4,
+        column: 35,
+    },
+    Case {
+        name: "the production profile refuses a statefulset postgres",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: statefulset
+                database: shop
+                storage: 10Gi
+                credentials: { secret: db }
+            secrets:
+              db: { generate: { keys: [password] } }
+        "#,
+        message: "`provider: statefulset` runs a single PostgreSQL instance with no failover and no point-in-time recovery, which the production profile refuses",
+        help: Some(
+            "use `cloudnative-pg` (or `zalando`) to run it in the cluster, or `external` for a managed database; or set `profile: development`",
+        ),
+        line: 6,
+        column: 15,
+    },
+    Case {
+        name: "storage on an external service",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, host: db.internal, database: shop, storage: 10Gi }
+        "#,
+        message: "`storage` does not apply to an external postgres service",
+        help: Some(
+            "the server runs outside the cluster, so shipshape does not size or run it: remove it",
+        ),
+        line: 4,
+        column: 60,
+    },
+    Case {
+        name: "a field of another type",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, host: db.internal, database: shop, tls: true }
+        "#,
+        message: "`tls` does not apply to an external postgres service",
+        help: Some(
+            "remove it; an external postgres service takes `host`, `port`, `database`, `sslmode`, `credentials`, `read_replicas`, `pool`, `max_connections`, `cidr`, `version`, `backup`",
+        ),
+        line: 4,
+        column: 60,
+    },
+    Case {
+        name: "zalando backs up by itself",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: zalando
+                database: shop
+                storage: 10Gi
+                backup: { schedule: "0 2 * * *", to: pvc }
+        "#,
+        message: "`backup` does not apply to a zalando postgres service",
+        help: Some(
+            "Zalando's operator backs clusters up itself (WAL-G, set in its OperatorConfiguration): remove `backup`, or use `cloudnative-pg`",
+        ),
+        line: 9,
+        column: 5,
+    },
+    Case {
+        name: "an operator cluster without storage",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, provider: cloudnative-pg, database: shop }
+        "#,
+        message: "cloudnative-pg postgres service `db` needs `storage`",
+        help: Some("add `storage:` with the size of each instance's volume, such as `20Gi`"),
+        line: 4,
+        column: 3,
+    },
+    Case {
+        name: "s3 without a bucket",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              blobs:
+                type: s3
+                region: eu-west-1
+                credentials: { secret: s3 }
+            secrets:
+              s3: { existing: { name: shop-s3 } }
+        "#,
+        message: "external s3 service `blobs` needs `bucket`",
+        help: Some("add `bucket:` with the bucket's name"),
+        line: 4,
+        column: 3,
+    },
+    Case {
+        name: "in-cluster redis without a password",
+        yaml: r#"
+            name: shop
+            profile: development
+            components: {}
+            services:
+              cache: { type: redis, provider: statefulset, storage: 1Gi }
+        "#,
+        message: "statefulset redis service `cache` needs `credentials`",
+        help: Some(
+            "add `credentials:` with a secret holding the password, such as one with `generate: { keys: [password] }`",
+        ),
+        line: 5,
+        column: 3,
+    },
+    Case {
+        name: "storage that is not a size",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd: { type: etcd, storage: { size: 8GB } }
+        "#,
+        message: "`8GB` is not a memory quantity: write a number with a unit such as `256Mi` or `1Gi`",
+        help: None,
+        line: 4,
+        column: 40,
+    },
+    Case {
+        name: "a credentials key the provider does not read",
+        yaml: r#"
+            name: shop
+            profile: development
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: statefulset
+                database: shop
+                storage: 10Gi
+                credentials: { secret: db, user_key: user }
+            secrets:
+              db: { generate: { keys: [password] } }
+        "#,
+        message: "`user_key` does not apply to the credentials of a statefulset postgres service",
+        help: Some("remove it; these credentials take `password_key`"),
+        line: 10,
+        column: 32,
+    },
+    Case {
+        name: "cloudnative-pg reads fixed keys",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: cloudnative-pg
+                database: shop
+                storage: 10Gi
+                credentials: { secret: db, password_key: pass }
+            secrets:
+              db: { existing: { name: shop-db } }
+        "#,
+        message: "`password_key` does not apply to the credentials of a cloudnative-pg postgres service",
+        help: Some("CloudNativePG reads the keys `username` and `password`: remove it"),
+        line: 9,
+        column: 32,
+    },
+    Case {
+        name: "cloudnative-pg cannot take a generated secret",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: cloudnative-pg
+                database: shop
+                storage: 10Gi
+                credentials: { secret: db }
+            secrets:
+              db: { generate: { keys: [username, password] } }
+        "#,
+        message: "CloudNativePG reads the owner's name from the secret's `username` key, which generated secret `db` cannot hold",
+        help: Some(
+            "leave out `credentials` and CloudNativePG creates `db-app` itself, or use an `existing` or `external` secret with `username` and `password`",
+        ),
+        line: 9,
+        column: 28,
+    },
+    Case {
+        name: "a credentials key the secret does not have",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              blobs:
+                type: s3
+                bucket: shop
+                region: eu-west-1
+                credentials: { secret: s3, access_key_key: acess_key }
+            secrets:
+              s3: { external: { store: vault, data: { access_key: shop/s3#id, secret_key: shop/s3#secret } } }
+        "#,
+        message: "`acess_key` is not a key of secret `s3`",
+        help: Some("did you mean `access_key`?"),
+        line: 8,
+        column: 48,
+    },
+    Case {
+        name: "a default credentials key the secret does not have",
+        yaml: r#"
+            name: shop
+            profile: development
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: statefulset
+                database: shop
+                storage: 10Gi
+                credentials: { secret: db }
+            secrets:
+              db: { generate: { keys: [pass] } }
+        "#,
+        message: "`password` is not a key of secret `db`",
+        help: Some("did you mean `pass`? (`password_key` defaults to `password`)"),
+        line: 10,
+        column: 28,
+    },
+    Case {
+        name: "no instances",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, provider: cloudnative-pg, database: shop, storage: 10Gi, instances: 0 }
+        "#,
+        message: "`instances` must be 1 or more",
+        help: Some("use 3 for a server that survives losing one instance"),
+        line: 4,
+        column: 93,
+    },
+    Case {
+        name: "a single etcd member in production",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd: { type: etcd, instances: 1, storage: 8Gi }
+        "#,
+        message: "a single etcd member has no fault tolerance: losing it, or its volume, loses the cluster",
+        help: Some(
+            "use 3 members (survives losing one) or 5 (survives losing two); set `profile: development` for a single member",
+        ),
+        line: 4,
+        column: 34,
+    },
+    Case {
+        name: "an even etcd membership in production",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd: { type: etcd, instances: 4, storage: 8Gi }
+        "#,
+        message: "4 etcd members need 3 for quorum and so survive losing 1, no more than 3 members do: the extra member is one more way to lose quorum",
+        help: Some(
+            "use 3 members (survives losing one) or 5 (survives losing two); set `profile: development` for a single member",
+        ),
+        line: 4,
+        column: 34,
+    },
+    Case {
+        name: "too many etcd members",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd: { type: etcd, instances: 9, storage: 8Gi }
+        "#,
+        message: "every write waits for a majority of members, so 9 members make each write slower: etcd recommends at most 7",
+        help: Some(
+            "use 3 members (survives losing one) or 5 (survives losing two); set `profile: development` for a single member",
+        ),
+        line: 4,
+        column: 34,
+    },
+    Case {
+        name: "a postgres version without its minor",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, provider: cloudnative-pg, database: shop, storage: 10Gi, version: "17" }
+        "#,
+        message: "`17` is not a full postgres version such as `17.5`",
+        help: Some(
+            "write the full release, such as `17.5`: a shorter tag moves to new releases under a running server",
+        ),
+        line: 4,
+        column: 91,
+    },
+    Case {
+        name: "an etcd version that is not a release",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd: { type: etcd, storage: 8Gi, version: v3.5 }
+        "#,
+        message: "`v3.5` is not a full etcd version such as `3.5.25`",
+        help: Some("write the full release, such as `3.5.25`"),
+        line: 4,
+        column: 46,
+    },
+    Case {
+        name: "both image and version",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd: { type: etcd, storage: 8Gi, version: 3.5.25, image: registry.example.com/etcd:v3.5.25 }
+        "#,
+        message: "the service sets both `version` and `image`",
+        help: Some(
+            "keep only one: `image` runs exactly that image, `version` picks the pinned default image of that release",
+        ),
+        line: 4,
+        column: 54,
+    },
+    Case {
+        name: "a service image without a tag",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd: { type: etcd, storage: 8Gi, image: registry.example.com/etcd }
+        "#,
+        message: "image `registry.example.com/etcd` has no fixed tag: a restarted server may run different code on the same data",
+        help: Some(
+            "pin a release tag or a digest, or leave out `image` to run the pinned default of `version`",
+        ),
+        line: 4,
+        column: 44,
+    },
+    Case {
+        name: "a service name too long for its StatefulSet",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              coordination-store-for-the-very-long-named-project-xy: { type: etcd, storage: 8Gi }
+        "#,
+        message: "service name `coordination-store-for-the-very-long-named-project-xy` is 53 characters long, too long for its StatefulSet",
+        help: Some("shorten it to 52 characters or fewer"),
+        line: 4,
+        column: 3,
+    },
+    Case {
+        name: "a service name too long for its backup CronJob",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              coordination-store-for-the-long-named-project-x:
+                type: etcd
+                storage: 8Gi
+                backup: { schedule: "@daily", to: pvc }
+        "#,
+        message: "service name `coordination-store-for-the-long-named-project-x` is 47 characters long, too long for its backup CronJob `coordination-store-for-the-long-named-project-x-backup`",
+        help: Some("shorten it to 45 characters or fewer"),
+        line: 4,
+        column: 3,
+    },
+    Case {
+        name: "a database name that is not a plain SQL name",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, provider: cloudnative-pg, database: shop-db, storage: 10Gi }
+        "#,
+        message: "`shop-db` is not a plain PostgreSQL name",
+        help: Some(
+            "use lowercase letters, digits and `_`, starting with a letter, such as `shop_db`",
+        ),
+        line: 4,
+        column: 61,
+    },
+    Case {
+        name: "an s3 endpoint without a scheme",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              blobs:
+                type: s3
+                endpoint: minio.internal:9000
+                bucket: shop
+                region: us-east-1
+                credentials: { secret: s3 }
+            secrets:
+              s3: { existing: { name: shop-s3 } }
+        "#,
+        message: "`minio.internal:9000` is not an endpoint URL",
+        help: Some(
+            "start it with `https://` (or `http://`), such as `https://minio.internal:9000`",
+        ),
+        line: 6,
+        column: 15,
+    },
+    Case {
+        name: "a zalando team that is not a label",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db: { type: postgres, provider: zalando, team: Shop_Team, database: shop, storage: 10Gi }
+        "#,
+        message: "team `Shop_Team` may only contain lowercase letters, digits and `-`",
+        help: Some("use lowercase letters, digits and `-`, such as `shop-team`"),
+        line: 4,
+        column: 50,
+    },
+    Case {
+        name: "a backup schedule out of range",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd:
+                type: etcd
+                storage: 8Gi
+                backup: { schedule: "0 25 * * *", to: pvc }
+        "#,
+        message: "`0 25 * * *` is not a cron schedule: hour `25` is not in 0-23",
+        help: Some(
+            "write five fields in UTC, minute hour day-of-month month day-of-week, such as `0 2 * * *` for 02:00 daily, or `@daily`",
+        ),
+        line: 7,
+        column: 25,
+    },
+    Case {
+        name: "a backup kept for no days",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd:
+                type: etcd
+                storage: 8Gi
+                backup: { schedule: "0 2 * * *", to: pvc, retention: 0 }
+        "#,
+        message: "`retention` must be 1 or more",
+        help: Some("it is the number of days a backup is kept, such as 7"),
+        line: 7,
+        column: 58,
+    },
+    Case {
+        name: "backups to an undeclared s3 service",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd:
+                type: etcd
+                storage: 8Gi
+                backup: { schedule: "0 2 * * *", to: blob }
+              blobs:
+                type: s3
+                bucket: shop
+                region: eu-west-1
+                credentials: { secret: s3 }
+            secrets:
+              s3: { existing: { name: shop-s3 } }
+        "#,
+        message: "s3 service `blob` is not declared",
+        help: Some("did you mean `blobs`?"),
+        line: 7,
+        column: 42,
+    },
+    Case {
+        name: "backups to a service that is not s3",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              etcd:
+                type: etcd
+                storage: 8Gi
+                backup: { schedule: "0 2 * * *", to: cache }
+              cache: { type: redis, host: redis.internal }
+        "#,
+        message: "`cache` is a redis service, not an s3 one",
+        help: Some("point `to` at an s3 service, or write `pvc` for a volume"),
+        line: 7,
+        column: 42,
+    },
+    Case {
+        name: "cloudnative-pg backups to a volume",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: cloudnative-pg
+                database: shop
+                storage: 10Gi
+                backup: { schedule: "0 2 * * *", to: pvc }
+        "#,
+        message: "CloudNativePG backs up to an object store, not to a volume",
+        help: Some(
+            "point `to` at an s3 service: the operator archives WAL there continuously and takes base backups on the schedule",
+        ),
+        line: 9,
+        column: 42,
+    },
+    Case {
+        name: "a backup size for cloudnative-pg",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                provider: cloudnative-pg
+                database: shop
+                storage: 10Gi
+                backup: { schedule: "0 2 * * *", to: blobs, size: 50Gi }
+              blobs:
+                type: s3
+                bucket: shop
+                region: eu-west-1
+                credentials: { secret: s3 }
+            secrets:
+              s3: { existing: { name: shop-s3 } }
+        "#,
+        message: "`size` does not apply to cloudnative-pg backups",
+        help: Some(
+            "CloudNativePG streams base backups and WAL straight to the object store: remove it",
+        ),
+        line: 9,
+        column: 49,
+    },
+    Case {
+        name: "backups of an external server without a size",
+        yaml: r#"
+            name: shop
+            components: {}
+            services:
+              db:
+                type: postgres
+                host: db.internal
+                database: shop
+                backup: { schedule: "0 2 * * *", to: pvc }
+        "#,
+        message: "`backup` needs `size`, since the service has no `storage` to size it by",
+        help: Some("add `size:` with room for the dumps of `retention` days, such as `size: 50Gi`"),
+        line: 8,
+        column: 13,
+    },
+    Case {
+        name: "read replicas of a statefulset postgres",
+        yaml: r#"
+            name: shop
+            profile: development
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { db: { url: DATABASE_URL, read_urls: DATABASE_READ_URLS } }
+            services:
+              db:
+                type: postgres
+                provider: statefulset
+                database: shop
+                storage: 10Gi
+                credentials: { secret: db }
+            secrets:
+              db: { generate: { keys: [password] } }
+        "#,
+        message: "service `db` has no read replicas",
+        help: Some(
+            "a statefulset postgres is a single instance: use `cloudnative-pg` with `instances: 2` or more, or remove `read_urls`",
+        ),
+        line: 7,
+        column: 39,
+    },
+    Case {
+        name: "read replicas of a single-instance cluster",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { db: { read_hosts: DATABASE_READ_HOSTS } }
+            services:
+              db: { type: postgres, provider: cloudnative-pg, instances: 1, database: shop, storage: 10Gi }
+        "#,
+        message: "service `db` has no read replicas",
+        help: Some("raise `services.db.instances` to 2 or more, or remove `read_hosts`"),
+        line: 6,
+        column: 20,
+    },
+    Case {
+        name: "read replicas of an external server that lists none",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { db: { read_urls: DATABASE_READ_URLS } }
+            services:
+              db: { type: postgres, host: db.internal, database: shop }
+        "#,
+        message: "service `db` has no read replicas",
+        help: Some(
+            "list their host names under `services.db.read_replicas`, or remove `read_urls`",
+        ),
+        line: 6,
+        column: 20,
+    },
+    Case {
+        name: "a password from a service without credentials",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { db: { url: DATABASE_URL, password: DATABASE_PASSWORD } }
+            services:
+              db: { type: postgres, host: db.internal, database: shop }
+        "#,
+        message: "service `db` has no `credentials` to take the password from",
+        help: Some("add `credentials: { secret: ... }` to service `db`, or remove `password`"),
+        line: 6,
+        column: 39,
+    },
+    Case {
+        name: "a pool the service does not set",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { db: { pool: DATABASE_POOL } }
+            services:
+              db: { type: postgres, host: db.internal, database: shop }
+        "#,
+        message: "service `db` sets no `pool`",
+        help: Some("add `pool:` to service `db`, or remove `pool` here"),
+        line: 6,
+        column: 20,
+    },
+    Case {
+        name: "an output of another type",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: { etcd: { endpoint: ETCD_ENDPOINTS } }
+            services:
+              etcd: { type: etcd, storage: 8Gi }
+        "#,
+        message: "`endpoint` is not an output of `etcd`",
+        help: Some("did you mean `endpoints`?"),
+        line: 6,
+        column: 22,
+    },
     // ---- secrets and configs ----
     Case {
         name: "secret with no source",
@@ -2138,6 +2847,239 @@ const CASES: &[Case] = &[
         line: 3,
         column: 3,
     },
+    // ---- permissions (RBAC) ----
+    Case {
+        name: "permissions with api_access turned off",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                api_access: false
+                permissions: [{ resources: [configmaps], verbs: [get] }]
+        "#,
+        message: "`api_access: false` takes away the API token that `permissions` are granted to",
+        help: Some("remove `api_access`: `permissions` imply it"),
+        line: 6,
+        column: 17,
+    },
+    Case {
+        name: "wildcard verb",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [configmaps], verbs: ["*"] }
+        "#,
+        message: "`*` grants every verb, including `escalate`, `bind` and `impersonate`",
+        help: Some("list the verbs the app uses, such as `[get, list, watch]`"),
+        line: 7,
+        column: 44,
+    },
+    Case {
+        name: "wildcard resource",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [pods, "*"], verbs: [get] }
+        "#,
+        message: "`*` grants every resource, present and future",
+        help: Some("list the resources the app uses, such as `[configmaps, leases]`"),
+        line: 7,
+        column: 29,
+    },
+    Case {
+        name: "wildcard API group",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { api_group: "*", resources: [leases], verbs: [get] }
+        "#,
+        message: "`*` grants every API group, present and future",
+        help: Some(
+            "name the group of the resources: `\"\"` for core resources such as `configmaps`, `coordination.k8s.io` for `leases`",
+        ),
+        line: 7,
+        column: 22,
+    },
+    Case {
+        name: "listing secrets",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [secrets], verbs: [get, list], names: [db] }
+        "#,
+        message: "`list` on `secrets` reaches every Secret in the namespace",
+        help: Some("name the secrets the app reads with `names:` and use `get`"),
+        line: 7,
+        column: 46,
+    },
+    Case {
+        name: "reading secrets without names",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [secrets], verbs: [get] }
+        "#,
+        message: "`get` on `secrets` without `names` reaches every Secret in the namespace",
+        help: Some("name the secrets with `names:`"),
+        line: 7,
+        column: 41,
+    },
+    Case {
+        name: "unknown verb suggests the closest",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [configmaps], verbs: [get, wacth] }
+        "#,
+        message: "`wacth` is not a Kubernetes verb",
+        help: Some("did you mean `watch`?"),
+        line: 7,
+        column: 49,
+    },
+    Case {
+        name: "verb that escalates",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - api_group: rbac.authorization.k8s.io
+                    resources: [roles]
+                    verbs: [get, escalate]
+        "#,
+        message: "shipshape never grants `escalate`: it lets the component write Roles granting more than it holds",
+        help: Some(
+            "grant the component exactly the rights it needs; manage RBAC for the cluster outside the app",
+        ),
+        line: 9,
+        column: 22,
+    },
+    Case {
+        name: "impersonation",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [serviceaccounts], verbs: [impersonate] }
+        "#,
+        message: "shipshape never grants `impersonate`: it lets the component act as any other user or ServiceAccount",
+        help: Some(
+            "grant the component exactly the rights it needs; manage RBAC for the cluster outside the app",
+        ),
+        line: 7,
+        column: 49,
+    },
+    Case {
+        name: "resource in the wrong API group",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [leases], verbs: [get, update] }
+        "#,
+        message: "`leases` is in API group `coordination.k8s.io`, not the core API group",
+        help: Some("set `api_group: coordination.k8s.io` on this rule"),
+        line: 7,
+        column: 23,
+    },
+    Case {
+        name: "unknown core resource suggests the closest",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [configmap], verbs: [get] }
+        "#,
+        message: "`configmap` is not a namespaced resource of the core API group",
+        help: Some("did you mean `configmaps`?"),
+        line: 7,
+        column: 23,
+    },
+    Case {
+        name: "API group with a version",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { api_group: apps/v1, resources: [deployments], verbs: [get] }
+        "#,
+        message: "`apps/v1` is not an API group",
+        help: Some("write the group without its version: `api_group: apps`"),
+        line: 7,
+        column: 22,
+    },
+    Case {
+        name: "create limited by names",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [configmaps], verbs: [get, create], names: [state] }
+        "#,
+        message: "`create` cannot be limited by `names`: the name is in the request body, which RBAC never sees, so this rule would deny it",
+        help: Some("move `create` into a rule of its own without `names`"),
+        line: 7,
+        column: 49,
+    },
+    Case {
+        name: "permission without verbs",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                permissions:
+                  - { resources: [configmaps], verbs: [] }
+        "#,
+        message: "`verbs` is empty, so this rule allows nothing",
+        help: Some("list them, such as `verbs: [get, list, watch]`"),
+        line: 7,
+        column: 43,
+    },
 ];
 
 /// What is wrong with the diagnostics of `case`, if anything.
@@ -2334,6 +3276,11 @@ fn valid_fixtures_load() {
         file.content.as_deref(),
         Some("listen: \":8080\"\nstorage: s3\n")
     );
+
+    let indexer = &loaded.spec.components["indexer"];
+    assert_eq!(indexer.permissions.len(), 2);
+    assert!(indexer.uses_api(), "permissions imply API access");
+    assert!(!loaded.spec.components["api"].uses_api());
 
     let dev = load_str("full.yaml", &full, &valid_dir(), Some("dev")).expect("dev is valid");
     assert_eq!(dev.environment.as_deref(), Some("dev"));

@@ -4,7 +4,11 @@
 //!
 //! Ids are grouped by theme, leaving room in each group: SS0xx security (000 is the
 //! checker's own), SS01x reliability, SS02x resources, SS03x scaling, SS04x networking,
-//! SS05x correctness. An id is never reused.
+//! SS05x correctness, SS06x api (schema validation, through shipshape_validate).
+//! Single-object rules from SS100 go by tens: SS10x-SS11x Pod Security Standards, SS12x
+//! images, SS13x RBAC, SS14x networking, SS15x availability, SS16x Jobs and CronJobs,
+//! SS17x deprecations, SS18x resources, SS19x objects the API server refuses. An id is
+//! never reused.
 //!
 //! [`declare_rule!`]: crate::declare_rule
 
@@ -45,6 +49,55 @@ mod ss047_network_policy_selects_no_pods;
 mod ss050_duplicate_object;
 mod ss051_missing_reference;
 mod ss052_service_monitor_target_missing;
+mod ss060_invalid_object;
+mod ss061_deprecated_api_version;
+mod ss062_removed_api_version;
+mod ss100_host_port;
+mod ss101_unmasked_proc_mount;
+mod ss102_unsafe_sysctl;
+mod ss103_apparmor_unconfined;
+mod ss104_selinux_custom_options;
+mod ss105_low_user_id;
+mod ss106_capability_added;
+mod ss107_dangerous_capability;
+mod ss108_windows_host_process;
+mod ss109_restricted_volume_type;
+mod ss110_sensitive_host_path;
+mod ss111_credential_in_plain_text;
+mod ss120_image_pull_policy;
+mod ss130_rbac_wildcard;
+mod ss131_rbac_secret_read;
+mod ss132_cluster_admin_binding;
+mod ss133_default_service_account_bound;
+mod ss134_rbac_escalation_verbs;
+mod ss135_rbac_sensitive_resource;
+mod ss140_node_port_service;
+mod ss141_load_balancer_source_ranges;
+mod ss142_service_external_ips;
+mod ss143_ingress_without_tls;
+mod ss144_ingress_nginx_snippet;
+mod ss150_single_replica;
+mod ss151_replicas_not_spread;
+mod ss152_rollout_takes_all_down;
+mod ss153_recreate_strategy;
+mod ss154_pdb_unhealthy_eviction;
+mod ss155_pdb_without_budget;
+mod ss160_job_without_deadline;
+mod ss161_cronjob_concurrent_runs;
+mod ss162_cronjob_without_starting_deadline;
+mod ss163_job_restart_policy;
+mod ss164_cronjob_schedule_invalid;
+mod ss170_removed_api_version;
+mod ss171_deprecated_service_account_field;
+mod ss172_deprecated_annotation;
+mod ss173_deprecated_node_label;
+mod ss180_request_above_limit;
+mod ss181_empty_dir_without_size_limit;
+mod ss190_duplicate_env_var;
+mod ss191_invalid_port;
+mod ss192_selector_mismatch;
+mod ss193_invalid_label;
+mod ss194_probe_port_undeclared;
 
 use crate::rule::Rule;
 
@@ -89,4 +142,53 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Set(&ss050_duplicate_object::DuplicateObject),
     Rule::Set(&ss051_missing_reference::MissingReference),
     Rule::Set(&ss052_service_monitor_target_missing::ServiceMonitorTargetMissing),
+    Rule::Set(&ss060_invalid_object::InvalidObject),
+    Rule::Set(&ss061_deprecated_api_version::DeprecatedApiVersion),
+    Rule::Set(&ss062_removed_api_version::RemovedApiVersion),
+    Rule::Object(&ss100_host_port::HostPort),
+    Rule::Object(&ss101_unmasked_proc_mount::UnmaskedProcMount),
+    Rule::Object(&ss102_unsafe_sysctl::UnsafeSysctl),
+    Rule::Object(&ss103_apparmor_unconfined::AppArmorUnconfined),
+    Rule::Object(&ss104_selinux_custom_options::SeLinuxCustomOptions),
+    Rule::Object(&ss105_low_user_id::LowUserId),
+    Rule::Object(&ss106_capability_added::CapabilityAdded),
+    Rule::Object(&ss107_dangerous_capability::DangerousCapability),
+    Rule::Object(&ss108_windows_host_process::WindowsHostProcess),
+    Rule::Object(&ss109_restricted_volume_type::RestrictedVolumeType),
+    Rule::Object(&ss110_sensitive_host_path::SensitiveHostPath),
+    Rule::Object(&ss111_credential_in_plain_text::CredentialInPlainText),
+    Rule::Object(&ss120_image_pull_policy::ImagePullPolicy),
+    Rule::Object(&ss130_rbac_wildcard::RbacWildcard),
+    Rule::Object(&ss131_rbac_secret_read::RbacSecretRead),
+    Rule::Object(&ss132_cluster_admin_binding::ClusterAdminBinding),
+    Rule::Object(&ss133_default_service_account_bound::DefaultServiceAccountBound),
+    Rule::Object(&ss134_rbac_escalation_verbs::RbacEscalationVerbs),
+    Rule::Object(&ss135_rbac_sensitive_resource::RbacSensitiveResource),
+    Rule::Object(&ss140_node_port_service::NodePortService),
+    Rule::Object(&ss141_load_balancer_source_ranges::LoadBalancerSourceRanges),
+    Rule::Object(&ss142_service_external_ips::ServiceExternalIps),
+    Rule::Object(&ss143_ingress_without_tls::IngressWithoutTls),
+    Rule::Object(&ss144_ingress_nginx_snippet::IngressNginxSnippet),
+    Rule::Set(&ss150_single_replica::SingleReplica),
+    Rule::Set(&ss151_replicas_not_spread::ReplicasNotSpread),
+    Rule::Object(&ss152_rollout_takes_all_down::RolloutTakesAllDown),
+    Rule::Object(&ss153_recreate_strategy::RecreateStrategy),
+    Rule::Object(&ss154_pdb_unhealthy_eviction::PdbUnhealthyEviction),
+    Rule::Object(&ss155_pdb_without_budget::PdbWithoutBudget),
+    Rule::Object(&ss160_job_without_deadline::JobWithoutDeadline),
+    Rule::Object(&ss161_cronjob_concurrent_runs::CronJobConcurrentRuns),
+    Rule::Object(&ss162_cronjob_without_starting_deadline::CronJobWithoutStartingDeadline),
+    Rule::Object(&ss163_job_restart_policy::JobRestartPolicy),
+    Rule::Object(&ss164_cronjob_schedule_invalid::CronJobScheduleInvalid),
+    Rule::Object(&ss170_removed_api_version::RemovedApiVersion),
+    Rule::Object(&ss171_deprecated_service_account_field::DeprecatedServiceAccountField),
+    Rule::Object(&ss172_deprecated_annotation::DeprecatedAnnotation),
+    Rule::Object(&ss173_deprecated_node_label::DeprecatedNodeLabel),
+    Rule::Object(&ss180_request_above_limit::RequestAboveLimit),
+    Rule::Object(&ss181_empty_dir_without_size_limit::EmptyDirWithoutSizeLimit),
+    Rule::Object(&ss190_duplicate_env_var::DuplicateEnvVar),
+    Rule::Object(&ss191_invalid_port::InvalidPort),
+    Rule::Object(&ss192_selector_mismatch::SelectorMismatch),
+    Rule::Object(&ss193_invalid_label::InvalidLabel),
+    Rule::Object(&ss194_probe_port_undeclared::ProbePortUndeclared),
 ];

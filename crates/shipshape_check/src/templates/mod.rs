@@ -2,14 +2,26 @@
 //! rules built on them: a rule file says *what* to require, a template knows *how* to
 //! look for it in every pod template of every workload kind.
 
+mod annotations;
+mod capabilities;
 mod container_fields;
+mod image;
 mod pod_fields;
+mod quantity;
+pub mod rbac;
 mod security_context;
+mod volumes;
 
+pub use annotations::{Annotation, annotations, escape, pod_annotations};
+pub use capabilities::{AddedCapabilities, in_baseline};
 pub use container_fields::{ContainerFields, Containers};
+pub use image::ImageRef;
 pub use pod_fields::ForbiddenPodFields;
+pub use quantity::Quantity;
 pub use security_context::{SecuritySetting, Setting, effective};
+pub use volumes::{Volume, volumes};
 
+use crate::input::Object;
 use crate::pod::{Container, ContainerKind};
 
 /// How messages name a container: "container `web`", "init container `migrate`".
@@ -21,4 +33,44 @@ pub fn describe(container: &Container<'_>) -> String {
         ContainerKind::Ephemeral => "ephemeral container",
     };
     format!("{list} `{}`", container.name)
+}
+
+/// Whether `object` is a `kind` of API `group` (empty for the core group). Rules check
+/// the group too, so that a custom resource that happens to be called `Service` or `Job`
+/// is not judged as one.
+#[must_use]
+pub fn is_kind(object: &Object, group: &str, kind: &str) -> bool {
+    object.kind() == kind && object.group() == group
+}
+
+/// Whether `object` is an Ingress, of the current API group or the removed
+/// `extensions` one (still found in old charts).
+#[must_use]
+pub fn is_ingress(object: &Object) -> bool {
+    object.kind() == "Ingress" && matches!(object.group(), "networking.k8s.io" | "extensions")
+}
+
+/// `a`, `a and b`, `a, b and c`: a list in a message.
+#[must_use]
+pub fn and_list<S: AsRef<str>>(items: &[S]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.as_ref().to_owned(),
+        [rest @ .., last] => {
+            let rest: Vec<&str> = rest.iter().map(AsRef::as_ref).collect();
+            format!("{} and {}", rest.join(", "), last.as_ref())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::and_list;
+
+    #[test]
+    fn lists_read_as_english() {
+        assert_eq!(and_list::<&str>(&[]), "");
+        assert_eq!(and_list(&["verbs"]), "verbs");
+        assert_eq!(and_list(&["a", "b", "c"]), "a, b and c");
+    }
 }

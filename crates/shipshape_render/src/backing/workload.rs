@@ -1,0 +1,424 @@
+//! The objects of a server shipshape runs itself (`statefulset` PostgreSQL and Redis,
+//! etcd): a StatefulSet whose pods meet the restricted Pod Security Standard with a
+//! volume per instance, its ServiceAccount, a client Service, a headless peers Service
+//! when members talk to each other, a PodDisruptionBudget when there is more than one
+//! member, and a NetworkPolicy that admits only what needs the service.
+//!
+//! Every server runs as the platform's UID, like the app's own pods, rather than the UID
+//! its image was built for (999 for postgres and redis): the images start as any UID
+//! (postgres's entrypoint fakes a passwd entry for `initdb` with nss_wrapper), the
+//! volume is made writable through `fsGroup`, and a high UID cannot clash with a user
+//! of the node. The root filesystem stays read-only; each path the server writes to
+//! besides its data is an emptyDir.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::apps::v1::{
+    StatefulSet, StatefulSetPersistentVolumeClaimRetentionPolicy, StatefulSetSpec,
+};
+use k8s_openapi::api::core::v1::{
+    Affinity, Container, ContainerPort, EmptyDirVolumeSource, PersistentVolumeClaim,
+    PersistentVolumeClaimSpec, PodAffinityTerm, PodAntiAffinity, PodSpec, PodTemplateSpec, Service,
+    ServiceAccount, ServicePort, ServiceSpec, TopologySpreadConstraint, Volume, VolumeMount,
+    VolumeResourceRequirements, WeightedPodAffinityTerm,
+};
+use k8s_openapi::api::networking::v1::{
+    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicySpec,
+};
+use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use shipshape_spec::{BackingService, Image, Resources, SizePreset, StorageDetail};
+
+use super::{backups, service_path};
+use crate::context::{Ctx, content_hash, label_value};
+use crate::{network_policy, pod, secrets};
+
+/// The name of the data volume of every instance, and of its claim template.
+const DATA: &str = "data";
+
+/// A server, as its provider describes it; [`render`] adds everything servers share.
+pub(super) struct Server {
+    /// The server's container: image, command, env, ports, probes, lifecycle. Its
+    /// security context, resources, pull policy and mounts are added.
+    pub container: Container,
+    /// Where the data volume is mounted.
+    pub data_path: &'static str,
+    /// Paths the server writes to besides its data; `/tmp` always is.
+    pub writable: &'static [&'static str],
+    /// Ports clients connect to, by name: the client Service's.
+    pub client_ports: &'static [(&'static str, u16)],
+    /// Ports members use among themselves, by name: a headless Service publishes every
+    /// member on them before it is ready, since members must find each other to become
+    /// ready at all; and the members start in parallel.
+    pub peer_ports: &'static [(&'static str, u16)],
+    /// How many members.
+    pub replicas: u32,
+    /// Seconds the server gets to stop after SIGTERM.
+    pub grace: i64,
+}
+
+/// The name of a server's headless peers Service.
+pub(super) fn peers_service_name(name: &str) -> String {
+    format!("{name}-peers")
+}
+
+/// The labels of every object of the service `name`: the app's, with the type as the
+/// component.
+pub(super) fn labels(
+    ctx: &Ctx<'_>,
+    name: &str,
+    service: &BackingService,
+) -> BTreeMap<String, String> {
+    let mut labels = ctx.labels(Some(name));
+    labels.insert(
+        "app.kubernetes.io/component".to_owned(),
+        service.kind.to_string(),
+    );
+    labels
+}
+
+/// Metadata of an object of the service `name`.
+pub(super) fn metadata(
+    ctx: &Ctx<'_>,
+    object: &str,
+    name: &str,
+    service: &BackingService,
+) -> ObjectMeta {
+    ObjectMeta {
+        labels: Some(labels(ctx, name, service)),
+        ..ctx.metadata(object, None)
+    }
+}
+
+/// The resources of each instance; `small` when the spec says nothing.
+pub(super) fn resources(service: &BackingService) -> Resources {
+    service
+        .resources
+        .clone()
+        .unwrap_or_else(|| SizePreset::Small.resources())
+}
+
+/// A port of a container.
+pub(super) fn container_port(name: &str, port: u16) -> ContainerPort {
+    ContainerPort {
+        name: Some(name.to_owned()),
+        container_port: i32::from(port),
+        protocol: Some("TCP".to_owned()),
+        ..ContainerPort::default()
+    }
+}
+
+/// Renders the objects of the server of service `name`.
+pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService, server: Server) {
+    let path = service_path(name);
+    let account = ServiceAccount {
+        metadata: metadata(ctx, name, name, service),
+        automount_service_account_token: Some(false),
+        ..ServiceAccount::default()
+    };
+    ctx.emit(&account, path.clone());
+    ctx.emit(&client_service(ctx, name, service, &server), path.clone());
+    if !server.peer_ports.is_empty() {
+        ctx.emit(&peers_service(ctx, name, service, &server), path.clone());
+    }
+    if server.replicas > 1 {
+        ctx.emit(&disruption_budget(ctx, name, service), path.clone());
+    } else {
+        ctx.notes.push(format!(
+            "service `{name}` runs a single {} pod: it has no failover and is down while its node drains",
+            service.kind
+        ));
+    }
+    ctx.emit(&network_policy(ctx, name, service, &server), path.clone());
+    ctx.emit(&statefulset(ctx, name, service, server), path);
+}
+
+fn service_ports(ports: &[(&str, u16)]) -> Vec<ServicePort> {
+    ports
+        .iter()
+        .map(|(port_name, port)| ServicePort {
+            name: Some((*port_name).to_owned()),
+            port: i32::from(*port),
+            target_port: Some(IntOrString::String((*port_name).to_owned())),
+            protocol: Some("TCP".to_owned()),
+            ..ServicePort::default()
+        })
+        .collect()
+}
+
+/// The Service clients use: it routes only to ready members.
+fn client_service(ctx: &Ctx<'_>, name: &str, service: &BackingService, server: &Server) -> Service {
+    Service {
+        metadata: metadata(ctx, name, name, service),
+        spec: Some(ServiceSpec {
+            type_: Some("ClusterIP".to_owned()),
+            selector: Some(ctx.selector_labels(name)),
+            ports: Some(service_ports(server.client_ports)),
+            ..ServiceSpec::default()
+        }),
+        status: None,
+    }
+}
+
+/// The headless Service that gives each member a DNS name, published before the member
+/// is ready: members must reach each other to become ready.
+fn peers_service(ctx: &Ctx<'_>, name: &str, service: &BackingService, server: &Server) -> Service {
+    let ports: Vec<(&str, u16)> = server
+        .client_ports
+        .iter()
+        .chain(server.peer_ports)
+        .copied()
+        .collect();
+    Service {
+        metadata: metadata(ctx, &peers_service_name(name), name, service),
+        spec: Some(ServiceSpec {
+            cluster_ip: Some("None".to_owned()),
+            publish_not_ready_addresses: Some(true),
+            selector: Some(ctx.selector_labels(name)),
+            ports: Some(service_ports(&ports)),
+            ..ServiceSpec::default()
+        }),
+        status: None,
+    }
+}
+
+/// One member down at a time for voluntary disruptions. Unlike a component's budget it
+/// does not let a drain evict members that are not ready regardless: a member of a
+/// quorum that has lost its leader is not ready either, and evicting it then makes the
+/// outage longer.
+fn disruption_budget(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> PodDisruptionBudget {
+    PodDisruptionBudget {
+        metadata: metadata(ctx, name, name, service),
+        spec: Some(PodDisruptionBudgetSpec {
+            selector: Some(ctx.selector(name)),
+            max_unavailable: Some(IntOrString::Int(1)),
+            unhealthy_pod_eviction_policy: Some("IfHealthyBudget".to_owned()),
+            ..PodDisruptionBudgetSpec::default()
+        }),
+        status: None,
+    }
+}
+
+/// In: the components that need the service and its backup Job on the client ports,
+/// members on the peer ports. Out: members on the peer ports (after a DNS lookup of
+/// their names), and nothing else.
+fn network_policy(
+    ctx: &Ctx<'_>,
+    name: &str,
+    service: &BackingService,
+    server: &Server,
+) -> NetworkPolicy {
+    let client_ports = network_policy::tcp_ports(server.client_ports.iter().map(|(_, p)| *p));
+    let peer_ports = network_policy::tcp_ports(server.peer_ports.iter().map(|(_, p)| *p));
+    let callers = ctx
+        .spec
+        .components
+        .iter()
+        .filter(|(_, c)| c.needs.0.contains_key(name))
+        .map(|(caller, _)| network_policy::pods_of(ctx, caller))
+        .chain(backups::pods(ctx, name, service))
+        .filter_map(|from| network_policy::ingress_rule(from, client_ports.clone()));
+    let members =
+        network_policy::ingress_rule(network_policy::pods_of(ctx, name), peer_ports.clone());
+    let ingress: Vec<NetworkPolicyIngressRule> = callers.chain(members).collect();
+    let egress: Vec<NetworkPolicyEgressRule> =
+        network_policy::egress_rule(Some(network_policy::pods_of(ctx, name)), peer_ports)
+            .map(|peers| vec![network_policy::dns_egress(ctx), peers])
+            .unwrap_or_default();
+    NetworkPolicy {
+        metadata: metadata(ctx, name, name, service),
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(ctx.selector(name)),
+            policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
+            ingress: Some(ingress),
+            egress: Some(egress),
+        }),
+    }
+}
+
+fn statefulset(ctx: &Ctx<'_>, name: &str, service: &BackingService, server: Server) -> StatefulSet {
+    let governing = if server.peer_ports.is_empty() {
+        name.to_owned()
+    } else {
+        peers_service_name(name)
+    };
+    let parallel = !server.peer_ports.is_empty();
+    let replicas = server.replicas;
+    let storage = service.storage.as_ref().map(|s| s.0.clone());
+    StatefulSet {
+        metadata: metadata(ctx, name, name, service),
+        spec: Some(StatefulSetSpec {
+            service_name: Some(governing),
+            replicas: Some(i32::try_from(replicas).unwrap_or(i32::MAX)),
+            // Members of a quorum must start together: one at a time, the first would
+            // wait for a quorum that the others, not yet started, never give it.
+            pod_management_policy: parallel.then(|| "Parallel".to_owned()),
+            selector: ctx.selector(name),
+            template: pod_template(ctx, name, service, server),
+            volume_claim_templates: storage.map(|s| vec![claim_template(&s)]),
+            // Deleting or scaling down the StatefulSet must never delete the data.
+            persistent_volume_claim_retention_policy: Some(
+                StatefulSetPersistentVolumeClaimRetentionPolicy {
+                    when_deleted: Some("Retain".to_owned()),
+                    when_scaled: Some("Retain".to_owned()),
+                },
+            ),
+            ..StatefulSetSpec::default()
+        }),
+        status: None,
+    }
+}
+
+/// A ReadWriteOnce claim of `storage`, named after the data volume.
+fn claim_template(storage: &StorageDetail) -> PersistentVolumeClaim {
+    PersistentVolumeClaim {
+        metadata: ObjectMeta {
+            name: Some(DATA.to_owned()),
+            ..ObjectMeta::default()
+        },
+        spec: Some(claim_spec(
+            storage.size.0.as_str(),
+            storage.class.as_deref(),
+        )),
+        status: None,
+    }
+}
+
+/// The spec of a ReadWriteOnce claim of `size` in `class`.
+pub(super) fn claim_spec(size: &str, class: Option<&str>) -> PersistentVolumeClaimSpec {
+    PersistentVolumeClaimSpec {
+        access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
+        storage_class_name: class.map(str::to_owned),
+        resources: Some(VolumeResourceRequirements {
+            requests: Some(BTreeMap::from([(
+                "storage".to_owned(),
+                Quantity(size.to_owned()),
+            )])),
+            ..VolumeResourceRequirements::default()
+        }),
+        ..PersistentVolumeClaimSpec::default()
+    }
+}
+
+fn pod_template(
+    ctx: &Ctx<'_>,
+    name: &str,
+    service: &BackingService,
+    server: Server,
+) -> PodTemplateSpec {
+    let uid = i64::from(ctx.spec.platform.run_as_user);
+    let writable: Vec<&str> = std::iter::once("/tmp")
+        .chain(server.writable.iter().copied())
+        .collect();
+    let mut mounts = vec![VolumeMount {
+        name: DATA.to_owned(),
+        mount_path: server.data_path.to_owned(),
+        ..VolumeMount::default()
+    }];
+    mounts.extend(writable.iter().map(|path| VolumeMount {
+        name: scratch_name(path),
+        mount_path: (*path).to_owned(),
+        ..VolumeMount::default()
+    }));
+    let image = server.container.image.clone().unwrap_or_default();
+    let container = Container {
+        image_pull_policy: Some(pod::pull_policy(&image).to_owned()),
+        resources: Some(pod::resource_requirements(&resources(service))),
+        security_context: Some(pod::container_security(uid)),
+        volume_mounts: Some(mounts),
+        ..server.container
+    };
+    let mut labels = labels(ctx, name, service);
+    if let Some(version) = Image::parse(&image).ok().and_then(|i| i.version()) {
+        labels.insert(
+            "app.kubernetes.io/version".to_owned(),
+            label_value(&version),
+        );
+    }
+    PodTemplateSpec {
+        metadata: Some(ObjectMeta {
+            labels: Some(labels),
+            annotations: secrets_checksum(ctx, service),
+            ..ObjectMeta::default()
+        }),
+        spec: Some(PodSpec {
+            containers: vec![container],
+            service_account_name: Some(name.to_owned()),
+            automount_service_account_token: Some(false),
+            enable_service_links: Some(false),
+            security_context: Some(pod::pod_security(uid)),
+            termination_grace_period_seconds: Some(server.grace),
+            affinity: (server.replicas > 1).then(|| spread_over_hosts(ctx, name)),
+            topology_spread_constraints: (server.replicas > 1)
+                .then(|| vec![spread_over_zones(ctx, name)]),
+            volumes: Some(
+                writable
+                    .iter()
+                    .map(|path| Volume {
+                        name: scratch_name(path),
+                        empty_dir: Some(EmptyDirVolumeSource {
+                            medium: None,
+                            size_limit: Some(Quantity("256Mi".to_owned())),
+                        }),
+                        ..Volume::default()
+                    })
+                    .collect(),
+            ),
+            ..PodSpec::default()
+        }),
+    }
+}
+
+/// The name of the emptyDir mounted at `path`.
+fn scratch_name(path: &str) -> String {
+    let name = path.trim_matches('/').replace('/', "-");
+    match name.as_str() {
+        "tmp" => name,
+        _ => format!("w-{name}"),
+    }
+}
+
+/// A checksum of the credentials secret's identity, so that a new secret rolls the
+/// server as it rolls the components.
+fn secrets_checksum(ctx: &Ctx<'_>, service: &BackingService) -> Option<BTreeMap<String, String>> {
+    let secret = &service.credentials.as_ref()?.secret;
+    let print = secrets::fingerprint(ctx, secret);
+    Some(BTreeMap::from([(
+        "checksum/secrets".to_owned(),
+        content_hash([print.as_str()], 64),
+    )]))
+}
+
+/// Members on different nodes where the scheduler can: losing a node then loses one
+/// member, not a quorum.
+fn spread_over_hosts(ctx: &Ctx<'_>, name: &str) -> Affinity {
+    Affinity {
+        pod_anti_affinity: Some(PodAntiAffinity {
+            preferred_during_scheduling_ignored_during_execution: Some(vec![
+                WeightedPodAffinityTerm {
+                    weight: 100,
+                    pod_affinity_term: PodAffinityTerm {
+                        label_selector: Some(ctx.selector(name)),
+                        topology_key: "kubernetes.io/hostname".to_owned(),
+                        ..PodAffinityTerm::default()
+                    },
+                },
+            ]),
+            ..PodAntiAffinity::default()
+        }),
+        ..Affinity::default()
+    }
+}
+
+/// Members spread over zones where the scheduler can.
+fn spread_over_zones(ctx: &Ctx<'_>, name: &str) -> TopologySpreadConstraint {
+    TopologySpreadConstraint {
+        max_skew: 1,
+        topology_key: "topology.kubernetes.io/zone".to_owned(),
+        when_unsatisfiable: "ScheduleAnyway".to_owned(),
+        label_selector: Some(ctx.selector(name)),
+        ..TopologySpreadConstraint::default()
+    }
+}

@@ -1,0 +1,114 @@
+//! `provider: zalando`: an `acid.zalan.do/v1` postgresql for Zalando's postgres-operator,
+//! which runs Spilo (PostgreSQL with Patroni) pods, fails over, and serves the primary
+//! through the Service named after the cluster and the replicas through `<cluster>-repl`.
+//!
+//! The operator wants a cluster's name to start with its team (`teamId`), so the
+//! cluster of service `db` of team `shop` is `shop-db`. It creates each user's password
+//! in a Secret named `<user>.<cluster>.credentials.postgresql.acid.zalan.do` (with `_`
+//! in the user's name turned into `-`); the outputs point there. It backs clusters up
+//! by itself (WAL-G, configured in the operator), so `backup` does not apply.
+
+use k8s_openapi::api::core::v1::SecretKeySelector;
+use serde_json::json;
+use shipshape_spec::BackingService;
+
+use super::postgres::Server as Postgres;
+use super::{Outputs, Reach, Value, service_host, service_path, workload};
+use crate::context::Ctx;
+use crate::pod;
+
+/// The port of the instances.
+const PORT: u16 = 5432;
+
+/// The team, the app's name unless the spec says.
+fn team<'a>(ctx: &'a Ctx<'_>, service: &'a BackingService) -> &'a str {
+    service.team.as_deref().unwrap_or(&ctx.spec.name)
+}
+
+/// The cluster's name: the service's, prefixed by its team.
+pub(super) fn cluster_name(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> String {
+    format!("{}-{name}", team(ctx, service))
+}
+
+/// The outputs: the cluster's Service for the primary, `-repl` for the replicas, the
+/// owner's password from the operator's Secret.
+pub(super) fn outputs(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Outputs {
+    let cluster = cluster_name(ctx, name, service);
+    let owner = service.owner_or_default().unwrap_or_default();
+    let replicas = service.instances_or_default() > 1;
+    Postgres {
+        host: service_host(ctx, &cluster),
+        port: PORT,
+        database: service.database.clone().unwrap_or_default(),
+        user: Some(Value::Text(owner.to_owned())),
+        password: Some(SecretKeySelector {
+            name: format!(
+                "{}.{cluster}.credentials.postgresql.acid.zalan.do",
+                owner.replace('_', "-")
+            ),
+            key: "password".to_owned(),
+            optional: None,
+        }),
+        url: None,
+        read_hosts: replicas
+            .then(|| service_host(ctx, &format!("{cluster}-repl")))
+            .into_iter()
+            .collect(),
+        reach: Reach::Pods {
+            labels: [
+                ("application".to_owned(), "spilo".to_owned()),
+                ("cluster-name".to_owned(), cluster),
+            ]
+            .into(),
+            ports: vec![PORT],
+        },
+    }
+    .outputs(service)
+}
+
+/// Renders the postgresql resource.
+pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
+    let cluster = cluster_name(ctx, name, service);
+    let metadata = serde_json::to_value(workload::metadata(ctx, &cluster, name, service))
+        .expect("metadata serializes");
+    let owner = service.owner_or_default().unwrap_or_default();
+    let storage = service.storage.as_ref().map(|s| &s.0);
+    // The operator takes the major version only; Spilo picks the release.
+    let version = service.version_or_default();
+    let major = version.split('.').next().unwrap_or(version);
+    let object = json!({
+        "apiVersion": "acid.zalan.do/v1",
+        "kind": "postgresql",
+        "metadata": metadata,
+        "spec": {
+            "teamId": team(ctx, service),
+            "numberOfInstances": service.instances_or_default(),
+            "volume": {
+                "size": storage.map(|s| s.size.0.as_str()),
+                "storageClass": storage.and_then(|s| s.class.as_deref()),
+            },
+            // The owner gets no role flags: owning its database is all it needs.
+            "users": {owner: []},
+            "databases": {service.database.as_deref().unwrap_or_default(): owner},
+            "postgresql": {
+                "version": major,
+                "parameters": service.max_connections.map(|n| json!({"max_connections": n.to_string()})),
+            },
+            "resources": pod::resource_requirements(&workload::resources(service)),
+        },
+    });
+    ctx.emit_value(object, service_path(name));
+}
+
+#[cfg(test)]
+mod tests {
+    use insta::assert_snapshot;
+
+    use crate::backing::tests::BACKING;
+    use crate::test_support::object;
+
+    #[test]
+    fn a_team_cluster_with_its_owner_and_database() {
+        assert_snapshot!(object(BACKING, "postgresql", "spoke-audit"));
+    }
+}
