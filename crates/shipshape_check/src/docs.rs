@@ -173,5 +173,7 @@ const MARKDOWN_HEAD: &str = "\
 `shipshape check` runs these rules over any set of Kubernetes objects; see
 [check.md](check.md) for the command, the config file and suppressions. `shipshape rules`
 lists them and `shipshape rule ID` prints one rule's documentation.
+[rule-coverage.md](rule-coverage.md) maps every kube-score, kube-linter, Polaris and
+checkov Kubernetes check to the rule that covers it, or says why none does.
 
 ";
