@@ -6,7 +6,7 @@ use std::sync::OnceLock;
 use crate::config::Settings;
 use crate::input::{Input, Object};
 use crate::pod::PodTemplate;
-use crate::selector::Selector;
+use shipshape_manifest::Selector;
 
 /// All objects of one run, indexed by kind, by name and by the pod templates they hold.
 ///

@@ -23,7 +23,6 @@ pub mod registry;
 mod report;
 mod rule;
 mod rules;
-mod selector;
 pub mod suppress;
 pub mod templates;
 
@@ -36,7 +35,7 @@ pub use report::Report;
 pub use rule::{
     DOC_SECTIONS, Documented, ObjectRule, Rule, RuleMeta, Scope, SetRule, Severity, Theme,
 };
-pub use selector::Selector;
+pub use shipshape_manifest::Selector;
 
 /// Runs the rules `options` selects over `input`.
 #[must_use]

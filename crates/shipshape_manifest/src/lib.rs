@@ -7,6 +7,7 @@
 mod load;
 mod order;
 mod scope;
+mod selector;
 mod write;
 
 use std::sync::Arc;
@@ -17,6 +18,7 @@ use shipshape_yaml::{Location, Node, PathSegment, Span, Value};
 pub use load::{is_yaml, load, yaml_files};
 pub use order::kind_rank;
 pub use scope::is_namespaced;
+pub use selector::Selector;
 pub use write::{Format, WriteError};
 
 /// Where an object came from.

@@ -1,4 +1,5 @@
-//! Label selectors: which pods a Service, a PodDisruptionBudget or a NetworkPolicy means.
+//! Label selectors: which pods a Service, a PodDisruptionBudget, a NetworkPolicy or a
+//! workload means. Every consumer of the model matches labels through this one module.
 
 use serde_json::{Map, Value};
 
