@@ -6,10 +6,8 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use shipshape_check::output::{Snippets, human, json, sarif};
-use shipshape_check::{
-    CONFIG_FILE, Config, Input, Options, RefKind, Report, Rule, Severity, SpecSource,
-};
-use shipshape_manifest::{Manifest, Origin};
+use shipshape_check::{CONFIG_FILE, Config, Options, RefKind, Report, Rule, Severity};
+use shipshape_manifest::{Manifest, Model, Origin, SpecSource};
 use shipshape_spec::{Diagnostic, Diagnostics, SPEC_FILE_NAME};
 use shipshape_validate::Target;
 
@@ -76,7 +74,7 @@ pub fn check(args: &CheckArgs) -> ExitCode {
 
 /// Leaves the input's memory to the operating system: freeing the trees of tens of
 /// thousands of objects one by one took a tenth of a large run, just before exit.
-fn exit_without_freeing(input: Input) {
+fn exit_without_freeing(input: Model) {
     std::mem::forget(input);
 }
 
@@ -88,12 +86,12 @@ pub(crate) fn bad_input(diags: &Diagnostics) -> ExitCode {
 /// What the inputs held.
 pub(crate) struct Inputs {
     /// Every object, as one scope.
-    pub input: Input,
+    pub input: Model,
     /// Standard input's text, kept for snippets when asked to.
     pub stdin: Option<String>,
 }
 
-/// Reads files, directories, standard input and specs into one [`Input`]; on any
+/// Reads files, directories, standard input and specs into one [`Model`]; on any
 /// problem, reports every one and returns the exit status.
 pub(crate) fn read_inputs(
     paths: &[PathBuf],
@@ -102,7 +100,7 @@ pub(crate) fn read_inputs(
     keep_stdin: bool,
 ) -> Result<Inputs, ExitCode> {
     let mut reader = Reader {
-        input: Input::new(),
+        input: Model::new(),
         namespace,
         environment,
         keep_stdin,
@@ -261,9 +259,9 @@ fn settings(args: &CheckArgs) -> Result<Config, Diagnostics> {
     Ok(config)
 }
 
-/// Reads every input into one [`Input`], collecting every problem before giving up.
+/// Reads every input into one [`Model`], collecting every problem before giving up.
 struct Reader<'a> {
-    input: Input,
+    input: Model,
     namespace: &'a str,
     environment: Option<&'a str>,
     /// Whether to keep standard input's text: only human output shows snippets.

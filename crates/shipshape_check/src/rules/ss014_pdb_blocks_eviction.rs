@@ -1,6 +1,7 @@
 use serde_json::Value;
 
 use crate::{CheckContext, Emitter, Object, Selector, SetRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -126,7 +127,7 @@ fn selected_pods(cx: &CheckContext<'_>, pdb: &Object) -> (Option<i64>, Vec<Strin
 
 impl SetRule for PdbBlocksEviction {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        for pdb in cx.of_kind("PodDisruptionBudget") {
+        for pdb in cx.of_kind(&kinds::POD_DISRUPTION_BUDGET) {
             if let Some(max) = pdb.get("/spec/maxUnavailable") {
                 if scaled(max, Some(1)) == Some(0) || is_percent(max, 0) {
                     out.report(
