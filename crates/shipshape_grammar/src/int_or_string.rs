@@ -23,12 +23,13 @@ pub enum IntOrPercent {
 pub enum Rounding {
     /// Round up. Deployment `maxSurge` (`deployment/util.ResolveFenceposts`), DaemonSet
     /// `maxSurge` and `maxUnavailable` (`daemon/util.SurgeCount`, `UnavailableCount`),
-    /// StatefulSet `maxUnavailable` (`statefulset/stateful_set_control.go`), and both
-    /// PodDisruptionBudget fields, `minAvailable` and `maxUnavailable`
+    /// and both PodDisruptionBudget fields, `minAvailable` and `maxUnavailable`
     /// (`disruption.getExpectedPodCount`).
     Up,
-    /// Round down. Deployment `maxUnavailable` (`deployment/util.ResolveFenceposts`),
-    /// so that a percentage never takes more pods away than it says.
+    /// Round down. Deployment `maxUnavailable` (`deployment/util.ResolveFenceposts`), so
+    /// that a percentage never takes more pods away than it says, and StatefulSet
+    /// `maxUnavailable` (`statefulset.getStatefulSetMaxUnavailable`, which then raises
+    /// a result of 0 to 1).
     Down,
 }
 

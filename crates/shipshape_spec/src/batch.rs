@@ -46,9 +46,9 @@ fn message(text: &str, error: &CronError) -> String {
             "`{text}` is not a schedule shorthand: use one of {}, or five fields",
             cron::DESCRIPTORS.join(", ")
         ),
-        CronError::Duration(duration) => format!(
-            "`{duration}` is not a duration: `@every` takes one such as `90m` or `1h30m`"
-        ),
+        CronError::Duration(duration) => {
+            format!("`{duration}` is not a duration: `@every` takes one such as `90m` or `1h30m`")
+        }
         CronError::FieldCount(n) => format!(
             "`{text}` has {n} fields, but a schedule has 5: minute hour day-of-month month day-of-week, such as `30 2 * * *`"
         ),

@@ -508,9 +508,9 @@ impl<'de> Deserialize<'de> for IntOrPercent {
                 }
                 .filter(|p| *p <= 100)
                 .map(IntOrPercent::Percent)
-                    .ok_or_else(|| {
-                        E::custom(format!("`{v}` is not a count or a percentage (0% to 100%)"))
-                    })
+                .ok_or_else(|| {
+                    E::custom(format!("`{v}` is not a count or a percentage (0% to 100%)"))
+                })
             }
         }
         d.deserialize_any(V)

@@ -545,7 +545,10 @@ mod tests {
         );
         assert_eq!(
             value("1e3", QuantityKind::Cpu),
-            Err("`1e3` is not a CPU quantity: write cores (`1`, `0.5`) or millicores (`250m`)".to_owned())
+            Err(
+                "`1e3` is not a CPU quantity: write cores (`1`, `0.5`) or millicores (`250m`)"
+                    .to_owned()
+            )
         );
         assert_eq!(
             value("0m", QuantityKind::Cpu),

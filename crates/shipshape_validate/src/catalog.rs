@@ -10,8 +10,8 @@ use crate::deprecations::{self, ApiChange, ApiStatus};
 use crate::meta;
 use crate::problem::{Problem, Step};
 use crate::schema::{NodeId, Schema};
-use shipshape_grammar::KubeVersion;
 use crate::walk::{Walk, nearest};
+use shipshape_grammar::KubeVersion;
 
 /// What a run validates against.
 #[derive(Debug, Clone)]

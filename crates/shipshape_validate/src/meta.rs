@@ -3,8 +3,8 @@
 
 use serde_json::Value;
 
-use shipshape_grammar::names;
 use crate::problem::{Problem, Step};
+use shipshape_grammar::names;
 
 /// The kinds whose names the API server checks with a rule other than the RFC 1123
 /// subdomain most kinds use.

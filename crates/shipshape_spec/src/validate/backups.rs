@@ -135,23 +135,24 @@ fn check_job(name: &str, s: &BackingService, b: &Backup, at: &Path, out: &mut Ve
 
 /// Why `schedule` is not one Kubernetes accepts, in the words of a backup's problem.
 fn check_schedule(schedule: &str) -> Result<(), String> {
-    cron::Schedule::parse(schedule).map(|_| ()).map_err(|e| match e {
-        CronError::TimeZone => {
-            "it names a time zone, which Kubernetes refuses in a schedule".to_owned()
-        }
-        CronError::Descriptor(_) => format!(
-            "the macros are {}",
-            super::list(&cron::DESCRIPTORS)
-        ),
-        CronError::Duration(duration) => {
-            format!("`@every` takes a duration such as `90m`, not `{duration}`")
-        }
-        CronError::FieldCount(n) => format!("it has {n} fields, not 5"),
-        CronError::Field { field, item, .. } => format!(
-            "{} `{item}` is not in {}-{}",
-            field.name, field.min, field.max
-        ),
-    })
+    cron::Schedule::parse(schedule)
+        .map(|_| ())
+        .map_err(|e| match e {
+            CronError::TimeZone => {
+                "it names a time zone, which Kubernetes refuses in a schedule".to_owned()
+            }
+            CronError::Descriptor(_) => {
+                format!("the macros are {}", super::list(&cron::DESCRIPTORS))
+            }
+            CronError::Duration(duration) => {
+                format!("`@every` takes a duration such as `90m`, not `{duration}`")
+            }
+            CronError::FieldCount(n) => format!("it has {n} fields, not 5"),
+            CronError::Field { field, item, .. } => format!(
+                "{} `{item}` is not in {}-{}",
+                field.name, field.min, field.max
+            ),
+        })
 }
 
 #[cfg(test)]

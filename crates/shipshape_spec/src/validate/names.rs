@@ -2,8 +2,8 @@
 
 use super::Known;
 use crate::app::AppSpec;
-use crate::problem::{Path, Problem};
 use crate::path;
+use crate::problem::{Path, Problem};
 use shipshape_grammar::KubeVersion;
 use shipshape_grammar::names::{self, LABEL_MAX as MAX_LABEL, LabelFault};
 
