@@ -9,7 +9,7 @@ use shipshape_check::output::{Snippets, human, json, sarif};
 use shipshape_check::{CONFIG_FILE, Config, Options, RefKind, Report, Rule, Severity};
 use shipshape_manifest::{Manifest, Model, Origin, SpecSource};
 use shipshape_spec::{Diagnostic, Diagnostics, SPEC_FILE_NAME};
-use shipshape_validate::Target;
+use shipshape_validate::{KubeVersion, Target};
 
 use crate::cli::{ApiArgs, CheckArgs, CheckFormat, ExternalRef, RulesFormat};
 use crate::commands::{BAD_INPUT, print};
@@ -164,7 +164,7 @@ pub(crate) fn api_target(args: &ApiArgs) -> Result<Target, Diagnostics> {
         return Err(Diagnostics(problems));
     }
     Ok(Target {
-        version: args.kubernetes.unwrap_or_default(),
+        version: args.kubernetes.unwrap_or(KubeVersion::NEWEST),
         crds: crds.into(),
         strict_crds: args.strict_crds,
     })
