@@ -4,7 +4,7 @@ use std::path::Path;
 
 use shipshape_manifest::{Manifest, Origin};
 use shipshape_spec::{Diagnostic, Diagnostics};
-use shipshape_validate::Target;
+use shipshape_validate::{KubeVersion, Target};
 
 use crate::cli::ApiArgs;
 
@@ -26,7 +26,7 @@ pub fn target(args: &ApiArgs) -> Result<Target, Diagnostics> {
         return Err(Diagnostics(problems));
     }
     Ok(Target {
-        version: args.kubernetes.unwrap_or_default(),
+        version: args.kubernetes.unwrap_or(KubeVersion::NEWEST),
         crds: crds.into(),
         strict_crds: args.strict_crds,
     })

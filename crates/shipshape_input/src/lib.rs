@@ -26,7 +26,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 pub use shipshape_check::{Input, SpecSource};
-use shipshape_validate::KubeVersion;
+use shipshape_grammar::KubeVersion;
 use shipshape_yaml::{Diagnostic, Diagnostics};
 pub use target::SpecTarget;
 

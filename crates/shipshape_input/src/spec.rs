@@ -6,8 +6,7 @@ use std::path::Path;
 use shipshape_check::SpecSource;
 use shipshape_manifest::ManifestSet;
 use shipshape_spec::{LoadedSpec, SPEC_FILE_NAME};
-use shipshape_validate::KubeVersion;
-use shipshape_yaml::{Diagnostic, Diagnostics, PathSegment};
+use shipshape_yaml::{Diagnostic, PathSegment};
 
 use crate::target::SpecTarget;
 
@@ -36,7 +35,7 @@ pub(crate) fn render(
     environment: Option<&str>,
 ) -> Result<RenderedSpec, Vec<Diagnostic>> {
     let loaded = shipshape_spec::load_path(path, environment).map_err(|d| d.0)?;
-    let target = target(&loaded).map_err(|d| d.0)?;
+    let target = target(&loaded);
     match shipshape_render::render(&loaded.spec) {
         Ok(rendered) => Ok(RenderedSpec {
             manifests: rendered.manifests,
@@ -51,37 +50,24 @@ pub(crate) fn render(
 }
 
 /// The version `loaded` targets, and where it says so.
-///
-/// # Errors
-/// A `kubernetes:` that names no version with schemas; the spec's own validation refuses
-/// those first, so this only fires if its list of versions and the schemas' drift apart.
-fn target(loaded: &LoadedSpec) -> Result<SpecTarget, Diagnostics> {
+fn target(loaded: &LoadedSpec) -> SpecTarget {
     let path = [PathSegment::from("kubernetes")];
     let stated = loaded
         .spec
         .kubernetes
         .as_ref()
         .map(|_| (loaded.source.clone(), loaded.tree.span_of(&path, false)));
-    let version = loaded
-        .spec
-        .kubernetes_version()
-        .parse::<KubeVersion>()
-        .map_err(|message| {
-            Diagnostics::from(match &stated {
-                Some((source, span)) => Diagnostic::new(message).located(source, *span),
-                None => Diagnostic::new(message),
-            })
-        })?;
-    Ok(SpecTarget {
+    SpecTarget {
         file: loaded.source.name().to_owned(),
-        version,
+        version: loaded.spec.kubernetes_version(),
         stated,
-    })
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use shipshape_grammar::KubeVersion;
 
     const SPEC: &str =
         "name: a\nkubernetes: \"1.34\"\ncomponents: { w: { kind: worker, image: w:1 } }\n";
@@ -100,26 +86,14 @@ mod tests {
 
     #[test]
     fn a_spec_targets_its_stated_version_or_the_default() {
-        let stated = target(&loaded(SPEC)).unwrap();
+        let stated = target(&loaded(SPEC));
         assert_eq!(stated.version, KubeVersion::new(34));
         assert_eq!(stated.file, "shipshape.yaml");
         let (_, span) = stated.stated.unwrap();
         assert_eq!((span.line, span.column), (2, 13));
 
-        let unstated = target(&loaded(&SPEC.replace("kubernetes: \"1.34\"\n", ""))).unwrap();
+        let unstated = target(&loaded(&SPEC.replace("kubernetes: \"1.34\"\n", "")));
         assert_eq!(unstated.version, KubeVersion::new(33));
         assert!(unstated.stated.is_none());
-    }
-
-    #[test]
-    fn a_version_without_schemas_is_a_located_error() {
-        let mut spec = loaded(SPEC);
-        spec.spec.kubernetes = Some("1.20".to_owned());
-        let err = target(&spec).unwrap_err().0.remove(0);
-        assert_eq!(
-            err.message(),
-            "shipshape has no schemas for Kubernetes 1.20; supported: 1.33, 1.34, 1.35, 1.36, 1.37"
-        );
-        assert_eq!(err.location().unwrap().to_string(), "shipshape.yaml:2:13");
     }
 }

@@ -4,7 +4,7 @@
 //! its output against another version would report problems the spec never had. One run
 //! has one target, because the checker validates every object against one set of schemas.
 
-use shipshape_validate::KubeVersion;
+use shipshape_grammar::KubeVersion;
 use shipshape_yaml::{Diagnostic, Diagnostics, SourceFile, Span};
 
 /// The version one spec was rendered for, and where it says so.

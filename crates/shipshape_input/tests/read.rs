@@ -3,8 +3,8 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+use shipshape_grammar::KubeVersion;
 use shipshape_input::{Error, Inputs, Reader};
-use shipshape_validate::KubeVersion;
 
 const DEPLOYMENT: &str = "\
 apiVersion: apps/v1
