@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use shipshape_yaml::{Diagnostic, Diagnostics, Location, Node, SourceFile, Value};
 
-use crate::{Manifest, Origin, is_namespaced};
+use crate::{Manifest, Origin, Provenance, is_namespaced};
 
 /// Reads every object of the YAML stream `text`; `name` is what locations call the file.
 ///
@@ -177,6 +177,7 @@ fn manifest(file: &str, node: Node, default_namespace: &str) -> Manifest {
         value,
         origin: Some(origin),
         tree: Some(Arc::new(node)),
+        provenance: Provenance::new(),
     }
 }
 

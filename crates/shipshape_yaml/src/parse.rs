@@ -295,6 +295,27 @@ mod tests {
     }
 
     #[test]
+    fn a_key_step_into_a_list_finds_the_item_spelled_as_the_key() {
+        let node = parse_single("needs: [db, cache]\nports: { http: 80 }\n").unwrap();
+        let written = |path: &[&str]| {
+            let path: Vec<PathSegment> = path.iter().map(|k| (*k).into()).collect();
+            node.written_path(&path)
+        };
+        assert_eq!(
+            written(&["needs", "cache"]),
+            [PathSegment::from("needs"), PathSegment::Index(1)]
+        );
+        assert_eq!(
+            written(&["needs", "queue"]),
+            [PathSegment::from("needs"), PathSegment::from("queue")]
+        );
+        assert_eq!(
+            written(&["ports", "http"]),
+            [PathSegment::from("ports"), PathSegment::from("http")]
+        );
+    }
+
+    #[test]
     fn non_ascii_offsets_are_bytes() {
         let text = "name: café\nport: x\n";
         let node = parse_single(text).unwrap();
