@@ -153,6 +153,21 @@ pub fn component_key(name: &str, rest: SpecPath) -> SpecPath {
     path
 }
 
+/// Records, for each `(pointer, key, written)` whose key the spec writes, that the field
+/// at `pointer` came from the key (`at` turns a key into its path in the spec). A key the
+/// spec leaves out gives its field a default, which no key produced.
+pub fn record_written(
+    fields: &mut Provenance,
+    at: impl Fn(SpecPath) -> SpecPath,
+    keys: &[(&str, &str, bool)],
+) {
+    for (pointer, key, written) in keys {
+        if *written {
+            fields.record(pointer, at(shipshape_spec::path![*key]));
+        }
+    }
+}
+
 /// Path of a backing service in the spec, for origins.
 pub fn service_path(name: &str) -> SpecPath {
     shipshape_spec::path!["services", name]

@@ -24,7 +24,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use shipshape_manifest::Provenance;
 use shipshape_spec::{Component, ComponentKind, DEFAULT_BACKOFF, DEFAULT_TIME_ZONE, path};
 
-use crate::context::{Ctx, component_key, component_path};
+use crate::context::{Ctx, component_key, component_path, record_written};
 use crate::hooks::hashed_name;
 use crate::workload;
 
@@ -95,11 +95,7 @@ fn render_cron(
             component.starting_deadline.is_some(),
         ),
     ];
-    for (pointer, spec_key, set) in optional {
-        if set {
-            fields.record(pointer, key(path![spec_key]));
-        }
-    }
+    record_written(&mut fields, key, &optional);
     fields.nest("/spec/jobTemplate/spec", job_fields);
     let history = component.history.unwrap_or_default();
     let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
@@ -151,11 +147,7 @@ fn job_fields(name: &str, component: &Component) -> Provenance {
         ),
         ("/ttlSecondsAfterFinished", "ttl", component.ttl.is_some()),
     ];
-    for (pointer, spec_key, set) in optional {
-        if set {
-            fields.record(pointer, component_key(name, path![spec_key]));
-        }
-    }
+    record_written(&mut fields, |k| component_key(name, k), &optional);
     fields
 }
 

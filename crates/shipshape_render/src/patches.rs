@@ -282,6 +282,50 @@ patches:
         render(patches).expect_err("the patch is refused")
     }
 
+    /// The spec keys recorded for the Deployment's fields, dotted, by pointer.
+    fn deployment_fields(rendered: &Rendered) -> Vec<(String, String)> {
+        rendered
+            .manifests
+            .items()
+            .iter()
+            .find(|m| m.kind() == "Deployment")
+            .expect("a Deployment")
+            .provenance
+            .entries()
+            .map(|(pointer, path)| (pointer.to_owned(), shipshape_spec::dotted(path)))
+            .collect()
+    }
+
+    #[test]
+    fn patched_fields_come_from_the_patch_and_removed_ones_from_nothing() {
+        let rendered = render(
+            "  - target: { kind: Deployment, name: api }
+    merge:
+      spec:
+        replicas: 4
+        template: { metadata: { annotations: { team: payments } } }
+  - target: { kind: Deployment, name: api }
+    json:
+      - { op: remove, path: /spec/template/spec/containers/0/ports/0 }
+      - { op: replace, path: /spec/template/spec/containers/0/image, value: example/api:2.0.0 }
+",
+        )
+        .expect("the patches apply");
+        let pair = |p: &str, k: &str| (p.to_owned(), k.to_owned());
+        let container = "/spec/template/spec/containers/0";
+        assert_eq!(
+            deployment_fields(&rendered),
+            [
+                pair("/spec/replicas", "patches[0].merge.spec.replicas"),
+                pair(
+                    "/spec/template/metadata/annotations/team",
+                    "patches[0].merge.spec.template.metadata.annotations.team"
+                ),
+                pair(&format!("{container}/image"), "patches[1].json[1]"),
+            ]
+        );
+    }
+
     #[test]
     fn a_merge_patch_merges_into_the_target() {
         let rendered = render(

@@ -62,11 +62,7 @@ pub fn base_container(
     if component.resources.is_some() {
         fields.record("/resources", key(path!["resources"]));
     }
-    if component.security.run_as_user.is_some() {
-        let uid = key(path!["security", "run_as_user"]);
-        fields.record("/securityContext/runAsUser", uid.clone());
-        fields.record("/securityContext/runAsGroup", uid);
-    }
+    record_uid(fields, name, component, &["runAsUser", "runAsGroup"]);
     let env = env(ctx, name, component);
     for (i, (var, path)) in env.iter().enumerate() {
         fields.record(&format!("/env/{i}"), path.clone());
@@ -194,12 +190,12 @@ pub fn pod_spec(
     fields: &mut Provenance,
 ) -> PodSpec {
     let key = |rest| component_key(name, rest);
-    if component.security.run_as_user.is_some() {
-        let uid = key(path!["security", "run_as_user"]);
-        for field in ["runAsUser", "runAsGroup", "fsGroup"] {
-            fields.record(&format!("/securityContext/{field}"), uid.clone());
-        }
-    }
+    record_uid(
+        fields,
+        name,
+        component,
+        &["runAsUser", "runAsGroup", "fsGroup"],
+    );
     if !component.node_selector.is_empty() {
         fields.record("/nodeSelector", key(path!["node_selector"]));
     }
@@ -237,6 +233,17 @@ pub fn pod_spec(
         }),
         tolerations: non_empty(component.tolerations.iter().map(toleration).collect()),
         ..PodSpec::default()
+    }
+}
+
+/// Records that the security context's `ids` come from `security.run_as_user` when the
+/// spec sets it (else they are the platform's).
+fn record_uid(fields: &mut Provenance, name: &str, component: &Component, ids: &[&str]) {
+    if component.security.run_as_user.is_some() {
+        for id in ids {
+            let uid = component_key(name, path!["security", "run_as_user"]);
+            fields.record(&format!("/securityContext/{id}"), uid);
+        }
     }
 }
 

@@ -270,6 +270,7 @@ fn resolve_plain(text: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::PathSegment;
 
     #[test]
     fn resolves_core_schema_scalars() {

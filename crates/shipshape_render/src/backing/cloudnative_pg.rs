@@ -24,7 +24,7 @@ use super::outputs::{Details, Outputs, Reach, Value};
 use super::postgres::Server as Postgres;
 use super::{s3, workload};
 use crate::builders::resource_requirements;
-use crate::context::{Ctx, service_key, service_path};
+use crate::context::{Ctx, record_written, service_key, service_path};
 use crate::secrets;
 
 /// The port of the instances.
@@ -177,11 +177,7 @@ fn cluster_fields(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Proven
         ),
         ("/spec/backup", "backup", service.backup.is_some()),
     ];
-    for (pointer, spec_key, set) in optional {
-        if set {
-            fields.record(pointer, key(path![spec_key]));
-        }
-    }
+    record_written(&mut fields, key, &optional);
     if let Some(image) = workload::image_key(name, service) {
         fields.record("/spec/imageName", image);
     }

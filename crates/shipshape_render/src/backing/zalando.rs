@@ -11,13 +11,13 @@
 use k8s_openapi::api::core::v1::SecretKeySelector;
 use serde_json::json;
 use shipshape_manifest::Provenance;
-use shipshape_spec::{BackingService, path};
+use shipshape_spec::BackingService;
 
 use super::outputs::{Outputs, Reach, Value};
 use super::postgres::Server as Postgres;
 use super::workload;
 use crate::builders::resource_requirements;
-use crate::context::{Ctx, service_key, service_path};
+use crate::context::{Ctx, record_written, service_key, service_path};
 
 /// The port of the instances.
 const PORT: u16 = 5432;
@@ -123,11 +123,7 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
             service.max_connections.is_some(),
         ),
     ];
-    for (pointer, spec_key, set) in optional {
-        if set {
-            fields.record(pointer, key(path![spec_key]));
-        }
-    }
+    record_written(&mut fields, key, &optional);
     ctx.emit(&object, service_path(name), fields);
 }
 
