@@ -5,6 +5,7 @@
 //! remembers its [`Origin`] so findings can point back to the text that caused them.
 
 mod load;
+pub mod network_policy;
 mod order;
 mod scope;
 mod selector;
