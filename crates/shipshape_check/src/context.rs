@@ -1,12 +1,12 @@
 //! The whole input as cross-object rules see it, with indexes built once.
 
 use std::collections::HashMap;
-use std::sync::OnceLock;
 
 use crate::config::Settings;
 use crate::input::{Input, Object};
 use crate::pod::PodTemplate;
 use shipshape_manifest::Selector;
+use shipshape_manifest::network_policy::NetworkPolicies;
 
 /// All objects of one run, indexed by kind, by name and by the pod templates they hold.
 ///
@@ -26,9 +26,9 @@ pub struct CheckContext<'a> {
     templates_by_label: HashMap<&'a str, HashMap<&'a str, Vec<usize>>>,
     /// Autoscalers by the name of the object they scale.
     autoscalers_by_target: HashMap<&'a str, Vec<usize>>,
-    /// NetworkPolicies by the object index of each pod template they select; built on
-    /// first use, since only the policy rules need it.
-    policies_by_pod: OnceLock<HashMap<usize, Vec<usize>>>,
+    /// The NetworkPolicies and Namespaces, indexed for evaluation. Built with the rest:
+    /// a `OnceLock` would make the context invariant in `'a`, and sets hold few of them.
+    network_policies: NetworkPolicies<'a>,
 }
 
 impl<'a> CheckContext<'a> {
@@ -44,11 +44,13 @@ impl<'a> CheckContext<'a> {
             templates_by_namespace: HashMap::new(),
             templates_by_label: HashMap::new(),
             autoscalers_by_target: HashMap::new(),
-            policies_by_pod: OnceLock::new(),
+            network_policies: NetworkPolicies::default(),
         };
         for object in input.objects() {
             cx.index(object);
         }
+        let objects = cx.of_kind("NetworkPolicy").chain(cx.of_kind("Namespace"));
+        cx.network_policies = NetworkPolicies::new(objects.map(Object::value));
         cx
     }
 
@@ -154,26 +156,11 @@ impl<'a> CheckContext<'a> {
             .filter(move |t| t.object.namespace() == namespace && selector.matches(t.labels()))
     }
 
-    /// The NetworkPolicies of its namespace whose `podSelector` selects `pod`'s pods.
-    pub fn network_policies_of(&self, pod: &PodTemplate<'_>) -> impl Iterator<Item = &'a Object> {
-        let index = self.policies_by_pod.get_or_init(|| self.index_policies());
-        self.resolve(index.get(&pod.object.index()))
-    }
-
-    fn index_policies(&self) -> HashMap<usize, Vec<usize>> {
-        let mut index: HashMap<usize, Vec<usize>> = HashMap::new();
-        for policy in self.of_kind("NetworkPolicy") {
-            let Some(selector) = policy.get("/spec/podSelector") else {
-                continue;
-            };
-            for pod in self.selected(policy.namespace(), Selector::LabelSelector(selector)) {
-                index
-                    .entry(pod.object.index())
-                    .or_default()
-                    .push(policy.index());
-            }
-        }
-        index
+    /// The NetworkPolicies of the input, with the Namespaces whose labels their
+    /// namespace selectors match.
+    #[must_use]
+    pub fn network_policies(&self) -> &NetworkPolicies<'a> {
+        &self.network_policies
     }
 
     /// The HorizontalPodAutoscalers that scale `object`.

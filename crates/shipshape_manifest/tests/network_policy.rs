@@ -47,13 +47,20 @@ fn names(policies: &[&NetworkPolicy<'_>]) -> Vec<String> {
         .collect()
 }
 
-/// What decided, in one line: "unrestricted", "admitted by shop/web egress[1]" or
-/// "denied by shop/a, shop/b".
+/// What decided, in one line: "unrestricted", "admitted by shop/web egress[1]", "by
+/// address: shop/web egress[0]" or "denied by shop/a, shop/b".
 fn shown(decision: &Decision<'_>, direction: Direction) -> String {
     match decision {
         Decision::Unrestricted => "unrestricted".to_owned(),
         Decision::Admitted(rule) => format!(
             "admitted by {}/{} {}[{}]",
+            rule.policy.namespace(),
+            rule.policy.name(),
+            direction.policy_type().to_lowercase(),
+            rule.rule
+        ),
+        Decision::ByAddress(rule) => format!(
+            "by address: {}/{} {}[{}]",
             rule.policy.namespace(),
             rule.policy.name(),
             direction.policy_type().to_lowercase(),
@@ -249,7 +256,9 @@ fn rules_peers_and_ports_are_alternatives_and_empty_lists_mean_all() {
         {
             Decision::Admitted(rule) => Some(rule.rule),
             Decision::Denied(_) => None,
-            Decision::Unrestricted => panic!("the web pods are isolated"),
+            Decision::Unrestricted | Decision::ByAddress(_) => {
+                panic!("the web pods are isolated and no rule has an address block")
+            }
         };
         assert_eq!(
             (rule(&api), rule(&web), rule(&admin)),
@@ -362,15 +371,34 @@ fn ip_blocks_hold_addresses_outside_the_cluster_not_pods() {
         let decision = set.reach_address(&from, address.parse().unwrap(), Port::tcp(port));
         assert_eq!(decision.admits(), admits, "{address}:{port}");
     }
-    // Pods are not inside address blocks: their addresses are not modelled.
+    // Whether a block covers a pod is open: pod addresses are not modelled. The first
+    // valid block on the port is the rule that may admit it.
     let verdict = set.reach(&from, &pod("shop", &web), Port::tcp(80));
     assert_eq!(
         shown(&verdict.egress, Direction::Egress),
-        "denied by shop/web"
+        "by address: shop/web egress[0]"
     );
     assert_eq!(
         shown(&verdict.ingress, Direction::Ingress),
-        "denied by shop/web"
+        "by address: shop/web ingress[0]"
+    );
+    assert!(!verdict.admits());
+    assert!(verdict.may_admit());
+    // The named port admits the pod by its labels, which beats an address block.
+    let verdict = set.reach(&from, &pod("shop", &web), Port::tcp(9090));
+    assert_eq!(
+        shown(&verdict.egress, Direction::Egress),
+        "admitted by shop/web egress[3]"
+    );
+    // A block that is not CIDR notation holds no address, a pod's included.
+    let broken = json!({"podSelector": {}, "policyTypes": ["Egress"],
+        "egress": [{"to": [{"ipBlock": {"cidr": "not-a-block"}}]}]});
+    let objects = [policy("shop", "broken", broken)];
+    let broken = NetworkPolicies::new(&objects);
+    let verdict = broken.reach(&from, &pod("shop", &web), Port::tcp(80));
+    assert_eq!(
+        shown(&verdict.egress, Direction::Egress),
+        "denied by shop/broken"
     );
     let inbound = |address: &str| {
         set.reach_from_address(address.parse().unwrap(), &from, Port::tcp(8080))
@@ -621,20 +649,28 @@ fn other_namespaces_come_through_namespace_selectors_blocks_or_no_peers() {
             json!({"from": [{"namespaceSelector": {"matchExpressions": [{"key": "team", "operator": "Near"}]}}]}),
             false,
         ),
-        (json!({"from": [{"ipBlock": {"cidr": "10.0.0.0/8"}}]}), true),
         (json!({"ports": [{"port": 9090}]}), false),
     ];
     let web = json!({"app": "web"});
-    for (rule, admits) in cases {
-        let objects = [policy(
-            "shop",
-            "web",
-            json!({"podSelector": {}, "ingress": [rule.clone()]}),
-        )];
+    let decide = |rule: &Value| {
+        let spec = json!({"podSelector": {}, "ingress": [rule.clone()]});
+        let objects = [policy("shop", "web", spec)];
         let set = NetworkPolicies::new(&objects);
-        let decision = set.reach_from_other_namespace(&pod("shop", &web), Port::tcp(8080));
-        assert_eq!(decision.admits(), admits, "{rule}");
+        shown(
+            &set.reach_from_other_namespace(&pod("shop", &web), Port::tcp(8080)),
+            Direction::Ingress,
+        )
+    };
+    for (rule, admits) in cases {
+        let expected = if admits {
+            "admitted by shop/web ingress[0]"
+        } else {
+            "denied by shop/web"
+        };
+        assert_eq!(decide(&rule), expected, "{rule}");
     }
+    let block = json!({"from": [{"ipBlock": {"cidr": "10.0.0.0/8"}}]});
+    assert_eq!(decide(&block), "by address: shop/web ingress[0]");
 }
 
 #[test]

@@ -319,12 +319,20 @@ fn in_block(block: &Value, address: IpAddr) -> bool {
             .any(|e| contains(e.as_str().unwrap()))
 }
 
-fn reference_peer(objects: &[Value], policy: &Value, peer: &Value, other: &Other<'_>) -> bool {
+/// Whether a peer takes the other end: `Some(true)` by its labels or address,
+/// `Some(false)` not at all, `None` when an address block may take a pod, whose address
+/// is not known.
+fn reference_peer(
+    objects: &[Value],
+    policy: &Value,
+    peer: &Value,
+    other: &Other<'_>,
+) -> Option<bool> {
     match other {
-        Other::Address(address) => peer.get("ipBlock").is_some_and(|b| in_block(b, *address)),
+        Other::Address(address) => Some(peer.get("ipBlock").is_some_and(|b| in_block(b, *address))),
         Other::Pod(pod) => {
             if peer.get("ipBlock").is_some() {
-                return false;
+                return None;
             }
             let namespace_ok = match peer.get("namespaceSelector") {
                 Some(s) => {
@@ -335,7 +343,7 @@ fn reference_peer(objects: &[Value], policy: &Value, peer: &Value, other: &Other
             let pod_ok = peer
                 .get("podSelector")
                 .is_none_or(|s| reference_matches(s, &label_map(&pod.labels)));
-            namespace_ok && pod_ok
+            Some(namespace_ok && pod_ok)
         }
     }
 }
@@ -360,9 +368,10 @@ fn reference_port(entry: &Value, port: Port, destination: Option<&Pod>) -> bool 
     }
 }
 
-/// How `pod`'s traffic in `direction` to or from `other` on `port` is decided:
-/// `None` unrestricted, `Some(Ok((policy, rule)))` admitted, `Some(Err(policies))` denied.
-type ReferenceDecision = Option<Result<(String, usize), Vec<String>>>;
+/// How `pod`'s traffic in `direction` to or from `other` on `port` is decided: `None`
+/// unrestricted, `Some(Ok((policy, rule, false)))` admitted, `Some(Ok((policy, rule,
+/// true)))` admitted if an address block covers the pod, `Some(Err(policies))` denied.
+type ReferenceDecision = Option<Result<(String, usize, bool), Vec<String>>>;
 
 fn reference_decide(
     objects: &[Value],
@@ -394,25 +403,31 @@ fn reference_decide(
     } else {
         ("egress", "to")
     };
-    for policy in &isolating {
-        let rules = policy["spec"][rules_field]
-            .as_array()
-            .cloned()
-            .unwrap_or_default();
-        for (i, rule) in rules.iter().enumerate() {
-            let peers = rule[peers_field].as_array().cloned().unwrap_or_default();
-            let ports = rule["ports"].as_array().cloned().unwrap_or_default();
-            let peer_ok = peers.is_empty()
-                || peers
+    // First a rule that takes the peer for sure, then one that may by its address.
+    for sure in [true, false] {
+        for policy in &isolating {
+            let rules = policy["spec"][rules_field]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+            for (i, rule) in rules.iter().enumerate() {
+                let peers = rule[peers_field].as_array().cloned().unwrap_or_default();
+                let ports = rule["ports"].as_array().cloned().unwrap_or_default();
+                let answers: Vec<Option<bool>> = peers
                     .iter()
-                    .any(|p| reference_peer(objects, policy, p, other));
-            let port_ok =
-                ports.is_empty() || ports.iter().any(|p| reference_port(p, port, destination));
-            if peer_ok && port_ok {
-                return Some(Ok((
-                    policy["metadata"]["name"].as_str().unwrap().to_owned(),
-                    i,
-                )));
+                    .map(|p| reference_peer(objects, policy, p, other))
+                    .collect();
+                let peer_ok = if sure {
+                    peers.is_empty() || answers.contains(&Some(true))
+                } else {
+                    answers.contains(&None)
+                };
+                let port_ok =
+                    ports.is_empty() || ports.iter().any(|p| reference_port(p, port, destination));
+                if peer_ok && port_ok {
+                    let name = policy["metadata"]["name"].as_str().unwrap().to_owned();
+                    return Some(Ok((name, i, !sure)));
+                }
             }
         }
     }
@@ -425,7 +440,8 @@ fn reference_decide(
 fn as_reference(decision: &Decision<'_>) -> ReferenceDecision {
     match decision {
         Decision::Unrestricted => None,
-        Decision::Admitted(rule) => Some(Ok((rule.policy.name().to_owned(), rule.rule))),
+        Decision::Admitted(rule) => Some(Ok((rule.policy.name().to_owned(), rule.rule, false))),
+        Decision::ByAddress(rule) => Some(Ok((rule.policy.name().to_owned(), rule.rule, true))),
         Decision::Denied(policies) => {
             Some(Err(policies.iter().map(|p| p.name().to_owned()).collect()))
         }

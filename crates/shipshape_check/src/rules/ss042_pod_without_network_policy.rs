@@ -1,6 +1,5 @@
-use std::collections::HashSet;
-
-use crate::{CheckContext, Emitter, Selector, SetRule, declare_rule};
+use crate::analysis::network_policy;
+use crate::{CheckContext, Emitter, SetRule, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -74,16 +73,12 @@ declare_rule! {
 
 impl SetRule for PodWithoutNetworkPolicy {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        // Object index of every workload some policy selects.
-        let mut covered = HashSet::new();
-        for policy in cx.of_kind("NetworkPolicy") {
-            if let Some(selector) = policy.get("/spec/podSelector") {
-                let selected = cx.selected(policy.namespace(), Selector::LabelSelector(selector));
-                covered.extend(selected.map(|pod| pod.object.index()));
-            }
-        }
+        let policies = cx.network_policies();
         for pod in cx.pod_templates() {
-            if !covered.contains(&pod.object.index()) {
+            if policies
+                .selecting(&network_policy::endpoint(pod))
+                .is_empty()
+            {
                 out.report(
                     pod.object,
                     format!("{}/metadata/labels", pod.pointer),

@@ -12,8 +12,9 @@
 //! their intersection. Namespaces carry the labels of their Namespace object in the set
 //! plus `kubernetes.io/metadata.name`; a namespace the set does not hold carries only
 //! that one. Named ports resolve against the receiving pod's declared ports, for egress
-//! rules too. `ipBlock` peers match addresses outside the cluster only: pod addresses
-//! are not modelled.
+//! rules too. `ipBlock` peers are for addresses outside the cluster; pod addresses are
+//! not modelled, so whether a block covers a pod is left open ([`Decision::ByAddress`]):
+//! the API leaves it to the network plugin, and most match pod addresses too.
 
 mod cidr;
 mod endpoint;
@@ -30,7 +31,7 @@ pub use endpoint::{
 };
 pub use policy::{Direction, NAMESPACE_NAME_LABEL, NetworkPolicy};
 
-use policy::{Rule, metadata};
+use policy::{PeerMatch, Rule, metadata};
 
 /// The NetworkPolicies and Namespaces of a manifest set, indexed for evaluation.
 #[derive(Debug, Default)]
@@ -52,15 +53,25 @@ pub enum Decision<'p> {
     Unrestricted,
     /// This rule admits the traffic (the first that does, in input order).
     Admitted(RuleRef<'p>),
+    /// No rule admits the pod by its namespace and labels, but this one (the first)
+    /// admits an address block on the port: the traffic passes when the block covers the
+    /// pod's address, which the manifests do not say.
+    ByAddress(RuleRef<'p>),
     /// These policies restrict the direction for the pod, in input order, and none of
     /// their rules admits the traffic.
     Denied(Vec<&'p NetworkPolicy<'p>>),
 }
 
 impl Decision<'_> {
-    /// Whether the traffic passes.
+    /// Whether the traffic passes, whatever the pods' addresses.
     #[must_use]
     pub fn admits(&self) -> bool {
+        matches!(self, Decision::Unrestricted | Decision::Admitted(_))
+    }
+
+    /// Whether the traffic may pass: unless it is denied.
+    #[must_use]
+    pub fn may_admit(&self) -> bool {
         !matches!(self, Decision::Denied(_))
     }
 }
@@ -97,10 +108,16 @@ pub struct Verdict<'p> {
 }
 
 impl Verdict<'_> {
-    /// Whether the traffic passes.
+    /// Whether the traffic passes, whatever the pods' addresses.
     #[must_use]
     pub fn admits(&self) -> bool {
         self.egress.admits() && self.ingress.admits()
+    }
+
+    /// Whether the traffic may pass: unless a side denies it.
+    #[must_use]
+    pub fn may_admit(&self) -> bool {
+        self.egress.may_admit() && self.ingress.may_admit()
     }
 }
 
@@ -207,12 +224,16 @@ impl<'a> NetworkPolicies<'a> {
         let from_namespace = self.namespace_labels(from.namespace);
         Verdict {
             egress: self.decide(from, Direction::Egress, |policy, rule| {
-                rule.admits_port(port, Some(to))
-                    && rule.admits_pod(to, &to_namespace, policy.namespace())
+                if !rule.admits_port(port, Some(to)) {
+                    return PeerMatch::No;
+                }
+                rule.admits_pod(to, &to_namespace, policy.namespace())
             }),
             ingress: self.decide(to, Direction::Ingress, |policy, rule| {
-                rule.admits_port(port, Some(to))
-                    && rule.admits_pod(from, &from_namespace, policy.namespace())
+                if !rule.admits_port(port, Some(to)) {
+                    return PeerMatch::No;
+                }
+                rule.admits_pod(from, &from_namespace, policy.namespace())
             }),
         }
     }
@@ -222,7 +243,7 @@ impl<'a> NetworkPolicies<'a> {
     #[must_use]
     pub fn reach_address(&self, from: &Endpoint<'_>, address: IpAddr, port: Port) -> Decision<'_> {
         self.decide(from, Direction::Egress, |_, rule| {
-            rule.admits_port(port, None) && rule.admits_address(address)
+            certain(rule.admits_port(port, None) && rule.admits_address(address))
         })
     }
 
@@ -235,26 +256,30 @@ impl<'a> NetworkPolicies<'a> {
         port: Port,
     ) -> Decision<'_> {
         self.decide(to, Direction::Ingress, |_, rule| {
-            rule.admits_port(port, Some(to)) && rule.admits_address(address)
+            certain(rule.admits_port(port, Some(to)) && rule.admits_address(address))
         })
     }
 
     /// Whether `to`'s ingress may admit `port` from some pod of another namespace whose
     /// namespace and labels are not known, such as an ingress controller: a rule admits
-    /// it when it has no peers, a namespace selector that does not pin the namespace
-    /// name to `to`'s, or an address block.
+    /// it when it has no peers or a namespace selector that does not pin the namespace
+    /// name to `to`'s, and may admit it by an address block.
     #[must_use]
     pub fn reach_from_other_namespace(&self, to: &Endpoint<'_>, port: Port) -> Decision<'_> {
         self.decide(to, Direction::Ingress, |_, rule| {
-            rule.admits_port(port, Some(to)) && rule.may_admit_other_namespace(to.namespace)
+            if !rule.admits_port(port, Some(to)) {
+                return PeerMatch::No;
+            }
+            rule.admits_other_namespace(to.namespace)
         })
     }
 
     /// Whether `from` may look up names at one of `servers`, the cluster DNS pods of the
     /// set; when the set holds none, at the cluster DNS as
     /// [`Endpoint::cluster_dns`] models it. With several servers, each protocol's
-    /// verdict is that of the first server that admits it, else of the first whose
-    /// egress side admits it, else of the first.
+    /// verdict is that of the first server that admits it most surely: by both sides,
+    /// else by both sides maybe (address blocks), else by the egress side, else by the
+    /// egress side maybe, else the first.
     #[must_use]
     pub fn resolve_names(
         &self,
@@ -263,7 +288,14 @@ impl<'a> NetworkPolicies<'a> {
     ) -> NameResolution<'_> {
         let modelled = [Endpoint::cluster_dns()];
         let (first, rest) = servers.split_first().unwrap_or((&modelled[0], &[]));
-        let rank = |v: &Verdict<'_>| (v.admits(), v.egress.admits());
+        let rank = |v: &Verdict<'_>| {
+            (
+                v.admits(),
+                v.may_admit(),
+                v.egress.admits(),
+                v.egress.may_admit(),
+            )
+        };
         let best = |port: Port| {
             rest.iter()
                 .fold(self.reach(from, first, port), |best, server| {
@@ -285,19 +317,38 @@ impl<'a> NetworkPolicies<'a> {
         &self,
         pod: &Endpoint<'_>,
         direction: Direction,
-        admits: impl Fn(&NetworkPolicy<'a>, &Rule<'a>) -> bool,
+        admits: impl Fn(&NetworkPolicy<'a>, &Rule<'a>) -> PeerMatch,
     ) -> Decision<'_> {
         let isolating = self.isolating(pod, direction);
         if isolating.is_empty() {
             return Decision::Unrestricted;
         }
+        let mut by_address = None;
         for &policy in &isolating {
             let rules = policy.rules(direction).unwrap_or_default();
-            if let Some(rule) = rules.iter().position(|rule| admits(policy, rule)) {
-                return Decision::Admitted(RuleRef { policy, rule });
+            for (rule, r) in rules.iter().enumerate() {
+                match admits(policy, r) {
+                    PeerMatch::Yes => return Decision::Admitted(RuleRef { policy, rule }),
+                    PeerMatch::ByAddress => {
+                        by_address.get_or_insert(RuleRef { policy, rule });
+                    }
+                    PeerMatch::No => {}
+                }
             }
         }
-        Decision::Denied(isolating.into_iter().map(|p| p as _).collect())
+        match by_address {
+            Some(rule) => Decision::ByAddress(rule),
+            None => Decision::Denied(isolating.into_iter().map(|p| p as _).collect()),
+        }
+    }
+}
+
+/// A rule's answer about an address: there is no doubt about addresses.
+fn certain(admits: bool) -> PeerMatch {
+    if admits {
+        PeerMatch::Yes
+    } else {
+        PeerMatch::No
     }
 }
 

@@ -258,21 +258,20 @@ impl<'a> Rule<'a> {
         peer: &Endpoint<'_>,
         namespace_labels: &Map<String, Value>,
         own: &str,
-    ) -> bool {
-        self.peers.is_empty()
-            || self.peers.iter().any(|p| match p {
-                Peer::Pods { namespaces, pods } => {
-                    let in_namespace = match namespaces {
-                        None => peer.namespace == own,
-                        Some(selector) => {
-                            Selector::LabelSelector(selector).matches(Some(namespace_labels))
-                        }
-                    };
-                    in_namespace
-                        && pods.is_none_or(|s| Selector::LabelSelector(s).matches(peer.labels))
-                }
-                Peer::Block { .. } | Peer::Nothing => false,
-            })
+    ) -> PeerMatch {
+        let by_labels = self.peers.iter().any(|p| match p {
+            Peer::Pods { namespaces, pods } => {
+                let in_namespace = match namespaces {
+                    None => peer.namespace == own,
+                    Some(selector) => {
+                        Selector::LabelSelector(selector).matches(Some(namespace_labels))
+                    }
+                };
+                in_namespace && pods.is_none_or(|s| Selector::LabelSelector(s).matches(peer.labels))
+            }
+            Peer::Block { .. } | Peer::Nothing => false,
+        });
+        self.pod_match(by_labels)
     }
 
     /// Whether `address`, outside the cluster, is a peer of the rule.
@@ -288,23 +287,51 @@ impl<'a> Rule<'a> {
     }
 
     /// Whether some pod of a namespace other than `own`, whose labels and namespace
-    /// labels are unknown, may be a peer of the rule: no peers, a namespace selector
-    /// that does not pin the namespace name to `own`, or an address block (the pod's
-    /// address, or its node's for a pod on the host network, may fall inside it).
-    pub(crate) fn may_admit_other_namespace(&self, own: &str) -> bool {
-        self.peers.is_empty()
-            || self.peers.iter().any(|p| match p {
-                Peer::Pods {
-                    namespaces: Some(selector),
-                    ..
-                } => may_select_other_namespace(selector, own),
-                Peer::Pods {
-                    namespaces: None, ..
-                } => false,
-                Peer::Block { .. } => true,
-                Peer::Nothing => false,
-            })
+    /// labels are unknown, may be a peer of the rule: it has no peers, or a namespace
+    /// selector that does not pin the namespace name to `own`.
+    pub(crate) fn admits_other_namespace(&self, own: &str) -> PeerMatch {
+        let by_labels = self.peers.iter().any(|p| match p {
+            Peer::Pods {
+                namespaces: Some(selector),
+                ..
+            } => may_select_other_namespace(selector, own),
+            Peer::Pods {
+                namespaces: None, ..
+            }
+            | Peer::Block { .. }
+            | Peer::Nothing => false,
+        });
+        self.pod_match(by_labels)
     }
+
+    /// How the rule's peers take a pod that its pod and namespace peers take
+    /// (`by_labels`) or not: a rule without peers takes every pod, and one with an
+    /// address block may take it by its address.
+    fn pod_match(&self, by_labels: bool) -> PeerMatch {
+        let has_block = self
+            .peers
+            .iter()
+            .any(|p| matches!(p, Peer::Block { cidr: Some(_), .. }));
+        if self.peers.is_empty() || by_labels {
+            PeerMatch::Yes
+        } else if has_block {
+            PeerMatch::ByAddress
+        } else {
+            PeerMatch::No
+        }
+    }
+}
+
+/// Whether a rule's peers take a pod.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PeerMatch {
+    /// By its labels and namespace, or because the rule takes every peer.
+    Yes,
+    /// Only an address block may take it: whether it covers the pod's address is not
+    /// modelled.
+    ByAddress,
+    /// No.
+    No,
 }
 
 impl<'a> Peer<'a> {
