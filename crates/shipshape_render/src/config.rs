@@ -6,7 +6,6 @@ use k8s_openapi::api::core::v1::ConfigMap;
 use shipshape_spec::{Component, EnvValue};
 
 use crate::context::{Ctx, component_path};
-use crate::pod::file_key;
 
 /// The ConfigMap behind a spec config (its own name, or the existing one it points to).
 pub fn config_map_name(ctx: &Ctx<'_>, config: &str) -> String {
@@ -20,6 +19,20 @@ pub fn config_map_name(ctx: &Ctx<'_>, config: &str) -> String {
 /// The ConfigMap holding a component's inline and `from:` files.
 pub fn files_config_map_name(component: &str) -> String {
     format!("{component}-files")
+}
+
+/// The ConfigMap key for a file mounted at `path`.
+pub fn file_key(path: &str) -> String {
+    path.trim_start_matches('/')
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "-._".contains(c) {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect()
 }
 
 /// Everything config-like a component's pods read, as text, for the checksum annotation.

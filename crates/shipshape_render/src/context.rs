@@ -7,7 +7,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use shipshape_manifest::{ManifestSet, Origin};
-use shipshape_spec::{AppSpec, Component, Problem, SpecPath};
+use shipshape_spec::{AppSpec, BackingService, Component, Problem, SpecPath};
 
 /// The label that names a component; part of every selector.
 pub const NAME_LABEL: &str = "app.kubernetes.io/name";
@@ -105,6 +105,35 @@ impl<'a> Ctx<'a> {
         }
     }
 
+    /// Labels on every object of the backing service `name`: the app's, with the
+    /// service's type as the component.
+    pub fn service_labels(&self, name: &str, service: &BackingService) -> BTreeMap<String, String> {
+        let mut labels = self.labels(Some(name));
+        labels.insert(
+            "app.kubernetes.io/component".to_owned(),
+            service.kind.to_string(),
+        );
+        labels
+    }
+
+    /// Metadata for the object named `object` that belongs to the backing service `name`.
+    pub fn service_metadata(
+        &self,
+        object: &str,
+        name: &str,
+        service: &BackingService,
+    ) -> ObjectMeta {
+        ObjectMeta {
+            labels: Some(self.service_labels(name, service)),
+            ..self.metadata(object, None)
+        }
+    }
+
+    /// The in-cluster DNS name of the Service `name` in the app's namespace.
+    pub fn service_host(&self, name: &str) -> String {
+        format!("{name}.{}.svc.cluster.local", self.namespace())
+    }
+
     /// Adds an object that came from the spec value at `path`.
     pub fn emit(&mut self, object: &impl Serialize, path: SpecPath) {
         self.out.push(object, Some(Origin::Spec(path)));
@@ -119,6 +148,11 @@ impl<'a> Ctx<'a> {
 /// Path of a component in the spec, for origins and problems.
 pub fn component_path(name: &str) -> SpecPath {
     shipshape_spec::path!["components", name]
+}
+
+/// Path of a backing service in the spec, for origins.
+pub fn service_path(name: &str) -> SpecPath {
+    shipshape_spec::path!["services", name]
 }
 
 /// The first `len` hex digits of the SHA-256 of `parts`, for content-derived names and

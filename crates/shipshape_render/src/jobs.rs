@@ -24,7 +24,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use shipshape_spec::{Component, ComponentKind, DEFAULT_BACKOFF, DEFAULT_TIME_ZONE};
 
 use crate::context::{Ctx, component_path};
-use crate::{migrations, workload};
+use crate::hooks::hashed_name;
+use crate::workload;
 
 /// Renders the Job of a `job` component or the CronJob of a `cron` component.
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
@@ -38,7 +39,7 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
 
 fn render_job(ctx: &mut Ctx<'_>, name: &str, component: &Component, template: PodTemplateSpec) {
     let job = Job {
-        metadata: ctx.metadata(&migrations::hashed_name(name, &template), Some(name)),
+        metadata: ctx.metadata(&hashed_name(name, &template), Some(name)),
         spec: Some(job_spec(component, template)),
         status: None,
     };

@@ -2,23 +2,30 @@
 //!
 //! One module per concern. Each reads the spec and adds objects to the shared [`Ctx`];
 //! naming, labels and selectors come from `context`, so objects that refer to each other
-//! always agree. The result is sorted into apply order and is byte-identical for the same
+//! always agree. Shared pieces are leaves that the specific renderers build on, never
+//! the reverse: `context`, then `builders`, `network_rules`, `hooks`, `config` and
+//! `secrets` (names), then `pod` and the servers of `backing`, then the controllers. The result is sorted into apply order and is byte-identical for the same
 //! spec.
 
 mod autoscaling;
 mod backing;
+mod builders;
 mod config;
 mod context;
 mod disruption;
 mod expose;
+mod hooks;
+mod identity;
 mod jobs;
 mod migrations;
 mod monitoring;
 mod namespace;
 mod network_policy;
+mod network_rules;
 mod patches;
 mod pod;
 mod rbac;
+mod secret_generator;
 mod secrets;
 mod service;
 mod statefulset;
@@ -29,7 +36,7 @@ mod wiring;
 mod workload;
 
 use shipshape_manifest::ManifestSet;
-use shipshape_spec::{AppSpec, Problem};
+use shipshape_spec::{AppSpec, ComponentKind, Problem};
 
 pub use context::{INSTANCE_LABEL, NAME_LABEL};
 
@@ -52,9 +59,16 @@ pub fn render(spec: &AppSpec) -> Result<Rendered, Vec<Problem>> {
     namespace::render(&mut ctx);
     config::render(&mut ctx);
     secrets::render(&mut ctx);
-    backing::render(&mut ctx);
+    secret_generator::render(&mut ctx);
+    backing::render::render(&mut ctx);
     for (name, component) in &spec.components {
-        workload::render(&mut ctx, name, component);
+        match component.kind {
+            ComponentKind::Service | ComponentKind::Worker => {
+                workload::render(&mut ctx, name, component);
+            }
+            ComponentKind::Stateful => statefulset::render(&mut ctx, name, component),
+            ComponentKind::Job | ComponentKind::Cron => jobs::render(&mut ctx, name, component),
+        }
         rbac::render(&mut ctx, name, component);
         service::render(&mut ctx, name, component);
         service::render_headless(&mut ctx, name, component);

@@ -1,7 +1,5 @@
-//! Jobs that run before each rollout: a component's schema migrations, and what every
-//! such Job shares with the secret generator (`secrets`): the Helm and Argo CD hook
-//! annotations, labels that keep the Job's pods out of every component's selector, and an
-//! egress-only NetworkPolicy.
+//! Jobs that run a component's schema migrations before each rollout, as the hooks of
+//! `hooks` describe them.
 //!
 //! A migration Job runs the app's own container (image, env, files, security, resources)
 //! with the migration command, in the app's pod spec (service account, volumes). Its name
@@ -15,82 +13,19 @@
 //! sync the Job cannot start until they exist: an export for those tools has to create
 //! them first (upgrades are unaffected).
 
-use std::collections::BTreeMap;
-
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{Container, PodTemplateSpec};
-use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicySpec};
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use shipshape_spec::{Component, DEFAULT_BACKOFF, Migrations};
 
-use crate::context::{Ctx, INSTANCE_LABEL, NAME_LABEL, component_path, content_hash};
+use crate::context::{Ctx, component_path};
+use crate::hooks::{Hook, hashed_name, job_labels, job_network_policy};
 use crate::{network_policy, pod};
-
-/// The label that tells a Job's pods apart from the app's own.
-const COMPONENT_LABEL: &str = "app.kubernetes.io/component";
 
 /// Seconds a migration may run unless the spec says otherwise.
 const DEFAULT_DEADLINE: u32 = 600;
 /// A finished migration Job stays a day, so its logs can be read after a failed rollout.
 const MIGRATION_TTL: i32 = 86_400;
-
-/// When a pre-rollout Job and its helpers run under Helm (hooks) and Argo CD (PreSync
-/// hooks). `shipshape deploy` and plain `kubectl apply` ignore these annotations.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Hook {
-    /// Helm hook weight and Argo CD sync wave: lower runs first.
-    pub weight: i32,
-    /// Delete the hook's objects once every hook succeeded. Without it they stay until
-    /// the next run replaces them (a migration's logs stay readable).
-    pub delete_on_success: bool,
-}
-
-impl Hook {
-    /// The annotations that make an object this hook.
-    pub fn annotations(self) -> BTreeMap<String, String> {
-        let (helm_policy, argo_policy) = if self.delete_on_success {
-            (
-                "before-hook-creation,hook-succeeded",
-                "BeforeHookCreation,HookSucceeded",
-            )
-        } else {
-            ("before-hook-creation", "BeforeHookCreation")
-        };
-        let mut out = BTreeMap::from([
-            (
-                "helm.sh/hook".to_owned(),
-                "pre-install,pre-upgrade".to_owned(),
-            ),
-            ("helm.sh/hook-weight".to_owned(), self.weight.to_string()),
-            (
-                "helm.sh/hook-delete-policy".to_owned(),
-                helm_policy.to_owned(),
-            ),
-            ("argocd.argoproj.io/hook".to_owned(), "PreSync".to_owned()),
-            (
-                "argocd.argoproj.io/hook-delete-policy".to_owned(),
-                argo_policy.to_owned(),
-            ),
-        ]);
-        if self.weight != 0 {
-            out.insert(
-                "argocd.argoproj.io/sync-wave".to_owned(),
-                self.weight.to_string(),
-            );
-        }
-        out
-    }
-
-    /// The same hook one step earlier, for what only the Job uses (its NetworkPolicy,
-    /// ServiceAccount, RBAC). Hooks run before a chart's ordinary objects exist, so
-    /// these must be hooks too, created first.
-    pub fn before(self) -> Hook {
-        Hook {
-            weight: self.weight - 1,
-            ..self
-        }
-    }
-}
 
 /// The migration hook: after the secret generator, before the rollout. The Job is kept
 /// after success so its logs can be read; the next run replaces it.
@@ -98,59 +33,6 @@ const MIGRATION_HOOK: Hook = Hook {
     weight: 0,
     delete_on_success: false,
 };
-
-/// `labels` for the objects of a pre-rollout Job called `name`: the name label becomes
-/// `name` and the component label `role`, so no Service, PDB or spread constraint of a
-/// component selects the Job's pods.
-pub fn job_labels(
-    mut labels: BTreeMap<String, String>,
-    name: &str,
-    role: &str,
-) -> BTreeMap<String, String> {
-    labels.insert(NAME_LABEL.to_owned(), name.to_owned());
-    labels.insert(COMPONENT_LABEL.to_owned(), role.to_owned());
-    labels
-}
-
-/// Selects the pods labelled by [`job_labels`]: name, instance and role, so that a
-/// component that happens to share the name is not selected.
-pub fn job_selector(labels: &BTreeMap<String, String>) -> LabelSelector {
-    let keys = [NAME_LABEL, INSTANCE_LABEL, COMPONENT_LABEL];
-    LabelSelector {
-        match_labels: Some(
-            labels
-                .iter()
-                .filter(|(k, _)| keys.contains(&k.as_str()))
-                .map(|(k, v)| (k.clone(), v.clone()))
-                .collect(),
-        ),
-        ..LabelSelector::default()
-    }
-}
-
-/// The NetworkPolicy of a pre-rollout Job's pods: nothing may connect to them, and they
-/// may connect only through `egress`.
-pub fn job_network_policy(
-    ctx: &Ctx<'_>,
-    name: &str,
-    labels: &BTreeMap<String, String>,
-    egress: Vec<NetworkPolicyEgressRule>,
-    hook: Hook,
-) -> NetworkPolicy {
-    NetworkPolicy {
-        metadata: ObjectMeta {
-            labels: Some(labels.clone()),
-            annotations: Some(hook.annotations()),
-            ..ctx.metadata(name, None)
-        },
-        spec: Some(NetworkPolicySpec {
-            pod_selector: Some(job_selector(labels)),
-            policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
-            egress: Some(egress),
-            ingress: None,
-        }),
-    }
-}
 
 /// The name of a component's migration pods (and of their NetworkPolicy).
 pub fn migration_name(component: &str) -> String {
@@ -160,14 +42,6 @@ pub fn migration_name(component: &str) -> String {
 /// The name of a migration Job: [`migration_name`] and a hash of its pod template.
 pub fn job_name(component: &str, template: &PodTemplateSpec) -> String {
     hashed_name(&migration_name(component), template)
-}
-
-/// `base` and a hash of everything a Job's pods run (image, command, args, env, files,
-/// the config and secret checksums...): a Job's template cannot change, so a Job that
-/// runs something else needs a new name, and one that runs the same keeps its own.
-pub fn hashed_name(base: &str, template: &PodTemplateSpec) -> String {
-    let text = serde_json::to_string(template).expect("pod templates serialize to JSON");
-    format!("{base}-{}", content_hash([text.as_str()], 8))
 }
 
 /// Renders the migration Job of a component that declares a migration command, and the

@@ -6,22 +6,23 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::{
-    Capabilities, ConfigMapKeySelector, ConfigMapVolumeSource, Container, ContainerPort,
-    EmptyDirVolumeSource, EnvVar, EnvVarSource, ExecAction, GRPCAction, HTTPGetAction, KeyToPath,
-    Lifecycle, LifecycleHandler, ObjectFieldSelector, PodSecurityContext, PodSpec,
-    Probe as K8sProbe, ResourceFieldSelector, ResourceRequirements, SeccompProfile,
-    SecretVolumeSource, SecurityContext, SleepAction, TCPSocketAction, Toleration, Volume,
-    VolumeMount,
+    ConfigMapKeySelector, ConfigMapVolumeSource, Container, ContainerPort, EmptyDirVolumeSource,
+    EnvVar, EnvVarSource, ExecAction, GRPCAction, HTTPGetAction, KeyToPath, Lifecycle,
+    LifecycleHandler, ObjectFieldSelector, PodSpec, Probe as K8sProbe, ResourceFieldSelector,
+    SecretVolumeSource, SleepAction, TCPSocketAction, Toleration, Volume, VolumeMount,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use shipshape_spec::{
-    Component, EnvValue, FileSource, Probe, ProbeScheme, Protocol, Resources, SizePreset,
-    TaintEffect, TolerationOperator,
+    Component, EnvValue, FileSource, Probe, ProbeScheme, Resources, SizePreset, TaintEffect,
+    TolerationOperator,
 };
 
+use crate::builders::{
+    container_security, non_empty, pod_security, protocol, pull_policy, resource_requirements,
+};
 use crate::context::{Ctx, content_hash};
-use crate::{config, rbac, secrets, statefulset, wiring};
+use crate::{config, identity, rbac, secrets, wiring};
 
 /// The resources of a component; `small` when the spec says nothing.
 pub fn resources_of(component: &Component) -> Resources {
@@ -39,34 +40,6 @@ pub fn run_as_user(ctx: &Ctx<'_>, component: &Component) -> i64 {
             .run_as_user
             .unwrap_or(ctx.spec.platform.run_as_user),
     )
-}
-
-/// Requests and limits for `r`.
-pub fn resource_requirements(r: &Resources) -> ResourceRequirements {
-    let quantities = |cpu: &str, memory: &str| {
-        BTreeMap::from([
-            ("cpu".to_owned(), Quantity(cpu.to_owned())),
-            ("memory".to_owned(), Quantity(memory.to_owned())),
-        ])
-    };
-    ResourceRequirements {
-        requests: Some(quantities(
-            r.cpu.request.as_str(),
-            r.memory.request.as_str(),
-        )),
-        limits: Some(quantities(r.cpu.limit.as_str(), r.memory.limit.as_str())),
-        ..ResourceRequirements::default()
-    }
-}
-
-/// The pull policy of an image `reference`: a tag can be moved, so pulling every time
-/// keeps every pod on the same image and re-checks the pull credentials; a digest cannot.
-pub fn pull_policy(reference: &str) -> &'static str {
-    if reference.contains('@') {
-        "IfNotPresent"
-    } else {
-        "Always"
-    }
 }
 
 /// The app container without ports, probes or lifecycle: what a migration Job runs too.
@@ -220,56 +193,10 @@ fn secret_references<'a>(ctx: &Ctx<'a>, component: &'a Component) -> Vec<&'a str
     from_env.chain(from_files).chain(from_needs).collect()
 }
 
-/// A port protocol as the Kubernetes API spells it.
-pub fn protocol(p: Protocol) -> &'static str {
-    match p {
-        Protocol::Tcp => "TCP",
-        Protocol::Udp => "UDP",
-    }
-}
-
-fn runtime_default() -> SeccompProfile {
-    SeccompProfile {
-        type_: "RuntimeDefault".to_owned(),
-        localhost_profile: None,
-    }
-}
-
-/// The pod security context of the restricted profile, running as `uid`.
-pub fn pod_security(uid: i64) -> PodSecurityContext {
-    PodSecurityContext {
-        run_as_non_root: Some(true),
-        run_as_user: Some(uid),
-        run_as_group: Some(uid),
-        fs_group: Some(uid),
-        fs_group_change_policy: Some("OnRootMismatch".to_owned()),
-        seccomp_profile: Some(runtime_default()),
-        ..PodSecurityContext::default()
-    }
-}
-
-/// The container security context of the restricted profile, running as `uid`.
-pub fn container_security(uid: i64) -> SecurityContext {
-    SecurityContext {
-        allow_privilege_escalation: Some(false),
-        privileged: Some(false),
-        read_only_root_filesystem: Some(true),
-        run_as_non_root: Some(true),
-        run_as_user: Some(uid),
-        run_as_group: Some(uid),
-        capabilities: Some(Capabilities {
-            drop: Some(vec!["ALL".to_owned()]),
-            add: None,
-        }),
-        seccomp_profile: Some(runtime_default()),
-        ..SecurityContext::default()
-    }
-}
-
 /// The container's variables: the pod's identity first, then what `needs` wires, then
 /// `env`, so each may refer to those before it.
 fn env(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<EnvVar> {
-    let mut vars = statefulset::identity_env(ctx, name, component);
+    let mut vars = identity::env(ctx, name, component);
     vars.extend(wiring::env(ctx, component));
     for (name, value) in &component.env {
         let var = match value {
@@ -374,20 +301,6 @@ fn volume_name_for(path: &str) -> String {
     format!("w-{}-{hash}", short.trim_matches('-'))
 }
 
-/// The ConfigMap key for a file mounted at `path`.
-pub fn file_key(path: &str) -> String {
-    path.trim_start_matches('/')
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "-._".contains(c) {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect()
-}
-
 fn writable_paths(component: &Component) -> Vec<&str> {
     let mut paths = vec!["/tmp"];
     paths.extend(
@@ -443,7 +356,7 @@ fn file_volume(path: &str, source: &FileSource) -> (String, String) {
             source.key.clone().unwrap_or_default(),
         )
     } else {
-        ("files".to_owned(), file_key(path))
+        ("files".to_owned(), config::file_key(path))
     }
 }
 
@@ -544,9 +457,4 @@ fn toleration(t: &shipshape_spec::Toleration) -> Toleration {
         }),
         toleration_seconds: t.seconds.map(i64::from),
     }
-}
-
-/// `None` for an empty list, which the API treats as unset anyway; keeps output short.
-pub fn non_empty<T>(items: Vec<T>) -> Option<Vec<T>> {
-    (!items.is_empty()).then_some(items)
 }

@@ -1,5 +1,5 @@
-//! Access to the Kubernetes API: a component's Role and RoleBinding from its
-//! `permissions`, and the token its pods authenticate with.
+//! Access to the Kubernetes API: a component's ServiceAccount, its Role and RoleBinding
+//! from its `permissions`, and the token its pods authenticate with.
 //!
 //! No pod automounts a ServiceAccount token (checkov's CKV_K8S_38 fails any that does).
 //! A pod that calls the API mounts the same files (token, cluster CA, namespace) from a
@@ -9,8 +9,8 @@
 
 use k8s_openapi::api::core::v1::{
     ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
-    ObjectFieldSelector, ProjectedVolumeSource, ServiceAccountTokenProjection, Volume, VolumeMount,
-    VolumeProjection,
+    ObjectFieldSelector, ProjectedVolumeSource, ServiceAccount, ServiceAccountTokenProjection,
+    Volume, VolumeMount, VolumeProjection,
 };
 use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
@@ -32,8 +32,16 @@ const TOKEN_VOLUME: &str = "kube-api-access";
 /// this one.
 pub const APP_TOKEN_SECONDS: i64 = 3600;
 
-/// Renders the Role and RoleBinding of a component with `permissions`.
+/// Renders the ServiceAccount of a component, and its Role and RoleBinding when it has
+/// `permissions`.
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
+    let account = ServiceAccount {
+        metadata: ctx.metadata(name, Some(name)),
+        // Pods that call the API mount an expiring token of their own (see `token_volume`).
+        automount_service_account_token: Some(false),
+        ..ServiceAccount::default()
+    };
+    ctx.emit(&account, component_path(name));
     if component.permissions.is_empty() {
         return;
     }

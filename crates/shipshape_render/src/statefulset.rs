@@ -1,6 +1,7 @@
 //! StatefulSets: the pods of a `stateful` component, each with a stable name, a stable
 //! DNS name under the governing headless Service (`service`), and a persistent volume
-//! of its own; and the variables that tell each pod who it is and who its peers are.
+//! of its own. The variables that tell each pod who it is and who its peers are live in
+//! `identity`, since every pod of the component (a migration's too) gets them.
 //!
 //! What is chosen for every `stateful` component, and why:
 //!
@@ -22,19 +23,16 @@ use k8s_openapi::api::apps::v1::{
     StatefulSetSpec, StatefulSetUpdateStrategy,
 };
 use k8s_openapi::api::core::v1::{
-    EnvVar, EnvVarSource, ObjectFieldSelector, PersistentVolumeClaim, PersistentVolumeClaimSpec,
-    PodTemplateSpec, VolumeMount, VolumeResourceRequirements,
+    PersistentVolumeClaim, PersistentVolumeClaimSpec, PodTemplateSpec, VolumeMount,
+    VolumeResourceRequirements,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use shipshape_spec::{Component, ComponentKind, Volume};
+use shipshape_spec::{Component, Volume};
 
+use crate::builders::non_empty;
 use crate::context::{Ctx, component_path};
-use crate::{pod, service, wiring, workload};
-
-/// The variable that holds the pod's name when `identity` asks for the pod's DNS name
-/// but not for its name: the DNS name is built from it with `$(...)`.
-const POD_NAME_HELPER: &str = "SHIPSHAPE_POD_NAME";
+use crate::{service, workload};
 
 /// What happens to the claims when the StatefulSet is deleted or scaled down: they stay.
 const RETAIN: &str = "Retain";
@@ -72,7 +70,7 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
                     when_scaled: Some(RETAIN.to_owned()),
                 },
             ),
-            volume_claim_templates: pod::non_empty(
+            volume_claim_templates: non_empty(
                 component
                     .volumes
                     .iter()
@@ -133,60 +131,6 @@ fn with_volume_mounts(mut template: PodTemplateSpec, component: &Component) -> P
             .extend(mounts);
     }
     template
-}
-
-/// The variables `identity` asks for, in an order that lets each refer to the one
-/// before: the pod's name (from the Downward API), its DNS name (built from the name
-/// with `$(...)`, since a StatefulSet pod's name is its host name), then every pod's DNS
-/// name. Empty for other kinds than `stateful`.
-pub fn identity_env(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<EnvVar> {
-    let Some(identity) = component
-        .identity
-        .as_ref()
-        .filter(|_| component.kind == ComponentKind::Stateful)
-    else {
-        return Vec::new();
-    };
-    // `POD.NAME-headless.NAMESPACE.svc.cluster.local`: the pod under its governing Service.
-    let domain = wiring::component_host(ctx, &service::governing_service_name(name));
-    let pod_name = identity
-        .pod_name
-        .as_deref()
-        .or(identity.pod_dns.is_some().then_some(POD_NAME_HELPER));
-    let mut vars = Vec::new();
-    if let Some(var) = pod_name {
-        vars.push(EnvVar {
-            name: var.to_owned(),
-            value: None,
-            value_from: Some(EnvVarSource {
-                field_ref: Some(ObjectFieldSelector {
-                    api_version: None,
-                    field_path: "metadata.name".to_owned(),
-                }),
-                ..EnvVarSource::default()
-            }),
-        });
-    }
-    if let (Some(var), Some(pod_name)) = (&identity.pod_dns, pod_name) {
-        vars.push(literal(var, format!("$({pod_name}).{domain}")));
-    }
-    if let Some(var) = &identity.peers {
-        // Every pod there may be: with a range, the HPA may add pods up to the maximum,
-        // and a member must know of those before they exist.
-        let peers: Vec<String> = (0..component.replicas_or_default().max())
-            .map(|ordinal| format!("{name}-{ordinal}.{domain}"))
-            .collect();
-        vars.push(literal(var, peers.join(",")));
-    }
-    vars
-}
-
-fn literal(name: &str, value: String) -> EnvVar {
-    EnvVar {
-        name: name.to_owned(),
-        value: Some(value),
-        value_from: None,
-    }
 }
 
 #[cfg(test)]

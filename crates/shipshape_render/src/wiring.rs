@@ -8,10 +8,11 @@
 //! password, becomes text with `$(VAR)` references to variables that hold them.
 
 use indexmap::IndexMap;
-use k8s_openapi::api::core::v1::{EnvVar, EnvVarSource, SecretKeySelector};
+use k8s_openapi::api::core::v1::EnvVar;
 use shipshape_spec::{BackingService, Component};
 
 use crate::backing::{self, Outputs, Piece, Value};
+use crate::builders::{from_secret, literal};
 use crate::context::Ctx;
 
 /// Something a component needs, resolved.
@@ -49,32 +50,6 @@ pub fn dependencies<'a>(ctx: &Ctx<'a>, component: &Component) -> Vec<Dependency<
         .collect()
 }
 
-/// The in-cluster DNS name of a component's Service.
-pub fn component_host(ctx: &Ctx<'_>, name: &str) -> String {
-    backing::service_host(ctx, name)
-}
-
-/// A variable with a literal value.
-pub fn literal(name: &str, value: impl Into<String>) -> EnvVar {
-    EnvVar {
-        name: name.to_owned(),
-        value: Some(value.into()),
-        value_from: None,
-    }
-}
-
-/// A variable read from a Secret key.
-pub fn from_secret(name: &str, key: SecretKeySelector) -> EnvVar {
-    EnvVar {
-        name: name.to_owned(),
-        value: None,
-        value_from: Some(EnvVarSource {
-            secret_key_ref: Some(key),
-            ..EnvVarSource::default()
-        }),
-    }
-}
-
 /// The environment variables that wire `component`'s needs, in dependency order.
 pub fn env(ctx: &Ctx<'_>, component: &Component) -> Vec<EnvVar> {
     let mut vars = Vec::new();
@@ -96,7 +71,7 @@ fn component_env(
     target: &Component,
     wanted: &IndexMap<String, String>,
 ) -> Vec<EnvVar> {
-    let host = component_host(ctx, name);
+    let host = ctx.service_host(name);
     let port = target
         .ports
         .values()

@@ -1,13 +1,13 @@
 //! The controller of each component's pods (Deployments here; StatefulSets, Jobs and
-//! CronJobs in their own modules), the pod template they share, with spreading over
-//! hosts and zones, and each component's ServiceAccount.
+//! CronJobs in their own modules, which build on this one) and the pod template they
+//! share, with spreading over hosts and zones.
 
 use k8s_openapi::api::apps::v1::{
     Deployment, DeploymentSpec, DeploymentStrategy, RollingUpdateDeployment,
 };
 use k8s_openapi::api::core::v1::{
-    Affinity, PodAffinityTerm, PodAntiAffinity, PodTemplateSpec, ServiceAccount,
-    TopologySpreadConstraint, WeightedPodAffinityTerm,
+    Affinity, PodAffinityTerm, PodAntiAffinity, PodTemplateSpec, TopologySpreadConstraint,
+    WeightedPodAffinityTerm,
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
@@ -16,7 +16,7 @@ use shipshape_spec::{
 };
 
 use crate::context::{Ctx, component_path};
-use crate::{jobs, pod, statefulset};
+use crate::pod;
 
 /// The pod template of a component: its container in its pod, spread over hosts and
 /// zones when there can be more than one pod.
@@ -52,23 +52,6 @@ fn int_or_percent(v: &IntOrPercent) -> IntOrString {
     }
 }
 
-/// Renders the controller of a component's pods (a Deployment, a StatefulSet, a Job or a
-/// CronJob, by kind) and the ServiceAccount they run as.
-pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
-    match component.kind {
-        ComponentKind::Service | ComponentKind::Worker => render_deployment(ctx, name, component),
-        ComponentKind::Stateful => statefulset::render(ctx, name, component),
-        ComponentKind::Job | ComponentKind::Cron => jobs::render(ctx, name, component),
-    }
-    let account = ServiceAccount {
-        metadata: ctx.metadata(name, Some(name)),
-        // Pods that call the API mount an expiring token of their own (see `rbac`).
-        automount_service_account_token: Some(false),
-        ..ServiceAccount::default()
-    };
-    ctx.emit(&account, component_path(name));
-}
-
 /// The kind of the object that runs a component's pods.
 pub fn controller_kind(kind: ComponentKind) -> &'static str {
     match kind {
@@ -97,7 +80,7 @@ pub fn seconds(s: Option<Seconds>, default: u32) -> i32 {
 }
 
 /// Renders the Deployment of a `service` or `worker` component.
-fn render_deployment(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
+pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let rollout = &component.rollout;
     let strategy = match rollout.strategy {
         RolloutStrategy::Recreate => DeploymentStrategy {

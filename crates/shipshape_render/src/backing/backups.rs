@@ -31,16 +31,22 @@ use k8s_openapi::api::core::v1::{
     PersistentVolumeClaimTemplate, PersistentVolumeClaimVolumeSource, PodSpec, PodTemplateSpec,
     ServiceAccount, Volume, VolumeMount,
 };
-use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicyPeer, NetworkPolicySpec};
+use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use shipshape_spec::{BackingService, Backup, Provider, ServiceType, SizePreset};
+use shipshape_spec::{BackingService, Backup, ServiceType, SizePreset};
 use std::collections::BTreeMap;
 
-use super::{Details, Outputs, etcd, outputs, postgres_statefulset, service_path, workload};
-use crate::context::Ctx;
-use crate::wiring::{literal, service_env};
-use crate::{migrations, network_policy, pod};
+use super::backup_pods::{has_job, job_labels, job_name};
+use super::outputs::{Details, Outputs};
+use super::{etcd, outputs, postgres_statefulset, s3};
+use crate::builders::{
+    claim_spec, container_security, literal, pod_security, pull_policy, resource_requirements,
+};
+use crate::context::{Ctx, service_path};
+use crate::hooks::job_selector;
+use crate::network_rules::{dns_egress, reach_egress, unique};
+use crate::wiring::service_env;
 
 /// The image that moves dumps on a volume: it needs `sh`, `date`, `mv` and `find`.
 const BUSYBOX_IMAGE: &str = "docker.io/library/busybox:1.37.0";
@@ -51,58 +57,9 @@ const AWS_CLI_IMAGE: &str = "docker.io/amazon/aws-cli:2.32.8";
 const BACKUP_DIR: &str = "/backup";
 const INCOMING: &str = "/backup/.incoming";
 
-/// The name of a service's backup CronJob, its ServiceAccount and its NetworkPolicy.
-fn job_name(name: &str) -> String {
-    format!("{name}-backup")
-}
-
 /// The name of the volume that keeps the backups of `to: pvc`.
 fn volume_name(name: &str) -> String {
     format!("{name}-backups")
-}
-
-/// Whether shipshape renders a backup Job for `service`: providers that do not back up
-/// by themselves, when the spec asks for backups.
-fn has_job(service: &BackingService) -> bool {
-    service.backup.is_some()
-        && matches!(
-            (service.kind, service.provider()),
-            (
-                ServiceType::Postgres,
-                Provider::External | Provider::Statefulset
-            ) | (ServiceType::Etcd, _)
-        )
-}
-
-/// The labels of a service's backup objects and pods: the service's, named after the
-/// Job, so that no selector of the service picks the Job's pods.
-fn job_labels(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> BTreeMap<String, String> {
-    migrations::job_labels(
-        workload::labels(ctx, name, service),
-        &job_name(name),
-        "backup",
-    )
-}
-
-/// The backup pods of service `name`, for the NetworkPolicy of its server to admit.
-pub(super) fn pods(
-    ctx: &Ctx<'_>,
-    name: &str,
-    service: &BackingService,
-) -> Option<NetworkPolicyPeer> {
-    has_job(service).then(|| NetworkPolicyPeer {
-        pod_selector: Some(migrations::job_selector(&job_labels(ctx, name, service))),
-        ..NetworkPolicyPeer::default()
-    })
-}
-
-/// The s3 service a backup goes to and its outputs, unless it goes to a volume.
-pub(super) fn s3_target<'a>(
-    ctx: &Ctx<'a>,
-    backup: &Backup,
-) -> Option<(&'a BackingService, Outputs)> {
-    let (name, s3) = ctx.spec.services.get_key_value(backup.to.as_str())?;
-    (s3.kind == ServiceType::S3).then(|| (s3, outputs(ctx, name, s3)))
 }
 
 /// Renders the backup CronJob of service `name` and what it needs, when it has one.
@@ -139,10 +96,7 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
         ]));
         PersistentVolumeClaim {
             metadata: keep,
-            spec: Some(workload::claim_spec(
-                &size(service, backup),
-                backup.class.as_deref(),
-            )),
+            spec: Some(claim_spec(&size(service, backup), backup.class.as_deref())),
             status: None,
         }
     });
@@ -172,22 +126,22 @@ fn network_policy(
     metadata: ObjectMeta,
 ) -> NetworkPolicy {
     let server = outputs(ctx, name, service).reach;
-    let store = s3_target(ctx, backup).map(|(_, s3)| s3.reach);
-    let egress = std::iter::once(Some(network_policy::dns_egress(ctx)))
+    let store = s3::target(ctx, backup).map(|(_, s3)| s3.reach);
+    let egress = std::iter::once(Some(dns_egress(ctx)))
         .chain(
             [Some(&server), store.as_ref()]
                 .into_iter()
                 .flatten()
-                .map(network_policy::reach_egress),
+                .map(reach_egress),
         )
         .flatten();
     NetworkPolicy {
         metadata,
         spec: Some(NetworkPolicySpec {
-            pod_selector: Some(migrations::job_selector(&job_labels(ctx, name, service))),
+            pod_selector: Some(job_selector(&job_labels(ctx, name, service))),
             policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
             ingress: None,
-            egress: Some(network_policy::unique(egress)),
+            egress: Some(unique(egress)),
         }),
     }
 }
@@ -243,13 +197,13 @@ fn cron_job(
 fn pod_spec(ctx: &Ctx<'_>, name: &str, service: &BackingService, backup: &Backup) -> PodSpec {
     let uid = i64::from(ctx.spec.platform.run_as_user);
     let harden = |c: Container| Container {
-        image_pull_policy: c.image.as_deref().map(|i| pod::pull_policy(i).to_owned()),
-        resources: Some(pod::resource_requirements(&SizePreset::Small.resources())),
-        security_context: Some(pod::container_security(uid)),
+        image_pull_policy: c.image.as_deref().map(|i| pull_policy(i).to_owned()),
+        resources: Some(resource_requirements(&SizePreset::Small.resources())),
+        security_context: Some(container_security(uid)),
         volume_mounts: Some(vec![mount("backup", BACKUP_DIR), mount("tmp", "/tmp")]),
         ..c
     };
-    let (store, backup_volume) = match s3_target(ctx, backup) {
+    let (store, backup_volume) = match s3::target(ctx, backup) {
         Some((_, s3)) => (
             upload(ctx, name, service, &s3, backup),
             scratch(service, backup),
@@ -274,7 +228,7 @@ fn pod_spec(ctx: &Ctx<'_>, name: &str, service: &BackingService, backup: &Backup
         service_account_name: Some(job_name(name)),
         automount_service_account_token: Some(false),
         enable_service_links: Some(false),
-        security_context: Some(pod::pod_security(uid)),
+        security_context: Some(pod_security(uid)),
         volumes: Some(vec![
             backup_volume,
             Volume {
@@ -305,7 +259,7 @@ fn scratch(service: &BackingService, backup: &Backup) -> Volume {
         ephemeral: Some(EphemeralVolumeSource {
             volume_claim_template: Some(PersistentVolumeClaimTemplate {
                 metadata: None,
-                spec: workload::claim_spec(&size(service, backup), backup.class.as_deref()),
+                spec: claim_spec(&size(service, backup), backup.class.as_deref()),
             }),
         }),
         ..Volume::default()

@@ -19,10 +19,12 @@ use k8s_openapi::api::core::v1::SecretKeySelector;
 use serde_json::{Value as Json, json};
 use shipshape_spec::{BackingService, Backup};
 
+use super::outputs::{Details, Outputs, Reach, Value};
 use super::postgres::Server as Postgres;
-use super::{Details, Outputs, Reach, Value, backups, service_host, service_path, workload};
-use crate::context::Ctx;
-use crate::{pod, secrets};
+use super::{s3, workload};
+use crate::builders::resource_requirements;
+use crate::context::{Ctx, service_path};
+use crate::secrets;
 
 /// The port of the instances.
 const PORT: u16 = 5432;
@@ -60,7 +62,7 @@ fn password(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> SecretKeySel
 pub(super) fn outputs(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Outputs {
     let replicas = service.instances_or_default() > 1;
     Postgres {
-        host: service_host(ctx, &format!("{name}-rw")),
+        host: ctx.service_host(&format!("{name}-rw")),
         port: PORT,
         database: service.database.clone().unwrap_or_default(),
         user: service
@@ -69,7 +71,7 @@ pub(super) fn outputs(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Ou
         password: Some(password(ctx, name, service)),
         url: None,
         read_hosts: replicas
-            .then(|| service_host(ctx, &format!("{name}-ro")))
+            .then(|| ctx.service_host(&format!("{name}-ro")))
             .into_iter()
             .collect(),
         reach: Reach::Pods {
@@ -82,7 +84,7 @@ pub(super) fn outputs(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Ou
 
 /// Renders the Cluster, and the ScheduledBackup of its backups.
 pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
-    let metadata = serde_json::to_value(workload::metadata(ctx, name, name, service))
+    let metadata = serde_json::to_value(ctx.service_metadata(name, name, service))
         .expect("metadata serializes");
     let storage = service.storage.as_ref().map(|s| &s.0);
     let backup = service.backup.as_ref().and_then(|b| object_store(ctx, b));
@@ -105,7 +107,7 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
                 "size": storage.map(|s| s.size.0.as_str()),
                 "storageClass": storage.and_then(|s| s.class.as_deref()),
             },
-            "resources": pod::resource_requirements(&workload::resources(service)),
+            "resources": resource_requirements(&workload::resources(service)),
             "bootstrap": {"initdb": {
                 "database": service.database,
                 "owner": service.owner_or_default(),
@@ -138,7 +140,7 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
 /// The Cluster's `backup`: WAL and base backups to the s3 service `backup.to`,
 /// compressed, kept for `retention` days.
 fn object_store(ctx: &Ctx<'_>, backup: &Backup) -> Option<Json> {
-    let (s3, outputs) = backups::s3_target(ctx, backup)?;
+    let (s3, outputs) = s3::target(ctx, backup)?;
     let Details::S3 {
         bucket,
         access_key,

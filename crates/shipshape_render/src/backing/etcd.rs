@@ -35,16 +35,14 @@
 //! `member remove` around the change. Peer and client traffic is plain HTTP inside the
 //! namespace, admitted only by the NetworkPolicy.
 
-use k8s_openapi::api::core::v1::{
-    Container, EnvVar, EnvVarSource, HTTPGetAction, ObjectFieldSelector, Probe,
-};
+use k8s_openapi::api::core::v1::{Container, EnvVar, HTTPGetAction, Probe};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use shipshape_spec::BackingService;
 
+use super::outputs::{Details, Outputs, Reach, Value};
 use super::workload::{self, Server, peers_service_name};
-use super::{Details, Outputs, Reach, Value, service_host};
+use crate::builders::{from_field, literal};
 use crate::context::Ctx;
-use crate::wiring::literal;
 
 /// Clients connect here.
 const CLIENT_PORT: u16 = 2379;
@@ -76,7 +74,7 @@ fn member_host(ctx: &Ctx<'_>, name: &str, i: u32) -> String {
 
 /// The outputs: the client Service, and every member's client URL.
 pub(super) fn outputs(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Outputs {
-    let host = service_host(ctx, name);
+    let host = ctx.service_host(name);
     let endpoints = (0..service.instances_or_default())
         .map(|i| format!("http://{}:{CLIENT_PORT}", member_host(ctx, name, i)))
         .collect();
@@ -128,17 +126,7 @@ fn env(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Vec<EnvVar> {
     // `$(ETCD_NAME)` is the pod's name: Kubernetes expands it from the first variable.
     let own = format!("$(ETCD_NAME).{peers}.{namespace}.svc.cluster.local");
     vec![
-        EnvVar {
-            name: "ETCD_NAME".to_owned(),
-            value: None,
-            value_from: Some(EnvVarSource {
-                field_ref: Some(ObjectFieldSelector {
-                    api_version: None,
-                    field_path: "metadata.name".to_owned(),
-                }),
-                ..EnvVarSource::default()
-            }),
-        },
+        from_field("ETCD_NAME", "metadata.name"),
         literal("ETCD_DATA_DIR", DATA_DIR),
         literal("ETCD_INITIAL_CLUSTER", initial_cluster.join(",")),
         // Read only by a member with an empty data directory: see the module's doc.

@@ -4,7 +4,7 @@
 use k8s_openapi::api::core::v1::SecretKeySelector;
 use shipshape_spec::{BackingService, Credentials};
 
-use super::{Details, Outputs, Piece, Reach, Value};
+use super::outputs::{Details, Outputs, Piece, Reach, Value};
 use crate::context::Ctx;
 use crate::secrets;
 

@@ -23,9 +23,9 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use shipshape_spec::BackingService;
 
+use super::outputs::{Outputs, Reach, Value};
 use super::postgres::Server as Postgres;
 use super::workload::{self, Server};
-use super::{Outputs, Reach, Value, service_host};
 use crate::context::Ctx;
 use crate::secrets;
 
@@ -53,7 +53,7 @@ pub(super) fn image(service: &BackingService) -> String {
 /// secret.
 pub(super) fn outputs(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Outputs {
     Postgres {
-        host: service_host(ctx, name),
+        host: ctx.service_host(name),
         port: PORT,
         database: service.database.clone().unwrap_or_default(),
         user: service

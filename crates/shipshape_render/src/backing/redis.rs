@@ -12,11 +12,11 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use shipshape_spec::{BackingService, Credentials};
 
+use super::outputs::{Details, Outputs, Piece, Reach, Value};
 use super::workload::{self, Server};
-use super::{Details, Outputs, Piece, Reach, Value, service_host};
+use crate::builders::from_secret;
 use crate::context::Ctx;
 use crate::secrets;
-use crate::wiring::from_secret;
 
 /// The port Redis listens on.
 const PORT: u16 = 6379;
@@ -84,7 +84,7 @@ pub(super) fn external(ctx: &Ctx<'_>, service: &BackingService) -> Outputs {
 /// The outputs of the in-cluster server: its Service, no TLS.
 pub(super) fn in_cluster(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Outputs {
     redis(
-        service_host(ctx, name),
+        ctx.service_host(name),
         PORT,
         false,
         service.credentials.as_ref().map(|c| password(ctx, c)),

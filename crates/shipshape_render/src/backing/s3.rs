@@ -1,9 +1,9 @@
 //! S3: a bucket in AWS S3 or an S3-compatible store (MinIO, Ceph, R2...), always
 //! external; components and backups read its endpoint, bucket, region and keys.
 
-use shipshape_spec::{BackingService, Credentials};
+use shipshape_spec::{BackingService, Backup, Credentials, ServiceType};
 
-use super::{Details, Outputs, Reach, Value};
+use super::outputs::{Details, Outputs, Reach, Value};
 use crate::context::Ctx;
 use crate::secrets;
 
@@ -62,6 +62,12 @@ pub(super) fn outputs(ctx: &Ctx<'_>, service: &BackingService) -> Outputs {
             ports: vec![port],
         },
     }
+}
+
+/// The s3 service a backup goes to and its outputs, unless it goes to a volume.
+pub(super) fn target<'a>(ctx: &Ctx<'a>, backup: &Backup) -> Option<(&'a BackingService, Outputs)> {
+    let s3 = ctx.spec.services.get(backup.to.as_str())?;
+    (s3.kind == ServiceType::S3).then(|| (s3, outputs(ctx, s3)))
 }
 
 #[cfg(test)]

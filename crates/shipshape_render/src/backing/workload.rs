@@ -18,9 +18,9 @@ use k8s_openapi::api::apps::v1::{
 };
 use k8s_openapi::api::core::v1::{
     Affinity, Container, ContainerPort, EmptyDirVolumeSource, PersistentVolumeClaim,
-    PersistentVolumeClaimSpec, PodAffinityTerm, PodAntiAffinity, PodSpec, PodTemplateSpec, Service,
-    ServiceAccount, ServicePort, ServiceSpec, TopologySpreadConstraint, Volume, VolumeMount,
-    VolumeResourceRequirements, WeightedPodAffinityTerm,
+    PodAffinityTerm, PodAntiAffinity, PodSpec, PodTemplateSpec, Service, ServiceAccount,
+    ServicePort, ServiceSpec, TopologySpreadConstraint, Volume, VolumeMount,
+    WeightedPodAffinityTerm,
 };
 use k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicySpec,
@@ -31,9 +31,13 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use shipshape_spec::{BackingService, Image, Resources, SizePreset, StorageDetail};
 
-use super::{backups, service_path};
-use crate::context::{Ctx, content_hash, label_value};
-use crate::{network_policy, pod, secrets};
+use super::backup_pods;
+use crate::builders::{
+    claim_spec, container_security, pod_security, pull_policy, resource_requirements,
+};
+use crate::context::{Ctx, content_hash, label_value, service_path};
+use crate::network_rules::{dns_egress, egress_rule, ingress_rule, pods_of, tcp_ports};
+use crate::secrets;
 
 /// The name of the data volume of every instance, and of its claim template.
 const DATA: &str = "data";
@@ -64,34 +68,6 @@ pub(super) fn peers_service_name(name: &str) -> String {
     format!("{name}-peers")
 }
 
-/// The labels of every object of the service `name`: the app's, with the type as the
-/// component.
-pub(super) fn labels(
-    ctx: &Ctx<'_>,
-    name: &str,
-    service: &BackingService,
-) -> BTreeMap<String, String> {
-    let mut labels = ctx.labels(Some(name));
-    labels.insert(
-        "app.kubernetes.io/component".to_owned(),
-        service.kind.to_string(),
-    );
-    labels
-}
-
-/// Metadata of an object of the service `name`.
-pub(super) fn metadata(
-    ctx: &Ctx<'_>,
-    object: &str,
-    name: &str,
-    service: &BackingService,
-) -> ObjectMeta {
-    ObjectMeta {
-        labels: Some(labels(ctx, name, service)),
-        ..ctx.metadata(object, None)
-    }
-}
-
 /// The resources of each instance; `small` when the spec says nothing.
 pub(super) fn resources(service: &BackingService) -> Resources {
     service
@@ -114,7 +90,7 @@ pub(super) fn container_port(name: &str, port: u16) -> ContainerPort {
 pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService, server: Server) {
     let path = service_path(name);
     let account = ServiceAccount {
-        metadata: metadata(ctx, name, name, service),
+        metadata: ctx.service_metadata(name, name, service),
         automount_service_account_token: Some(false),
         ..ServiceAccount::default()
     };
@@ -151,7 +127,7 @@ fn service_ports(ports: &[(&str, u16)]) -> Vec<ServicePort> {
 /// The Service clients use: it routes only to ready members.
 fn client_service(ctx: &Ctx<'_>, name: &str, service: &BackingService, server: &Server) -> Service {
     Service {
-        metadata: metadata(ctx, name, name, service),
+        metadata: ctx.service_metadata(name, name, service),
         spec: Some(ServiceSpec {
             type_: Some("ClusterIP".to_owned()),
             selector: Some(ctx.selector_labels(name)),
@@ -172,7 +148,7 @@ fn peers_service(ctx: &Ctx<'_>, name: &str, service: &BackingService, server: &S
         .copied()
         .collect();
     Service {
-        metadata: metadata(ctx, &peers_service_name(name), name, service),
+        metadata: ctx.service_metadata(&peers_service_name(name), name, service),
         spec: Some(ServiceSpec {
             cluster_ip: Some("None".to_owned()),
             publish_not_ready_addresses: Some(true),
@@ -190,7 +166,7 @@ fn peers_service(ctx: &Ctx<'_>, name: &str, service: &BackingService, server: &S
 /// outage longer.
 fn disruption_budget(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> PodDisruptionBudget {
     PodDisruptionBudget {
-        metadata: metadata(ctx, name, name, service),
+        metadata: ctx.service_metadata(name, name, service),
         spec: Some(PodDisruptionBudgetSpec {
             selector: Some(ctx.selector(name)),
             max_unavailable: Some(IntOrString::Int(1)),
@@ -210,25 +186,23 @@ fn network_policy(
     service: &BackingService,
     server: &Server,
 ) -> NetworkPolicy {
-    let client_ports = network_policy::tcp_ports(server.client_ports.iter().map(|(_, p)| *p));
-    let peer_ports = network_policy::tcp_ports(server.peer_ports.iter().map(|(_, p)| *p));
+    let client_ports = tcp_ports(server.client_ports.iter().map(|(_, p)| *p));
+    let peer_ports = tcp_ports(server.peer_ports.iter().map(|(_, p)| *p));
     let callers = ctx
         .spec
         .components
         .iter()
         .filter(|(_, c)| c.needs.0.contains_key(name))
-        .map(|(caller, _)| network_policy::pods_of(ctx, caller))
-        .chain(backups::pods(ctx, name, service))
-        .filter_map(|from| network_policy::ingress_rule(from, client_ports.clone()));
-    let members =
-        network_policy::ingress_rule(network_policy::pods_of(ctx, name), peer_ports.clone());
+        .map(|(caller, _)| pods_of(ctx, caller))
+        .chain(backup_pods::pods(ctx, name, service))
+        .filter_map(|from| ingress_rule(from, client_ports.clone()));
+    let members = ingress_rule(pods_of(ctx, name), peer_ports.clone());
     let ingress: Vec<NetworkPolicyIngressRule> = callers.chain(members).collect();
-    let egress: Vec<NetworkPolicyEgressRule> =
-        network_policy::egress_rule(Some(network_policy::pods_of(ctx, name)), peer_ports)
-            .map(|peers| vec![network_policy::dns_egress(ctx), peers])
-            .unwrap_or_default();
+    let egress: Vec<NetworkPolicyEgressRule> = egress_rule(Some(pods_of(ctx, name)), peer_ports)
+        .map(|peers| vec![dns_egress(ctx), peers])
+        .unwrap_or_default();
     NetworkPolicy {
-        metadata: metadata(ctx, name, name, service),
+        metadata: ctx.service_metadata(name, name, service),
         spec: Some(NetworkPolicySpec {
             pod_selector: Some(ctx.selector(name)),
             policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
@@ -248,7 +222,7 @@ fn statefulset(ctx: &Ctx<'_>, name: &str, service: &BackingService, server: Serv
     let replicas = server.replicas;
     let storage = service.storage.as_ref().map(|s| s.0.clone());
     StatefulSet {
-        metadata: metadata(ctx, name, name, service),
+        metadata: ctx.service_metadata(name, name, service),
         spec: Some(StatefulSetSpec {
             service_name: Some(governing),
             replicas: Some(i32::try_from(replicas).unwrap_or(i32::MAX)),
@@ -286,22 +260,6 @@ fn claim_template(storage: &StorageDetail) -> PersistentVolumeClaim {
     }
 }
 
-/// The spec of a ReadWriteOnce claim of `size` in `class`.
-pub(super) fn claim_spec(size: &str, class: Option<&str>) -> PersistentVolumeClaimSpec {
-    PersistentVolumeClaimSpec {
-        access_modes: Some(vec!["ReadWriteOnce".to_owned()]),
-        storage_class_name: class.map(str::to_owned),
-        resources: Some(VolumeResourceRequirements {
-            requests: Some(BTreeMap::from([(
-                "storage".to_owned(),
-                Quantity(size.to_owned()),
-            )])),
-            ..VolumeResourceRequirements::default()
-        }),
-        ..PersistentVolumeClaimSpec::default()
-    }
-}
-
 fn pod_template(
     ctx: &Ctx<'_>,
     name: &str,
@@ -324,13 +282,13 @@ fn pod_template(
     }));
     let image = server.container.image.clone().unwrap_or_default();
     let container = Container {
-        image_pull_policy: Some(pod::pull_policy(&image).to_owned()),
-        resources: Some(pod::resource_requirements(&resources(service))),
-        security_context: Some(pod::container_security(uid)),
+        image_pull_policy: Some(pull_policy(&image).to_owned()),
+        resources: Some(resource_requirements(&resources(service))),
+        security_context: Some(container_security(uid)),
         volume_mounts: Some(mounts),
         ..server.container
     };
-    let mut labels = labels(ctx, name, service);
+    let mut labels = ctx.service_labels(name, service);
     if let Some(version) = Image::parse(&image).ok().and_then(|i| i.version()) {
         labels.insert(
             "app.kubernetes.io/version".to_owned(),
@@ -348,7 +306,7 @@ fn pod_template(
             service_account_name: Some(name.to_owned()),
             automount_service_account_token: Some(false),
             enable_service_links: Some(false),
-            security_context: Some(pod::pod_security(uid)),
+            security_context: Some(pod_security(uid)),
             termination_grace_period_seconds: Some(server.grace),
             affinity: (server.replicas > 1).then(|| spread_over_hosts(ctx, name)),
             topology_spread_constraints: (server.replicas > 1)

@@ -12,10 +12,11 @@ use k8s_openapi::api::core::v1::SecretKeySelector;
 use serde_json::json;
 use shipshape_spec::BackingService;
 
+use super::outputs::{Outputs, Reach, Value};
 use super::postgres::Server as Postgres;
-use super::{Outputs, Reach, Value, service_host, service_path, workload};
-use crate::context::Ctx;
-use crate::pod;
+use super::workload;
+use crate::builders::resource_requirements;
+use crate::context::{Ctx, service_path};
 
 /// The port of the instances.
 const PORT: u16 = 5432;
@@ -37,7 +38,7 @@ pub(super) fn outputs(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Ou
     let owner = service.owner_or_default().unwrap_or_default();
     let replicas = service.instances_or_default() > 1;
     Postgres {
-        host: service_host(ctx, &cluster),
+        host: ctx.service_host(&cluster),
         port: PORT,
         database: service.database.clone().unwrap_or_default(),
         user: Some(Value::Text(owner.to_owned())),
@@ -51,7 +52,7 @@ pub(super) fn outputs(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Ou
         }),
         url: None,
         read_hosts: replicas
-            .then(|| service_host(ctx, &format!("{cluster}-repl")))
+            .then(|| ctx.service_host(&format!("{cluster}-repl")))
             .into_iter()
             .collect(),
         reach: Reach::Pods {
@@ -69,7 +70,7 @@ pub(super) fn outputs(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Ou
 /// Renders the postgresql resource.
 pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
     let cluster = cluster_name(ctx, name, service);
-    let metadata = serde_json::to_value(workload::metadata(ctx, &cluster, name, service))
+    let metadata = serde_json::to_value(ctx.service_metadata(&cluster, name, service))
         .expect("metadata serializes");
     let owner = service.owner_or_default().unwrap_or_default();
     let storage = service.storage.as_ref().map(|s| &s.0);
@@ -94,7 +95,7 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
                 "version": major,
                 "parameters": service.max_connections.map(|n| json!({"max_connections": n.to_string()})),
             },
-            "resources": pod::resource_requirements(&workload::resources(service)),
+            "resources": resource_requirements(&workload::resources(service)),
         },
     });
     ctx.emit_value(object, service_path(name));
