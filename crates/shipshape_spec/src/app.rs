@@ -3,6 +3,7 @@
 use indexmap::IndexMap;
 use schemars::JsonSchema;
 use serde::Deserialize;
+use shipshape_grammar::KubeVersion;
 
 use crate::component::Component;
 use crate::config::ConfigSpec;
@@ -56,12 +57,14 @@ impl AppSpec {
         self.namespace.as_deref().unwrap_or(&self.name)
     }
 
-    /// The target Kubernetes version, `1.33` unless set.
+    /// The target Kubernetes version: the spec's, else [`KubeVersion::DEFAULT`] (also
+    /// for a version that does not parse, which validation has already refused).
     #[must_use]
-    pub fn kubernetes_version(&self) -> &str {
+    pub fn kubernetes_version(&self) -> KubeVersion {
         self.kubernetes
             .as_deref()
-            .unwrap_or(crate::DEFAULT_KUBERNETES)
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(KubeVersion::DEFAULT)
     }
 }
 

@@ -7,106 +7,26 @@ use std::fmt;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::Deserialize;
 use serde::de::{self, Deserializer};
+use shipshape_grammar::cron::{self, CronError, FieldFault};
 
 /// When a `cron` runs: five cron fields (minute, hour, day of month, month, day of week)
 /// or a shorthand such as `@daily`, checked as the CronJob controller parses them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule(String);
 
-/// The shorthands the CronJob controller accepts besides five fields.
-const SHORTHANDS: &[&str] = &[
-    "@yearly",
-    "@annually",
-    "@monthly",
-    "@weekly",
-    "@daily",
-    "@midnight",
-    "@hourly",
-];
-
-/// One of the five fields: its name, what one of its values is, its bounds, and the
-/// names it accepts for its values (the first name stands for `min`).
-struct Field {
-    name: &'static str,
-    value: &'static str,
-    min: u32,
-    max: u32,
-    names: &'static [&'static str],
-}
-
-const FIELDS: [Field; 5] = [
-    Field {
-        name: "minute",
-        value: "a minute",
-        min: 0,
-        max: 59,
-        names: &[],
-    },
-    Field {
-        name: "hour",
-        value: "an hour",
-        min: 0,
-        max: 23,
-        names: &[],
-    },
-    Field {
-        name: "day-of-month",
-        value: "a day of the month",
-        min: 1,
-        max: 31,
-        names: &[],
-    },
-    Field {
-        name: "month",
-        value: "a month",
-        min: 1,
-        max: 12,
-        names: &[
-            "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-        ],
-    },
-    Field {
-        name: "day-of-week",
-        value: "a day of the week",
-        min: 0,
-        max: 6,
-        names: &["sun", "mon", "tue", "wed", "thu", "fri", "sat"],
-    },
-];
-
 impl Schedule {
-    /// Parses a schedule.
+    /// Parses a schedule with the API server's grammar (surrounding blanks removed,
+    /// fields joined by one space).
     ///
     /// # Errors
     /// A message that names the field at fault and its valid values.
     pub fn parse(text: &str) -> Result<Schedule, String> {
         let text = text.trim();
-        if text.contains("TZ") {
-            return Err(format!(
-                "`{text}` sets a time zone in the schedule, which Kubernetes rejects: write the schedule alone and the zone in `time_zone`"
-            ));
+        match cron::Schedule::parse(text) {
+            Ok(cron::Schedule::Fields(fields)) => Ok(Schedule(fields.join(" "))),
+            Ok(_) => Ok(Schedule(text.to_owned())),
+            Err(e) => Err(message(text, &e)),
         }
-        if text.starts_with('@') {
-            return if SHORTHANDS.contains(&text) {
-                Ok(Schedule(text.to_owned()))
-            } else {
-                Err(format!(
-                    "`{text}` is not a schedule shorthand: use one of {}, or five fields",
-                    SHORTHANDS.join(", ")
-                ))
-            };
-        }
-        let parts: Vec<&str> = text.split_whitespace().collect();
-        if parts.len() != FIELDS.len() {
-            return Err(format!(
-                "`{text}` has {} fields, but a schedule has 5: minute hour day-of-month month day-of-week, such as `30 2 * * *`",
-                parts.len()
-            ));
-        }
-        for (part, field) in parts.iter().zip(&FIELDS) {
-            field.check(part)?;
-        }
-        Ok(Schedule(parts.join(" ")))
     }
 
     /// The schedule as the CronJob's `schedule`.
@@ -116,58 +36,53 @@ impl Schedule {
     }
 }
 
-impl Field {
-    /// Checks one field: a comma-separated list of `*`, `?`, `N` or `N-M`, each
-    /// optionally followed by `/STEP`.
-    fn check(&self, text: &str) -> Result<(), String> {
-        for item in text.split(',') {
-            let (range, step) = match item.split_once('/') {
-                Some((range, step)) => (range, Some(step)),
-                None => (item, None),
-            };
-            if let Some(step) = step
-                && !step.parse::<u32>().is_ok_and(|s| s > 0)
-            {
-                return Err(format!(
-                    "`{item}` in the {} field has the step `{step}`: a step is a whole number of 1 or more",
-                    self.name
-                ));
-            }
-            if range == "*" || range == "?" {
-                continue;
-            }
-            let (low, high) = range.split_once('-').unwrap_or((range, range));
-            let (low, high) = (self.value(low)?, self.value(high)?);
-            if low > high {
-                return Err(format!(
-                    "`{range}` in the {} field starts after it ends: write the smaller value first",
-                    self.name
-                ));
+/// Why `text` is refused, in the spec's words (which name the spec's `time_zone`).
+fn message(text: &str, error: &CronError) -> String {
+    match error {
+        CronError::TimeZone => format!(
+            "`{text}` sets a time zone in the schedule, which Kubernetes rejects: write the schedule alone and the zone in `time_zone`"
+        ),
+        CronError::Descriptor(_) => format!(
+            "`{text}` is not a schedule shorthand: use one of {}, or five fields",
+            cron::DESCRIPTORS.join(", ")
+        ),
+        CronError::Duration(duration) => {
+            format!("`{duration}` is not a duration: `@every` takes one such as `90m` or `1h30m`")
+        }
+        CronError::FieldCount(n) => format!(
+            "`{text}` has {n} fields, but a schedule has 5: minute hour day-of-month month day-of-week, such as `30 2 * * *`"
+        ),
+        CronError::Field { field, item, fault } => {
+            let name = field.name.replace(' ', "-");
+            match fault {
+                FieldFault::NotAValue(value) | FieldFault::OutOfRange(value, _) => {
+                    let what = match field.name {
+                        "minute" => "a minute",
+                        "hour" => "an hour",
+                        "day of month" => "a day of the month",
+                        "month" => "a month",
+                        _ => "a day of the week",
+                    };
+                    let names = match field.names {
+                        [first, .., last] => format!(" or `{first}` to `{last}`"),
+                        _ => String::new(),
+                    };
+                    format!(
+                        "`{value}` is not {what}: use {} to {}{names}",
+                        field.min, field.max
+                    )
+                }
+                FieldFault::Step(step) => format!(
+                    "`{item}` in the {name} field has the step `{step}`: a step is a whole number of 1 or more"
+                ),
+                FieldFault::Backwards(range) => format!(
+                    "`{range}` in the {name} field starts after it ends: write the smaller value first"
+                ),
+                FieldFault::Shape => format!(
+                    "`{item}` in the {name} field is not a value, a range `a-b` or a step `/n`"
+                ),
             }
         }
-        Ok(())
-    }
-
-    /// A value of this field, as a number or a name.
-    fn value(&self, text: &str) -> Result<u32, String> {
-        let lower = text.to_ascii_lowercase();
-        let number = match self.names.iter().position(|n| *n == lower) {
-            Some(i) => Some(self.min + u32::try_from(i).unwrap_or(0)),
-            None => text.parse::<u32>().ok(),
-        };
-        number
-            .filter(|n| (self.min..=self.max).contains(n))
-            .ok_or_else(|| {
-                let names = match self.names {
-                    [] => String::new(),
-                    [first, .., last] => format!(" or `{first}` to `{last}`"),
-                    [one] => format!(" or `{one}`"),
-                };
-                format!(
-                    "`{text}` is not {}: use {} to {}{names}",
-                    self.value, self.min, self.max
-                )
-            })
     }
 }
 
@@ -313,6 +228,8 @@ mod tests {
             "0 0-23/2 1,15 jan-jun MON-FRI",
             "0 3 ? * sun",
             "@daily",
+            // The spec refused `@every`; the API server accepts it.
+            "@every 90m",
             " 5  4 * * 0 ",
         ] {
             assert!(Schedule::parse(ok).is_ok(), "{ok}");
@@ -335,7 +252,9 @@ mod tests {
             ),
             ("*/0 * * * *", "the step `0`"),
             ("5-1 * * * *", "starts after it ends"),
-            ("@every 1h", "not a schedule shorthand"),
+            ("@fortnightly", "not a schedule shorthand"),
+            ("@every soon", "`soon` is not a duration"),
+            ("1-2-3 * * * *", "is not a value, a range"),
             ("CRON_TZ=UTC 0 * * * *", "sets a time zone"),
         ] {
             let err = Schedule::parse(bad).unwrap_err();

@@ -500,13 +500,17 @@ impl<'de> Deserialize<'de> for IntOrPercent {
                 self.visit_i64(i64::try_from(v).unwrap_or(-1))
             }
             fn visit_str<E: de::Error>(self, v: &str) -> Result<IntOrPercent, E> {
-                v.strip_suffix('%')
-                    .and_then(|n| n.trim().parse::<u32>().ok())
-                    .filter(|p| *p <= 100)
-                    .map(IntOrPercent::Percent)
-                    .ok_or_else(|| {
-                        E::custom(format!("`{v}` is not a count or a percentage (0% to 100%)"))
-                    })
+                // The API server's grammar (`25%`), then the spec's bounds: a rollout
+                // or budget share above 100% means nothing.
+                match shipshape_grammar::IntOrPercent::parse_percent(v) {
+                    Ok(shipshape_grammar::IntOrPercent::Percent(p)) => u32::try_from(p).ok(),
+                    _ => None,
+                }
+                .filter(|p| *p <= 100)
+                .map(IntOrPercent::Percent)
+                .ok_or_else(|| {
+                    E::custom(format!("`{v}` is not a count or a percentage (0% to 100%)"))
+                })
             }
         }
         d.deserialize_any(V)

@@ -63,12 +63,6 @@ pub use shipshape_yaml::PathSegment as __PathSegment;
 pub use shipshape_yaml::{Diagnostic, Diagnostics, Location, Node, SourceFile};
 pub use stateful::{AccessMode, HEADLESS_SUFFIX, Identity, PodManagement, Volume};
 
-/// The Kubernetes minor version targeted when the spec does not say.
-pub const DEFAULT_KUBERNETES: &str = "1.33";
-
-/// Kubernetes minor versions shipshape renders for.
-pub const SUPPORTED_KUBERNETES: &[&str] = &["1.33", "1.34", "1.35", "1.36", "1.37"];
-
 /// The file name looked for when a directory is given.
 pub const SPEC_FILE_NAME: &str = "shipshape.yaml";
 

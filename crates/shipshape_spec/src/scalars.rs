@@ -275,45 +275,40 @@ pub enum QuantityKind {
     Bytes,
 }
 
-/// A Kubernetes quantity, kept as written, with its value for comparisons.
+/// A Kubernetes quantity, kept as written, with its exact value for comparisons.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantity {
     text: String,
-    value: f64,
+    value: shipshape_grammar::Quantity,
 }
 
 impl Quantity {
-    /// Parses `text` as a quantity of `kind`.
+    /// Parses `text` as a quantity of `kind`: the Kubernetes grammar, less what a person
+    /// would not write for this resource (signs, exponents, `n`/`u`/`P`/`E` units, and
+    /// byte units on CPU), so a typo such as `512m` of memory is caught.
     ///
     /// # Errors
     /// A message naming the accepted forms.
     pub fn parse(text: &str, kind: QuantityKind) -> Result<Quantity, String> {
         let text = text.trim();
-        let split = text
-            .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-            .unwrap_or(text.len());
-        let (number, suffix) = text.split_at(split);
-        let base: f64 = number.parse().map_err(|_| bad_quantity(text, kind))?;
-        let factor = match (kind, suffix) {
-            (QuantityKind::Cpu, "") => 1.0,
-            (QuantityKind::Cpu, "m") => 0.001,
-            (QuantityKind::Bytes, "") => 1.0,
-            (QuantityKind::Bytes, "k") => 1e3,
-            (QuantityKind::Bytes, "M") => 1e6,
-            (QuantityKind::Bytes, "G") => 1e9,
-            (QuantityKind::Bytes, "T") => 1e12,
-            (QuantityKind::Bytes, "Ki") => 1024.0,
-            (QuantityKind::Bytes, "Mi") => 1024.0 * 1024.0,
-            (QuantityKind::Bytes, "Gi") => 1024.0 * 1024.0 * 1024.0,
-            (QuantityKind::Bytes, "Ti") => 1024.0 * 1024.0 * 1024.0 * 1024.0,
-            _ => return Err(bad_quantity(text, kind)),
+        if text.starts_with(['+', '-']) {
+            return Err(bad_quantity(text, kind));
+        }
+        let (value, unit) = shipshape_grammar::Quantity::parse_with_unit(text)
+            .map_err(|_| bad_quantity(text, kind))?;
+        let allowed: &[&str] = match kind {
+            QuantityKind::Cpu => &["", "m"],
+            QuantityKind::Bytes => &["", "k", "M", "G", "T", "Ki", "Mi", "Gi", "Ti"],
         };
-        if base <= 0.0 {
+        if !unit.is_some_and(|u| allowed.contains(&u)) {
+            return Err(bad_quantity(text, kind));
+        }
+        if !value.is_positive() {
             return Err(format!("`{text}` must be more than zero"));
         }
         Ok(Quantity {
             text: text.to_owned(),
-            value: base * factor,
+            value,
         })
     }
 
@@ -323,9 +318,9 @@ impl Quantity {
         &self.text
     }
 
-    /// Cores for CPU, bytes for memory.
+    /// The exact value, in cores for CPU and bytes for memory.
     #[must_use]
-    pub fn value(&self) -> f64 {
+    pub fn value(&self) -> shipshape_grammar::Quantity {
         self.value
     }
 }
@@ -539,20 +534,29 @@ mod tests {
 
     #[test]
     fn parses_quantities() {
+        let value = |text, kind| Quantity::parse(text, kind).map(|q| q.value());
+        let exact = |text| shipshape_grammar::Quantity::parse(text).map_err(|e| e.to_string());
+        assert_eq!(value("250m", QuantityKind::Cpu), exact("0.25"));
+        assert_eq!(value("2", QuantityKind::Cpu), exact("2"));
+        assert_eq!(value("1Gi", QuantityKind::Bytes), exact("1073741824"));
         assert_eq!(
-            Quantity::parse("250m", QuantityKind::Cpu).unwrap().value(),
-            0.25
+            value("1GB", QuantityKind::Bytes),
+            Err("`1GB` is not a memory quantity: write a number with a unit such as `256Mi` or `1Gi`".to_owned())
         );
         assert_eq!(
-            Quantity::parse("2", QuantityKind::Cpu).unwrap().value(),
-            2.0
+            value("1e3", QuantityKind::Cpu),
+            Err(
+                "`1e3` is not a CPU quantity: write cores (`1`, `0.5`) or millicores (`250m`)"
+                    .to_owned()
+            )
         );
         assert_eq!(
-            Quantity::parse("1Gi", QuantityKind::Bytes).unwrap().value(),
-            1_073_741_824.0
+            value("0m", QuantityKind::Cpu),
+            Err("`0m` must be more than zero".to_owned())
         );
-        assert!(Quantity::parse("1GB", QuantityKind::Bytes).is_err());
         assert!(Bounds::parse("1..250m", QuantityKind::Cpu).is_err());
+        // A float read this request as equal to the limit; the API server does not.
+        assert!(Bounds::parse("1.0000000000000001..1", QuantityKind::Cpu).is_err());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use serde_json::{Map, Value};
 
 use crate::compile;
 use crate::schema::{NodeId, Schema};
-use crate::version::KubeVersion;
+use shipshape_grammar::KubeVersion;
 
 /// The embedded data, in the order of [`KubeVersion::SUPPORTED`].
 static DATA: [&[u8]; 5] = [

@@ -10,11 +10,11 @@ use crate::deprecations::{self, ApiChange, ApiStatus};
 use crate::meta;
 use crate::problem::{Problem, Step};
 use crate::schema::{NodeId, Schema};
-use crate::version::KubeVersion;
 use crate::walk::{Walk, nearest};
+use shipshape_grammar::KubeVersion;
 
 /// What a run validates against.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Target {
     /// The Kubernetes version (default: the newest supported).
     pub version: KubeVersion,
@@ -23,6 +23,16 @@ pub struct Target {
     pub crds: Arc<[Value]>,
     /// Whether a custom resource without a schema is an error rather than skipped.
     pub strict_crds: bool,
+}
+
+impl Default for Target {
+    fn default() -> Self {
+        Target {
+            version: KubeVersion::NEWEST,
+            crds: Arc::from([]),
+            strict_crds: false,
+        }
+    }
 }
 
 /// What an object is validated against, or why it is not.

@@ -74,7 +74,7 @@ fn basics(json: &Value) -> Node {
     };
     Node {
         types: if types.is_any() {
-            format.types()
+            Types::of_format(format)
         } else {
             types
         },
@@ -115,7 +115,7 @@ pub(crate) fn custom(schema: &mut Schema, json: &Value, role: Role) -> NodeId {
     let flag = |key: &str| json.get(key).and_then(Value::as_bool) == Some(true);
     if flag("x-kubernetes-int-or-string") {
         node.format = Format::IntOrString;
-        node.types = Format::IntOrString.types();
+        node.types = Types::of_format(Format::IntOrString);
     }
     if let Some(props) = json.get("properties").and_then(Value::as_object) {
         node.properties = props

@@ -7,7 +7,7 @@
 //! checks every entry against them); and the API server's deprecation warnings for
 //! kinds deprecated in place (v1 Endpoints since 1.33, v1 ComponentStatus since 1.19).
 
-use crate::version::KubeVersion;
+use shipshape_grammar::KubeVersion;
 
 /// One API version (or some of its kinds) that was deprecated or removed.
 #[derive(Debug, PartialEq, Eq)]

@@ -26,13 +26,12 @@ mod format;
 mod meta;
 mod problem;
 mod schema;
-mod version;
 mod walk;
 
 pub use catalog::{Catalog, Target, Verdict};
 pub use deprecations::{ApiChange, ApiStatus};
 pub use problem::Problem;
-pub use version::KubeVersion;
+pub use shipshape_grammar::KubeVersion;
 
 /// Whether `object` is a CustomResourceDefinition whose kinds a [`Catalog`] learns.
 #[must_use]

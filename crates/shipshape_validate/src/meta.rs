@@ -3,18 +3,18 @@
 
 use serde_json::Value;
 
-use crate::format;
 use crate::problem::{Problem, Step};
+use shipshape_grammar::names;
 
 /// The kinds whose names the API server checks with a rule other than the RFC 1123
 /// subdomain most kinds use.
 fn name_rule(kind: &str) -> fn(&str) -> Result<(), String> {
     match kind {
-        "Namespace" => format::dns1123_label,
-        "Service" => format::dns1035_label,
+        "Namespace" => names::dns1123_label,
+        "Service" => names::dns1035_label,
         // RBAC names are path segments, so `system:controller:x` is allowed.
-        "ClusterRole" | "ClusterRoleBinding" | "Role" | "RoleBinding" => format::path_segment,
-        _ => format::dns1123_subdomain,
+        "ClusterRole" | "ClusterRoleBinding" | "Role" | "RoleBinding" => names::path_segment,
+        _ => names::dns1123_subdomain,
     }
 }
 
@@ -41,7 +41,7 @@ pub(crate) fn check(kind: &str, object: &Value) -> Vec<Problem> {
         )),
     }
     if let Some(namespace) = text("namespace").filter(|n| !n.is_empty())
-        && let Err(e) = format::dns1123_label(namespace)
+        && let Err(e) = names::dns1123_label(namespace)
     {
         problems.push(at("namespace", e));
     }

@@ -71,6 +71,20 @@ impl Types {
         self.contains(t)
     }
 
+    /// The types a value of `format` has, for nodes whose schema names none.
+    pub fn of_format(format: Format) -> Types {
+        match format {
+            Format::IntOrString | Format::PortOrName | Format::IntOrPercent => {
+                Types::INTEGER.with(Types::STRING)
+            }
+            Format::Quantity => Types::STRING.with(Types::NUMBER),
+            Format::Port | Format::Int32 | Format::Int64 => Types::INTEGER,
+            Format::Byte | Format::DnsLabel | Format::IanaSvcName => Types::STRING,
+            Format::Labels | Format::Annotations => Types::OBJECT,
+            Format::None => Types::ANY,
+        }
+    }
+
     /// How messages name these types: "an integer or a string".
     pub fn describe(self) -> String {
         const NAMES: [(Types, &str); 6] = [

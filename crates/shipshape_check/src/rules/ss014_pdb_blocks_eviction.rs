@@ -1,4 +1,6 @@
-use serde_json::Value;
+use shipshape_grammar::{IntOrPercent, Rounding};
+
+use crate::templates::int_or_percent;
 
 use crate::{CheckContext, Emitter, Object, Selector, SetRule, declare_rule};
 
@@ -83,25 +85,6 @@ declare_rule! {
     }
 }
 
-/// An `IntOrString` budget as a number of pods out of `total`, rounded up as the
-/// disruption controller does. `None` for a percentage when `total` is unknown.
-fn scaled(value: &Value, total: Option<i64>) -> Option<i64> {
-    if let Some(n) = value.as_i64() {
-        return Some(n);
-    }
-    let percent: i64 = value.as_str()?.strip_suffix('%')?.trim().parse().ok()?;
-    Some((percent * total? + 99) / 100)
-}
-
-/// Whether `value` is a percentage of exactly `percent`.
-fn is_percent(value: &Value, percent: i64) -> bool {
-    value
-        .as_str()
-        .and_then(|s| s.strip_suffix('%'))
-        .and_then(|s| s.trim().parse::<i64>().ok())
-        == Some(percent)
-}
-
 /// The pods `pdb` selects, and how they are counted (`Deployment shop/web: 2`).
 fn selected_pods(cx: &CheckContext<'_>, pdb: &Object) -> (Option<i64>, Vec<String>) {
     let Some(selector) = pdb.get("/spec/selector") else {
@@ -128,7 +111,8 @@ impl SetRule for PdbBlocksEviction {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         for pdb in cx.of_kind("PodDisruptionBudget") {
             if let Some(max) = pdb.get("/spec/maxUnavailable") {
-                if scaled(max, Some(1)) == Some(0) || is_percent(max, 0) {
+                // Any non-zero share of at least one pod rounds up to one eviction.
+                if int_or_percent(max).is_some_and(|m| m.scaled(1, Rounding::Up) == 0) {
                     out.report(
                         pdb,
                         "/spec/maxUnavailable",
@@ -140,7 +124,7 @@ impl SetRule for PdbBlocksEviction {
             let Some(min) = pdb.get("/spec/minAvailable") else {
                 continue;
             };
-            if is_percent(min, 100) {
+            if int_or_percent(min) == Some(IntOrPercent::Percent(100)) {
                 out.report(
                     pdb,
                     "/spec/minAvailable",
@@ -151,7 +135,8 @@ impl SetRule for PdbBlocksEviction {
             let (Some(total), parts) = selected_pods(cx, pdb) else {
                 continue;
             };
-            if let Some(needed) = scaled(min, Some(total))
+            // The disruption controller rounds a percentage up (`getExpectedPodCount`).
+            if let Some(needed) = int_or_percent(min).map(|m| m.scaled(total, Rounding::Up))
                 && needed >= total
             {
                 out.report(

@@ -1,5 +1,7 @@
 use serde_json::Value;
+use shipshape_grammar::{IntOrPercent, Rounding};
 
+use crate::templates::int_or_percent;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
 
 declare_rule! {
@@ -80,16 +82,32 @@ const FIELDS: [(&str, &str); 3] = [
     ),
 ];
 
-/// Why `max_unavailable` takes every pod down, if it does. `replicas` is the explicit
-/// count; DaemonSets have none (their count is the cluster's node count).
-fn takes_all(max_unavailable: &Value, replicas: Option<i64>) -> Option<String> {
-    if let Some(percent) = max_unavailable.as_str().and_then(|s| s.strip_suffix('%')) {
-        let percent: i64 = percent.trim().parse().ok()?;
-        return (percent >= 100).then(|| format!("maxUnavailable {percent}%"));
+/// Why `max_unavailable` takes every pod of a `kind` down, if it does. `replicas` is
+/// the explicit count; DaemonSets have none (their count is the cluster's node count).
+/// A percentage resolves as the kind's controller resolves it: Deployments round down,
+/// StatefulSets round down but stop at least one pod, DaemonSets round up.
+fn takes_all(kind: &str, max_unavailable: &Value, replicas: Option<i64>) -> Option<String> {
+    let value = int_or_percent(max_unavailable)?;
+    let replicas = replicas.filter(|r| *r > 0);
+    match (value, replicas) {
+        (IntOrPercent::Percent(p), _) if p >= 100 => Some(format!("maxUnavailable {p}%")),
+        (IntOrPercent::Percent(p), Some(replicas)) => {
+            let rounding = if kind == "DaemonSet" {
+                Rounding::Up
+            } else {
+                Rounding::Down
+            };
+            let mut stopped = value.scaled(replicas, rounding);
+            if kind == "StatefulSet" {
+                stopped = stopped.max(1);
+            }
+            (stopped >= replicas).then(|| format!("maxUnavailable {p}% with {replicas} replicas"))
+        }
+        (IntOrPercent::Int(n), Some(replicas)) if n >= replicas => {
+            Some(format!("maxUnavailable {n} with {replicas} replicas"))
+        }
+        _ => None,
     }
-    let n = max_unavailable.as_i64()?;
-    let replicas = replicas?;
-    (replicas > 0 && n >= replicas).then(|| format!("maxUnavailable {n} with {replicas} replicas"))
 }
 
 impl ObjectRule for RolloutTakesAllDown {
@@ -111,12 +129,42 @@ impl ObjectRule for RolloutTakesAllDown {
             return;
         };
         let replicas = object.get("/spec/replicas").and_then(Value::as_i64);
-        if let Some(why) = takes_all(value, replicas) {
+        if let Some(why) = takes_all(object.kind(), value, replicas) {
             out.report(
                 object,
                 *pointer,
                 format!("{why} lets a rollout stop every pod before a new one is ready"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::takes_all;
+
+    #[test]
+    fn percentages_resolve_as_each_controller_resolves_them() {
+        let all = |kind, value, replicas| takes_all(kind, &value, replicas);
+        assert_eq!(
+            all("Deployment", json!("100%"), None),
+            Some("maxUnavailable 100%".to_owned())
+        );
+        // 90% of 3 rounds down to 2 for a Deployment: one pod stays.
+        assert_eq!(all("Deployment", json!("90%"), Some(3)), None);
+        // A StatefulSet stops at least one pod, so 10% of 1 replica stops it.
+        assert_eq!(
+            all("StatefulSet", json!("10%"), Some(1)),
+            Some("maxUnavailable 10% with 1 replicas".to_owned())
+        );
+        assert_eq!(all("StatefulSet", json!("10%"), Some(2)), None);
+        assert_eq!(
+            all("Deployment", json!(3), Some(3)),
+            Some("maxUnavailable 3 with 3 replicas".to_owned())
+        );
+        assert_eq!(all("DaemonSet", json!("50%"), None), None);
+        assert_eq!(all("Deployment", json!("lots"), Some(3)), None);
     }
 }

@@ -1,6 +1,7 @@
 use serde_json::Value;
+use shipshape_grammar::Quantity;
 
-use crate::templates::{Quantity, describe, escape};
+use crate::templates::{describe, escape};
 use crate::{Emitter, Object, ObjectRule, declare_rule};
 
 declare_rule! {
@@ -56,6 +57,16 @@ declare_rule! {
     }
 }
 
+/// A quantity as the API server reads it from JSON: a string (`"500m"`) or a plain
+/// number. `None` for anything it would refuse, which SS060 reports.
+fn quantity(value: &Value) -> Option<Quantity> {
+    match value {
+        Value::String(text) => Quantity::parse(text).ok(),
+        Value::Number(number) => Quantity::parse(&number.to_string()).ok(),
+        _ => None,
+    }
+}
+
 impl ObjectRule for RequestAboveLimit {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
         let Some(pod) = object.pod_template() else {
@@ -70,8 +81,7 @@ impl ObjectRule for RequestAboveLimit {
                 let Some(limit) = limits.and_then(|l| l.get(resource)) else {
                     continue;
                 };
-                let (Some(asked), Some(allowed)) = (Quantity::of(request), Quantity::of(limit))
-                else {
+                let (Some(asked), Some(allowed)) = (quantity(request), quantity(limit)) else {
                     continue;
                 };
                 if asked > allowed {

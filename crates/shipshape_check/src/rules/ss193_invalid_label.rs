@@ -1,4 +1,5 @@
 use serde_json::{Map, Value};
+use shipshape_grammar::names;
 
 use crate::templates::escape;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
@@ -48,39 +49,9 @@ declare_rule! {
     }
 }
 
-/// Whether `text` is a label name or value: at most 63 characters of letters, digits,
-/// `-`, `_` and `.`, starting and ending with a letter or digit (empty values are fine).
-fn is_name(text: &str) -> bool {
-    let alphanumeric = |c: Option<char>| c.is_some_and(|c| c.is_ascii_alphanumeric());
-    text.len() <= 63
-        && text
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-        && (text.is_empty()
-            || alphanumeric(text.chars().next()) && alphanumeric(text.chars().last()))
-}
-
-/// Whether `prefix` is a DNS subdomain: dot-separated lower-case labels, 253 characters
-/// at most.
-fn is_dns_subdomain(prefix: &str) -> bool {
-    prefix.len() <= 253
-        && prefix.split('.').all(|label| {
-            !label.is_empty()
-                && label.len() <= 63
-                && label
-                    .bytes()
-                    .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-                && !label.starts_with('-')
-                && !label.ends_with('-')
-        })
-}
-
 /// Why the label `key: value` is refused, if it is.
 fn problem(key: &str, value: &Value) -> Option<String> {
-    let (prefix, name) = key
-        .rsplit_once('/')
-        .map_or((None, key), |(p, n)| (Some(p), n));
-    if name.is_empty() || !is_name(name) || prefix.is_some_and(|p| !is_dns_subdomain(p)) {
+    if names::qualified_name(key).is_err() {
         return Some(format!("key `{key}` is not a valid label key"));
     }
     let Some(text) = value.as_str() else {
@@ -91,7 +62,7 @@ fn problem(key: &str, value: &Value) -> Option<String> {
         };
         return Some(format!("`{key}` is {kind} {value}, not a string: quote it"));
     };
-    (!is_name(text)).then(|| {
+    names::label_value(text).is_err().then(|| {
         format!("value `{text}` of `{key}` is not a valid label value (63 characters of letters, digits, -, _ and .)")
     })
 }

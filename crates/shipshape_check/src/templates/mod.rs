@@ -7,7 +7,6 @@ mod capabilities;
 mod container_fields;
 mod image;
 mod pod_fields;
-mod quantity;
 pub mod rbac;
 mod security_context;
 mod volumes;
@@ -17,12 +16,24 @@ pub use capabilities::{AddedCapabilities, in_baseline};
 pub use container_fields::{ContainerFields, Containers};
 pub use image::ImageRef;
 pub use pod_fields::ForbiddenPodFields;
-pub use quantity::Quantity;
 pub use security_context::{SecuritySetting, Setting, effective};
 pub use volumes::{Volume, volumes};
 
+use shipshape_grammar::IntOrPercent;
+
 use crate::input::Object;
 use crate::pod::{Container, ContainerKind};
+
+/// An `IntOrString` count or percentage as the API server reads it from JSON (`1`,
+/// `"25%"`); `None` for anything it would refuse, which SS060 reports.
+#[must_use]
+pub fn int_or_percent(value: &serde_json::Value) -> Option<IntOrPercent> {
+    match value {
+        serde_json::Value::Number(n) => n.as_i64().map(IntOrPercent::Int),
+        serde_json::Value::String(s) => IntOrPercent::parse_percent(s).ok(),
+        _ => None,
+    }
+}
 
 /// How messages name a container: "container `web`", "init container `migrate`".
 #[must_use]

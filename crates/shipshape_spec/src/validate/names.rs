@@ -2,11 +2,10 @@
 
 use super::Known;
 use crate::app::AppSpec;
+use crate::path;
 use crate::problem::{Path, Problem};
-use crate::{SUPPORTED_KUBERNETES, path};
-
-/// Longest name Kubernetes accepts for most objects (a DNS-1123 label).
-const MAX_LABEL: usize = 63;
+use shipshape_grammar::KubeVersion;
+use shipshape_grammar::names::{self, LABEL_MAX as MAX_LABEL, LabelFault};
 
 /// The migration Job is named `<component>-migrate-<8 hex digits>` and must itself be a
 /// label, so a component name may use at most what is left.
@@ -24,9 +23,13 @@ pub(super) fn check_app(spec: &AppSpec, out: &mut Vec<Problem>) {
         out.extend(label(path!["namespace"], ns, "namespace"));
     }
     if let Some(version) = &spec.kubernetes {
+        let supported: Vec<String> = KubeVersion::SUPPORTED
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         let known = Known::fixed(
             "a supported Kubernetes version",
-            SUPPORTED_KUBERNETES.to_vec(),
+            supported.iter().map(String::as_str),
         );
         out.extend(known.check(path!["kubernetes"], version));
     }
@@ -96,28 +99,20 @@ pub(super) fn label(path: Path, name: &str, what: &str) -> Option<Problem> {
     Some(Problem::new(path, format!("{what} `{name}` {reason}")).help(help))
 }
 
-/// Why `name` is not a DNS-1123 label, if it is not.
+/// Why `name` is not a DNS-1123 label, if it is not, in the spec's words.
 pub(super) fn label_error(name: &str) -> Option<&'static str> {
-    if name.is_empty() {
-        Some("is empty")
-    } else if name.len() > MAX_LABEL {
-        Some("is longer than 63 characters")
-    } else if !name
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        Some("may only contain lowercase letters, digits and `-`")
-    } else if name.starts_with('-') || name.ends_with('-') {
-        Some("must start and end with a letter or digit")
-    } else {
-        None
-    }
+    names::dns1123_label_fault(name).map(|fault| match fault {
+        LabelFault::Empty => "is empty",
+        LabelFault::TooLong => "is longer than 63 characters",
+        LabelFault::Characters => "may only contain lowercase letters, digits and `-`",
+        LabelFault::Edges => "must start and end with a letter or digit",
+    })
 }
 
-/// Whether `host` is a DNS name (labels joined by dots), optionally a `*.` wildcard.
+/// Whether `host` is a DNS name (labels joined by dots), optionally a `*.` wildcard, as
+/// the API server checks an Ingress host.
 pub(super) fn is_dns_name(host: &str) -> bool {
-    let host = host.strip_prefix("*.").unwrap_or(host);
-    host.len() <= 253 && host.split('.').all(|l| label_error(l).is_none())
+    names::dns1123_host(host).is_ok()
 }
 
 /// `name` made into a label: lowercase, other characters as `-`, no `-` at the ends.

@@ -1,4 +1,4 @@
-//! Kubernetes versions: the ones shipshape has schemas for, and parsing `--kubernetes`.
+//! Kubernetes versions: the ones shipshape supports, and reading `1.35`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -10,7 +10,8 @@ pub struct KubeVersion {
 }
 
 impl KubeVersion {
-    /// Every version with embedded schemas, oldest first.
+    /// Every version shipshape renders for and has schemas for, oldest first. The one
+    /// list: the spec's `kubernetes:`, `--kubernetes` and the embedded schemas use it.
     pub const SUPPORTED: [KubeVersion; 5] = [
         KubeVersion::new(33),
         KubeVersion::new(34),
@@ -19,7 +20,12 @@ impl KubeVersion {
         KubeVersion::new(37),
     ];
 
-    /// The newest supported version: the default target.
+    /// What a spec targets when it does not say: the oldest supported version, so the
+    /// rendered output works on every supported cluster.
+    pub const DEFAULT: KubeVersion = KubeVersion::SUPPORTED[0];
+
+    /// The newest supported version: what third-party YAML is validated against when
+    /// nothing names a target, since it is the strictest about removed APIs.
     pub const NEWEST: KubeVersion = KubeVersion::SUPPORTED[KubeVersion::SUPPORTED.len() - 1];
 
     /// `1.minor`.
@@ -35,14 +41,19 @@ impl KubeVersion {
     }
 
     /// Position in [`KubeVersion::SUPPORTED`], when supported.
-    pub(crate) fn index(self) -> Option<usize> {
+    #[must_use]
+    pub fn index(self) -> Option<usize> {
         KubeVersion::SUPPORTED.iter().position(|v| *v == self)
     }
-}
 
-impl Default for KubeVersion {
-    fn default() -> Self {
-        KubeVersion::NEWEST
+    /// The supported versions as text, `1.33, 1.34, …`, for messages.
+    #[must_use]
+    pub fn supported_list() -> String {
+        KubeVersion::SUPPORTED
+            .iter()
+            .map(ToString::to_string)
+            .collect::<Vec<_>>()
+            .join(", ")
     }
 }
 
@@ -58,13 +69,6 @@ impl FromStr for KubeVersion {
     /// Reads `1.35`, `v1.35` or `1.35.2` (the patch is ignored: schemas change only
     /// between minor versions). Only supported versions parse.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let supported = || {
-            KubeVersion::SUPPORTED
-                .iter()
-                .map(ToString::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         let trimmed = text.trim().trim_start_matches('v');
         let mut parts = trimmed.split('.');
         let minor = match (parts.next(), parts.next(), parts.next(), parts.next()) {
@@ -78,14 +82,14 @@ impl FromStr for KubeVersion {
         let Some(minor) = minor else {
             return Err(format!(
                 "`{text}` is not a Kubernetes version; write it as 1.MINOR, one of {}",
-                supported()
+                KubeVersion::supported_list()
             ));
         };
         let version = KubeVersion::new(minor);
         if version.index().is_none() {
             return Err(format!(
                 "shipshape has no schemas for Kubernetes {version}; supported: {}",
-                supported()
+                KubeVersion::supported_list()
             ));
         }
         Ok(version)
@@ -102,15 +106,24 @@ mod tests {
             assert_eq!(text.parse::<KubeVersion>(), Ok(KubeVersion::new(35)));
         }
         assert_eq!(KubeVersion::NEWEST.to_string(), "1.37");
-        let err = "1.20".parse::<KubeVersion>().unwrap_err();
+        assert_eq!(KubeVersion::DEFAULT.to_string(), "1.33");
+        assert_eq!(KubeVersion::new(35).minor(), 35);
+        assert_eq!(KubeVersion::new(35).index(), Some(2));
         assert_eq!(
-            err,
-            "shipshape has no schemas for Kubernetes 1.20; supported: 1.33, 1.34, 1.35, 1.36, 1.37"
+            "1.20".parse::<KubeVersion>(),
+            Err("shipshape has no schemas for Kubernetes 1.20; supported: 1.33, 1.34, 1.35, 1.36, 1.37".to_owned())
         );
-        let err = "latest".parse::<KubeVersion>().unwrap_err();
-        assert!(
-            err.starts_with("`latest` is not a Kubernetes version"),
-            "{err}"
+        assert_eq!(
+            "latest".parse::<KubeVersion>(),
+            Err("`latest` is not a Kubernetes version; write it as 1.MINOR, one of 1.33, 1.34, 1.35, 1.36, 1.37".to_owned())
         );
+        assert!("1.35.x".parse::<KubeVersion>().is_err());
+        assert!("2.1".parse::<KubeVersion>().is_err());
+    }
+
+    #[test]
+    fn versions_order_by_minor() {
+        assert!(KubeVersion::new(33) < KubeVersion::new(37));
+        assert!(KubeVersion::SUPPORTED.is_sorted());
     }
 }
