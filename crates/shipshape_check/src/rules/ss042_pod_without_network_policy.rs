@@ -1,4 +1,5 @@
-use crate::analysis::network_policy;
+use shipshape_manifest::network_policy::Endpoint;
+
 use crate::{CheckContext, Emitter, SetRule, declare_rule};
 
 declare_rule! {
@@ -75,10 +76,7 @@ impl SetRule for PodWithoutNetworkPolicy {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         let policies = cx.network_policies();
         for pod in cx.pod_templates() {
-            if policies
-                .selecting(&network_policy::endpoint(pod))
-                .is_empty()
-            {
+            if policies.selecting(&Endpoint::of_template(pod)).is_empty() {
                 out.report(
                     pod.object,
                     format!("{}/metadata/labels", pod.pointer),

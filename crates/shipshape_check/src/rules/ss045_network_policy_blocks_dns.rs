@@ -1,4 +1,4 @@
-use shipshape_manifest::network_policy::{Decision, Direction, Endpoint, Port};
+use shipshape_manifest::network_policy::{Decision, Direction, Endpoint, Port, cluster_dns_pods};
 
 use crate::analysis::network_policy;
 use crate::{CheckContext, Emitter, SetRule, declare_rule};
@@ -112,13 +112,13 @@ declare_rule! {
 impl SetRule for NetworkPolicyBlocksDns {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         let policies = cx.network_policies();
-        let servers = network_policy::dns_servers(cx);
+        let servers = cluster_dns_pods(cx);
         let server = match servers.first() {
             Some(server) => server.clone(),
             None => Endpoint::cluster_dns(),
         };
         for pod in cx.pod_templates() {
-            let dns = policies.resolve_names(&network_policy::endpoint(pod), &servers);
+            let dns = policies.resolve_names(&Endpoint::of_template(pod), &servers);
             // The servers' own ingress is their policies' business, not these pods'.
             let Decision::Denied(isolating) = &dns.udp.egress else {
                 continue;

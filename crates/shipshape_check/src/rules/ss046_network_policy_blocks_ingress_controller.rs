@@ -1,7 +1,8 @@
-use shipshape_manifest::network_policy::{Decision, Port, Protocol};
+use shipshape_manifest::network_policy::{Decision, Endpoint, Port, Protocol};
+use shipshape_manifest::{ServicePort, Serving, serving};
 
 use crate::analysis::network_policy;
-use crate::analysis::routes::{self, Resolution, ServicePort, Serving};
+use crate::analysis::routes::{self, Resolution};
 use crate::{CheckContext, Emitter, PodTemplate, SetRule, declare_rule};
 
 declare_rule! {
@@ -159,7 +160,7 @@ fn pod_port<'a>(
     service_port: &ServicePort<'a>,
 ) -> Option<(Port, Option<&'a str>)> {
     let protocol = Protocol::parse(service_port.protocol())?;
-    let (number, name) = match routes::serving(pod, service_port.target()) {
+    let (number, name) = match serving(pod, service_port.target()) {
         Serving::Declared {
             number: Some(number),
             name,
@@ -196,7 +197,7 @@ impl SetRule for NetworkPolicyBlocksIngressController {
                     continue;
                 };
                 // The controller runs in a namespace of its own, with labels unknown here.
-                let to = network_policy::endpoint(pod);
+                let to = Endpoint::of_template(pod);
                 if let Decision::Denied(isolating) = policies.reach_from_other_namespace(&to, port)
                 {
                     out.report(

@@ -1,3 +1,4 @@
+use shipshape_manifest::kinds;
 use shipshape_manifest::network_policy::NetworkPolicy;
 
 use crate::{CheckContext, Emitter, SetRule, declare_rule};
@@ -82,7 +83,7 @@ declare_rule! {
 
 impl SetRule for NetworkPolicySelectsNoPods {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        for object in cx.of_kind("NetworkPolicy") {
+        for object in cx.of_kind(&kinds::NETWORK_POLICY) {
             let Some(policy) = NetworkPolicy::parse(object.value()) else {
                 continue;
             };

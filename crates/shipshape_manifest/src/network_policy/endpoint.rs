@@ -5,6 +5,8 @@ use std::sync::LazyLock;
 
 use serde_json::{Map, Value};
 
+use crate::{ModelIndex, PodTemplate, Selector};
+
 /// A transport protocol of a port.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Protocol {
@@ -127,6 +129,20 @@ pub fn cluster_dns_labels() -> &'static Map<String, Value> {
     &LABELS
 }
 
+/// The cluster DNS pods of the model: those labelled `k8s-app: kube-dns` in
+/// `kube-system`; empty when the manifests do not run the cluster DNS, which
+/// [`Endpoint::cluster_dns`] then models.
+#[must_use]
+pub fn cluster_dns_pods<'a>(index: &ModelIndex<'a>) -> Vec<Endpoint<'a>> {
+    index
+        .selected(
+            CLUSTER_DNS_NAMESPACE,
+            Selector::Labels(cluster_dns_labels()),
+        )
+        .map(Endpoint::of_template)
+        .collect()
+}
+
 impl<'a> Endpoint<'a> {
     /// A pod of `namespace` with `labels` that declares no ports.
     #[must_use]
@@ -169,6 +185,12 @@ impl<'a> Endpoint<'a> {
             ports,
             host_network: spec.get("hostNetwork").and_then(Value::as_bool) == Some(true),
         }
+    }
+
+    /// The pods of a workload (or a bare Pod) of the model.
+    #[must_use]
+    pub fn of_template(pod: &PodTemplate<'a>) -> Endpoint<'a> {
+        Endpoint::of_pod(pod.object.namespace(), pod.labels(), pod.spec)
     }
 
     /// The cluster DNS as it runs when the manifest set does not hold it: a pod of

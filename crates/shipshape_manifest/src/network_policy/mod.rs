@@ -28,10 +28,16 @@ use serde_json::{Map, Value};
 
 pub use endpoint::{
     CLUSTER_DNS_NAMESPACE, ContainerPort, Endpoint, Port, Protocol, cluster_dns_labels,
+    cluster_dns_pods,
 };
 pub use policy::{Direction, NAMESPACE_NAME_LABEL, NetworkPolicy};
 
+use crate::{GroupKind, ModelIndex, Object, kinds};
 use policy::{PeerMatch, Rule, metadata};
+
+/// `extensions/v1beta1` NetworkPolicy: the same type before `networking.k8s.io`, removed
+/// in Kubernetes 1.16 and still found in old manifests.
+const EXTENSIONS_NETWORK_POLICY: GroupKind<'static> = GroupKind::new("extensions", "NetworkPolicy");
 
 /// The NetworkPolicies and Namespaces of a manifest set, indexed for evaluation.
 #[derive(Debug, Default)]
@@ -166,6 +172,16 @@ impl<'a> NetworkPolicies<'a> {
             }
         }
         set
+    }
+
+    /// The NetworkPolicies and Namespaces of the model `index` relates.
+    #[must_use]
+    pub fn of_model(index: &ModelIndex<'a>) -> NetworkPolicies<'a> {
+        let objects = index
+            .of_kind(&kinds::NETWORK_POLICY)
+            .chain(index.of_kind(&EXTENSIONS_NETWORK_POLICY))
+            .chain(index.of_kind(&kinds::NAMESPACE));
+        NetworkPolicies::new(objects.map(Object::value))
     }
 
     /// The labels of namespace `name`.
