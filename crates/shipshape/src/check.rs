@@ -4,7 +4,8 @@
 use std::path::Path;
 use std::process::ExitCode;
 
-use shipshape_check::{CONFIG_FILE, Config, Input, Options, RefKind, Severity};
+use shipshape_check::{CONFIG_FILE, Config, Options, RefKind, Severity};
+use shipshape_manifest::Model;
 use shipshape_spec::{Diagnostic, Diagnostics};
 
 use crate::cli::{CheckArgs, CheckFormat, ExternalRef, RulesFormat};
@@ -72,7 +73,7 @@ pub fn check(args: &CheckArgs) -> ExitCode {
 
 /// Leaves the input's memory to the operating system: freeing the trees of tens of
 /// thousands of objects one by one took a tenth of a large run, just before exit.
-fn exit_without_freeing(input: Input) {
+fn exit_without_freeing(input: Model) {
     std::mem::forget(input);
 }
 

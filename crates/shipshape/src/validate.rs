@@ -4,7 +4,8 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use shipshape_check::{Input, Object, Options, Report, Settings, Severity, Theme, registry};
+use shipshape_check::{Options, Report, Settings, Severity, Theme, registry};
+use shipshape_manifest::{Model, Object};
 use shipshape_validate::{Catalog, KubeVersion, Target};
 
 use crate::cli::{CheckFormat, ValidateArgs};
@@ -82,7 +83,7 @@ fn versions() -> String {
 }
 
 /// The custom resources no CRD defines.
-fn skipped<'a>(input: &'a Input, target: &Target) -> Vec<&'a Object> {
+fn skipped<'a>(input: &'a Model, target: &Target) -> Vec<&'a Object> {
     let catalog = Catalog::new(target, input.objects().iter().map(Object::value));
     input
         .objects()

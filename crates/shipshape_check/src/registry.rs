@@ -1,6 +1,7 @@
 //! The registry: every rule, looked up by id, name or theme.
 
-use crate::rule::{Rule, Theme};
+use crate::meta::Theme;
+use crate::rule::Rule;
 use crate::rules::RULES;
 
 /// Every rule, in id order.

@@ -14,8 +14,8 @@
 
 use serde_json::Value;
 
-use crate::input::Object;
-use crate::rule::RuleMeta;
+use crate::meta::RuleMeta;
+use shipshape_manifest::Object;
 
 /// The annotation that suppresses findings.
 pub const ANNOTATION: &str = "shipshape.dev/ignore";

@@ -1,4 +1,4 @@
-//! What a command reads, assembled into one [`Input`].
+//! What a command reads, assembled into one [`Model`].
 //!
 //! `check`, `validate` and every later command that works on manifests take the same
 //! arguments: files, directories (every `*.yaml` and `*.yml` under them, recursively, in
@@ -25,8 +25,8 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-pub use shipshape_check::{Input, SpecSource};
 use shipshape_grammar::KubeVersion;
+use shipshape_manifest::Model;
 use shipshape_yaml::{Diagnostic, Diagnostics};
 pub use target::SpecTarget;
 
@@ -34,7 +34,7 @@ pub use target::SpecTarget;
 #[derive(Debug)]
 pub struct Inputs {
     /// Every object, as one scope, in the order the paths were given.
-    pub input: Input,
+    pub input: Model,
     /// Standard input's text, when it was read and [`Reader::keep_stdin`] asked for it.
     pub stdin: Option<String>,
     /// The version each spec was rendered for, in the order they were read.
@@ -138,7 +138,7 @@ impl<'a> Reader<'a> {
         let mut assembly = Assembly {
             reader: self,
             inputs: Inputs {
-                input: Input::new(),
+                input: Model::new(),
                 stdin: None,
                 specs: Vec::new(),
             },

@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use shipshape_check::SpecSource;
 use shipshape_manifest::ManifestSet;
+use shipshape_manifest::SpecSource;
 use shipshape_spec::{LoadedSpec, SPEC_FILE_NAME};
 use shipshape_yaml::{Diagnostic, PathSegment};
 

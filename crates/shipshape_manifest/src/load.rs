@@ -11,7 +11,9 @@ use std::sync::Arc;
 
 use shipshape_yaml::{Diagnostic, Diagnostics, Location, Node, SourceFile, Value};
 
-use crate::{Manifest, Origin, Provenance, is_namespaced};
+use crate::manifest::{Manifest, Origin};
+use crate::provenance::Provenance;
+use crate::scope::set_default_namespace;
 
 /// Reads every object of the YAML stream `text`; `name` is what locations call the file.
 ///
@@ -250,29 +252,6 @@ fn manifest(file: &str, found: Found, default_namespace: &str) -> Manifest {
         origin: Some(origin),
         tree: Some(Arc::new(node)),
         provenance: Provenance::new(),
-    }
-}
-
-/// Gives a namespaced object without `metadata.namespace` the namespace `namespace`.
-pub(crate) fn set_default_namespace(value: &mut serde_json::Value, namespace: &str) {
-    let kind = value.get("kind").and_then(serde_json::Value::as_str);
-    if !kind.is_some_and(is_namespaced) {
-        return;
-    }
-    let Some(object) = value.as_object_mut() else {
-        return;
-    };
-    let metadata = object
-        .entry("metadata")
-        .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
-    if let Some(metadata) = metadata.as_object_mut() {
-        let missing = metadata
-            .get("namespace")
-            .and_then(serde_json::Value::as_str)
-            .is_none_or(str::is_empty);
-        if missing {
-            metadata.insert("namespace".to_owned(), namespace.into());
-        }
     }
 }
 

@@ -63,6 +63,10 @@ pub fn base_container(
         fields.record("/resources", key(path!["resources"]));
     }
     record_uid(fields, name, component, &["runAsUser", "runAsGroup"]);
+    if !component.env.is_empty() {
+        // The list holds what `needs` and `identity` add too; each variable says whose it is.
+        fields.record("/env", key(path!["env"]));
+    }
     let env = env(ctx, name, component);
     for (i, (var, path)) in env.iter().enumerate() {
         fields.record(&format!("/env/{i}"), path.clone());
@@ -103,6 +107,9 @@ pub fn app_container(
     fields: &mut Provenance,
 ) -> Container {
     let key = |rest| component_key(name, rest);
+    if !component.ports.is_empty() {
+        fields.record("/ports", key(path!["ports"]));
+    }
     for (i, port) in component.ports.keys().enumerate() {
         fields.record(&format!("/ports/{i}"), key(path!["ports", port]));
     }

@@ -2,8 +2,9 @@ use std::collections::HashSet;
 
 use serde_json::Value;
 
-use crate::templates::{describe, is_kind};
+use crate::templates::describe;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -136,7 +137,7 @@ impl InvalidPort {
 
 impl ObjectRule for InvalidPort {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        if is_kind(object, "", "Service") {
+        if object.is(&kinds::SERVICE) {
             Self::check_service(object, out);
         } else {
             Self::check_containers(object, out);
