@@ -4,6 +4,7 @@
 //! Objects are kept as JSON values so that any kind, built-in or custom, fits. Each one
 //! remembers its [`Origin`] so findings can point back to the text that caused them.
 
+pub mod api_lifecycle;
 mod load;
 mod order;
 mod scope;
@@ -15,6 +16,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use shipshape_yaml::{Location, Node, PathSegment, Span, Value};
 
+pub use api_lifecycle::{ApiChange, ApiStatus};
 pub use load::{is_yaml, load, yaml_files};
 pub use order::kind_rank;
 pub use scope::is_namespaced;
