@@ -196,7 +196,8 @@ pub struct ValidateArgs {
 /// What objects are validated against, for `validate` and the `api` rules of `check`.
 #[derive(Debug, clap::Args)]
 pub struct ApiArgs {
-    /// Kubernetes version to validate against [default: the newest supported].
+    /// Kubernetes version to validate against [default: the specs' `kubernetes:`, else the
+    /// newest supported].
     #[arg(long = "kubernetes", value_name = "1.x", value_parser = parse_version)]
     pub kubernetes: Option<KubeVersion>,
     /// CustomResourceDefinitions (files or directories) for custom resources; repeatable.

@@ -9,11 +9,9 @@ use shipshape_manifest::Format as ManifestFormat;
 use shipshape_spec::{Diagnostic, Diagnostics, LoadedSpec};
 
 use crate::cli::{Cli, Command, Format, InitArgs, RenderArgs, Shell, Template};
-use crate::report;
+use crate::report::{self, print};
+use crate::status::BAD_INPUT;
 use crate::{check, validate};
-
-/// Exit status for bad input or usage.
-pub const BAD_INPUT: u8 = 2;
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
@@ -26,20 +24,6 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Init(args) => init(&args),
         Command::Schema => print(&shipshape_spec::json_schema()),
         Command::Completions { shell } => completions(shell),
-    }
-}
-
-/// Prints `text` to standard output; a closed pipe is not an error.
-pub fn print(text: &str) -> ExitCode {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
-        Ok(()) => ExitCode::SUCCESS,
-        // A closed pipe (`| head`) is the reader's choice, not our failure.
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => ExitCode::SUCCESS,
-        Err(e) => {
-            report::error(&format!("cannot write to standard output: {e}"));
-            ExitCode::from(BAD_INPUT)
-        }
     }
 }
 

@@ -1,9 +1,13 @@
 //! The `shipshape` command line.
 
+mod api;
 mod check;
 mod cli;
 mod commands;
+mod format;
+mod inputs;
 mod report;
+mod status;
 mod validate;
 
 use std::process::ExitCode;

@@ -4,33 +4,36 @@
 use std::collections::BTreeMap;
 use std::process::ExitCode;
 
-use shipshape_check::{Input, Object, Options, Report, Settings, Severity, Theme, registry};
+use shipshape_check::{Options, Report, Settings, Severity, Theme, registry};
+use shipshape_manifest::{Model, Object};
 use shipshape_validate::{Catalog, KubeVersion, Target};
 
-use crate::check::{api_target, bad_input, format_report, read_inputs};
 use crate::cli::{CheckFormat, ValidateArgs};
-use crate::commands::print;
-
-/// Exit status when an object is invalid.
-const INVALID: u8 = 1;
+use crate::report::{bad_input, print};
+use crate::status::INVALID;
+use crate::{api, format, inputs};
 
 /// Runs `shipshape validate`.
 pub fn validate(args: &ValidateArgs) -> ExitCode {
     if args.versions {
         return print(&versions());
     }
-    let target = match api_target(&args.api) {
+    let mut target = match api::target(&args.api) {
         Ok(t) => t,
         Err(diags) => return bad_input(&diags),
     };
     let keep_stdin = args.format == CheckFormat::Human;
-    let read = match read_inputs(
+    let read = match inputs::read(
         &args.paths,
         &args.namespace,
         args.environment.as_deref(),
         keep_stdin,
     ) {
         Ok(r) => r,
+        Err(status) => return status,
+    };
+    target.version = match inputs::kubernetes(&read, args.api.kubernetes) {
+        Ok(v) => v,
         Err(status) => return status,
     };
     let skipped = skipped(&read.input, &target);
@@ -48,7 +51,7 @@ pub fn validate(args: &ValidateArgs) -> ExitCode {
         ..Options::default()
     };
     let report = shipshape_check::check(&read.input, &options);
-    let text = format_report(&report, args.format, read.stdin, &options.rules, false);
+    let text = format::report(&report, args.format, read.stdin, &options.rules, false);
     let text = match args.format {
         CheckFormat::Human => format!("{text}{}", human_note(version, &report, &skipped)),
         CheckFormat::Json => json_with_skipped(&text, version, &skipped),
@@ -80,7 +83,7 @@ fn versions() -> String {
 }
 
 /// The custom resources no CRD defines.
-fn skipped<'a>(input: &'a Input, target: &Target) -> Vec<&'a Object> {
+fn skipped<'a>(input: &'a Model, target: &Target) -> Vec<&'a Object> {
     let catalog = Catalog::new(target, input.objects().iter().map(Object::value));
     input
         .objects()

@@ -46,10 +46,10 @@ fn examples_have_no_findings() {
     for dir in examples() {
         let loaded = shipshape_spec::load_path(&dir, None).expect("loads");
         let rendered = shipshape_render::render(&loaded.spec).expect("renders");
-        let mut input = shipshape_check::Input::new();
+        let mut input = shipshape_manifest::Model::new();
         input.add_rendered(
             rendered.manifests,
-            shipshape_check::SpecSource {
+            shipshape_manifest::SpecSource {
                 source: loaded.source,
                 tree: loaded.tree,
             },

@@ -5,8 +5,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Deserialize;
 use shipshape_yaml::{Diagnostics, SourceFile};
 
+use crate::meta::{RuleMeta, Severity};
 use crate::registry;
-use crate::rule::{Rule, Severity};
+use crate::rule::Rule;
+use crate::settings::{RefKind, Settings};
 
 /// The config file looked for in the working directory when `--config` is not given.
 pub const CONFIG_FILE: &str = "shipshape-check.yaml";
@@ -57,54 +59,6 @@ impl Config {
     }
 }
 
-/// A kind of object that pod templates refer to by name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum RefKind {
-    /// ConfigMaps (volumes, `envFrom`, `configMapKeyRef`).
-    ConfigMap,
-    /// Secrets (volumes, `envFrom`, `secretKeyRef`, `imagePullSecrets`).
-    Secret,
-    /// ServiceAccounts (`serviceAccountName`).
-    ServiceAccount,
-    /// PersistentVolumeClaims (`persistentVolumeClaim` volumes).
-    PersistentVolumeClaim,
-    /// All of the above.
-    All,
-}
-
-impl RefKind {
-    /// The Kubernetes kind.
-    #[must_use]
-    pub fn kind(self) -> &'static str {
-        match self {
-            RefKind::ConfigMap => "ConfigMap",
-            RefKind::Secret => "Secret",
-            RefKind::ServiceAccount => "ServiceAccount",
-            RefKind::PersistentVolumeClaim => "PersistentVolumeClaim",
-            RefKind::All => "*",
-        }
-    }
-}
-
-/// What rules may read about the run.
-#[derive(Debug, Clone, Default)]
-pub struct Settings {
-    /// Kinds whose objects live outside the input (created by another tool or team), so
-    /// a reference to one that is not in the input is fine.
-    pub external_refs: BTreeSet<RefKind>,
-    /// What the `api` rules validate against: Kubernetes version and extra CRDs.
-    pub api: shipshape_validate::Target,
-}
-
-impl Settings {
-    /// Whether objects of `kind` may live outside the input.
-    #[must_use]
-    pub fn is_external(&self, kind: RefKind) -> bool {
-        self.external_refs.contains(&RefKind::All) || self.external_refs.contains(&kind)
-    }
-}
-
 /// A resolved configuration: which rules run, at which severity, with which settings.
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -150,7 +104,7 @@ impl Options {
 
     /// The severity of `rule`'s findings in this run.
     #[must_use]
-    pub fn severity_of(&self, rule: &crate::RuleMeta) -> Severity {
+    pub fn severity_of(&self, rule: &RuleMeta) -> Severity {
         self.severities
             .get(rule.id)
             .copied()

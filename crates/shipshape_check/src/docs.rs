@@ -3,8 +3,9 @@
 
 use std::fmt::Write;
 
+use crate::meta::{RuleMeta, Scope};
 use crate::registry;
-use crate::rule::{Rule, RuleMeta};
+use crate::rule::Rule;
 
 /// The rule's doc comment as written (without rustdoc's leading space on each line).
 #[must_use]
@@ -68,8 +69,8 @@ pub fn rule_page(rule: Rule) -> String {
 
 fn scope_name(rule: Rule) -> &'static str {
     match rule.scope() {
-        crate::Scope::Object => "one object",
-        crate::Scope::Set => "cross-object",
+        Scope::Object => "one object",
+        Scope::Set => "cross-object",
     }
 }
 

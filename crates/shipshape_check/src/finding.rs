@@ -3,8 +3,8 @@
 use serde::Serialize;
 use shipshape_yaml::Location;
 
-use crate::input::Object;
-use crate::rule::{RuleMeta, Severity};
+use crate::meta::{RuleMeta, Severity};
+use shipshape_manifest::Object;
 
 /// The object a finding is about.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,16 +33,7 @@ impl ObjectRef {
     /// `Kind namespace/name`, or `Kind name` when cluster-scoped.
     #[must_use]
     pub fn display_name(&self) -> String {
-        display_name(&self.kind, &self.namespace, &self.name)
-    }
-}
-
-/// How messages name an object: `Kind namespace/name`, or `Kind name` when
-/// cluster-scoped.
-pub(crate) fn display_name(kind: &str, namespace: &str, name: &str) -> String {
-    match namespace {
-        "" => format!("{kind} {name}"),
-        ns => format!("{kind} {ns}/{name}"),
+        shipshape_manifest::display_name(&self.kind, &self.namespace, &self.name)
     }
 }
 

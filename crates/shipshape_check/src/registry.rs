@@ -2,7 +2,8 @@
 
 use crate::merged::canonical;
 pub use crate::merged::merged_into;
-use crate::rule::{Rule, Theme};
+use crate::meta::Theme;
+use crate::rule::Rule;
 use crate::rules::RULES;
 
 /// Every rule, in id order.

@@ -1,7 +1,7 @@
 //! The outcome of a run.
 
 use crate::finding::Finding;
-use crate::rule::Severity;
+use crate::meta::Severity;
 
 /// Every finding of a run, suppressed ones included, in a stable order.
 #[derive(Debug, Clone, Default)]

@@ -13,10 +13,10 @@
 //! reason, or naming no rule, suppresses nothing and is reported by SS000.
 
 use serde_json::Value;
+use shipshape_manifest::Object;
 
-use crate::input::Object;
 use crate::merged::canonical;
-use crate::rule::RuleMeta;
+use crate::meta::RuleMeta;
 
 /// The annotation that suppresses findings.
 pub const ANNOTATION: &str = "shipshape.dev/ignore";

@@ -11,7 +11,8 @@ mod common;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
-use shipshape_check::{CONFIG_FILE, Config, Input, Options, check};
+use shipshape_check::{CONFIG_FILE, Config, Options, check};
+use shipshape_manifest::Model;
 
 fn corpus() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/corpus")
@@ -29,8 +30,8 @@ fn options(dir: &Path) -> Options {
 }
 
 /// Every manifest of the set, read as one input.
-fn input(dir: &Path) -> Input {
-    let mut input = Input::new();
+fn input(dir: &Path) -> Model {
+    let mut input = Model::new();
     let files = shipshape_manifest::yaml_files(dir).expect("the corpus directory is readable");
     for file in files.iter().filter(|f| !f.ends_with(CONFIG_FILE)) {
         let name = file

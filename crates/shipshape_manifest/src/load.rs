@@ -11,17 +11,20 @@ use std::sync::Arc;
 
 use shipshape_yaml::{Diagnostic, Diagnostics, Location, Node, SourceFile, Value};
 
-use crate::{Manifest, Origin, is_namespaced};
+use crate::manifest::{Manifest, Origin};
+use crate::scope::set_default_namespace;
 
 /// Reads every object of the YAML stream `text`; `name` is what locations call the file.
 ///
-/// Empty documents are skipped, `List` kinds (`v1 List`, `DeploymentList`, ...) are
-/// unpacked into their items, and namespaced objects without a namespace get
-/// `default_namespace`, as `kubectl apply` would give them.
+/// Empty documents are skipped, `List` kinds (`v1 List`, `ConfigMapList`, ...) are
+/// unpacked into their items, each located at its own line, and namespaced objects
+/// without a namespace get `default_namespace`, as `kubectl apply` would give them. The
+/// items of a typed list that name no `apiVersion` or `kind` (as the API server returns
+/// them) take the list's `apiVersion` and the kind it lists.
 ///
 /// # Errors
-/// Invalid YAML (the first syntax error), and every document that is not a mapping or
-/// lacks `apiVersion` or `kind`, each located.
+/// Invalid YAML (the first syntax error), and every document or list item that is not a
+/// mapping or lacks `apiVersion` or `kind`, each located.
 pub fn load(name: &str, text: &str, default_namespace: &str) -> Result<Vec<Manifest>, Diagnostics> {
     // The source is only needed to show a snippet on error; build it only then.
     let source = || SourceFile::new(name, text);
@@ -33,13 +36,11 @@ pub fn load(name: &str, text: &str, default_namespace: &str) -> Result<Vec<Manif
         if matches!(document.root.value, Value::Null) {
             continue;
         }
-        match document_objects(document.root) {
-            Ok(nodes) => objects.extend(
-                nodes
-                    .into_iter()
-                    .map(|node| manifest(name, node, default_namespace)),
-            ),
-            Err(problem) => problems.push(problem.diagnostic(&source())),
+        for found in document_objects(document.root) {
+            match found {
+                Ok(object) => objects.push(manifest(name, object, default_namespace)),
+                Err(problem) => problems.push(problem.diagnostic(&source())),
+            }
         }
     }
     if problems.is_empty() {
@@ -101,72 +102,144 @@ impl Problem {
     }
 }
 
-/// The objects in one document: the document itself, or the items of a list.
-fn document_objects(root: Node) -> Result<Vec<Node>, Problem> {
-    check_object(&root)?;
-    if !is_list(&root) {
-        return Ok(vec![root]);
+/// How messages name a whole document, as opposed to an item of a list.
+const DOCUMENT: &str = "this document";
+
+/// One object found in a document, with what it inherits from a typed list.
+struct Found {
+    node: Node,
+    /// `apiVersion` and `kind` for an item of a typed list that names neither.
+    inherited: Option<(String, String)>,
+}
+
+/// The objects in one document (the document itself, or the items of a list), and a
+/// problem for each one that is not an object.
+fn document_objects(root: Node) -> Vec<Result<Found, Problem>> {
+    if let Err(problem) = check_object(&root, None, DOCUMENT) {
+        return vec![Err(problem)];
     }
+    let Some(list_kind) = list_kind(&root) else {
+        return vec![Ok(Found {
+            node: root,
+            inherited: None,
+        })];
+    };
     let span = root.span;
     let Value::Map(mut map) = root.value else {
         unreachable!("check_object accepts mappings only")
     };
-    let items = match map.remove("items").map(|e| e.value.value) {
-        Some(Value::Seq(items)) => items,
-        _ => {
-            return Err(Problem {
+    let api_version = map
+        .get("apiVersion")
+        .and_then(Node::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let items = match map.remove("items").map(|e| e.value) {
+        Some(Node {
+            value: Value::Seq(items),
+            ..
+        }) => items,
+        Some(other) => {
+            return vec![Err(Problem {
+                message: format!(
+                    "this {list_kind}'s `items` is {}, not a list",
+                    other.value.kind_name()
+                ),
+                help: "a list holds its objects under `items:`, one `- ` entry each",
+                node: other.span,
+            })];
+        }
+        None => {
+            return vec![Err(Problem {
                 message: "this list has no `items` list".to_owned(),
                 help: "a `List` holds its objects under `items:`",
                 node: span,
-            });
+            })];
         }
     };
+    // `ConfigMapList` lists ConfigMaps; a plain `List` lists anything, so its items
+    // must say what they are.
+    let inherited = list_kind
+        .strip_suffix("List")
+        .filter(|kind| !kind.is_empty())
+        .map(|kind| (api_version, kind.to_owned()));
     items
         .into_iter()
-        .filter(|item| !matches!(item.value, Value::Null))
-        .map(|item| check_object(&item).map(|()| item))
+        .enumerate()
+        .filter(|(_, item)| !matches!(item.value, Value::Null))
+        .map(|(i, item)| {
+            let what = format!("`items[{i}]` of this {list_kind}");
+            check_object(&item, inherited.as_ref(), &what).map(|()| Found {
+                node: item,
+                inherited: inherited.clone(),
+            })
+        })
         .collect()
 }
 
-/// `List`, or a typed list such as `DeploymentList`, as `kubectl get -o yaml` prints them.
-fn is_list(node: &Node) -> bool {
-    let kind = node
-        .as_map()
-        .and_then(|m| m.get("kind"))
-        .and_then(Node::as_str);
-    kind.is_some_and(|k| k.ends_with("List"))
+/// The kind of a list: `List`, or a typed list such as `ConfigMapList` as the API server
+/// returns it; `None` for any other object. A custom kind that merely ends in `List`
+/// (`AllowList`) is an object unless it holds `items`.
+fn list_kind(node: &Node) -> Option<String> {
+    let map = node.as_map()?;
+    let kind = map.get("kind").and_then(Node::as_str)?;
+    let is_list = kind == "List" || (kind.ends_with("List") && map.get("items").is_some());
+    is_list.then(|| kind.to_owned())
 }
 
-/// A Kubernetes object is a mapping with string `apiVersion` and `kind`.
-fn check_object(node: &Node) -> Result<(), Problem> {
+/// A Kubernetes object is a mapping with string `apiVersion` and `kind` (or an item of
+/// a typed list, which `inherited` gives both). `what` names the node in messages.
+fn check_object(
+    node: &Node,
+    inherited: Option<&(String, String)>,
+    what: &str,
+) -> Result<(), Problem> {
     let Some(map) = node.as_map() else {
         return Err(Problem {
             message: format!(
-                "this document is {}, not a Kubernetes object",
+                "{what} is {}, not a Kubernetes object",
                 node.value.kind_name()
             ),
-            help: "each YAML document must be a mapping with `apiVersion`, `kind` and `metadata`",
+            help: if what == DOCUMENT {
+                "each YAML document must be a mapping with `apiVersion`, `kind` and `metadata`"
+            } else {
+                "each item of a list must be a mapping with `apiVersion`, `kind` and `metadata`"
+            },
             node: node.span,
         });
     };
     for key in ["apiVersion", "kind"] {
-        let present = map
-            .get(key)
-            .and_then(Node::as_str)
+        let entry = map.get_entry(key);
+        let named = entry
+            .and_then(|e| e.value.as_str())
             .is_some_and(|s| !s.is_empty());
-        if !present {
+        // An item of a typed list may leave both out, not get them wrong.
+        let left_to_list = entry.is_none() && inherited.is_some();
+        if !named && !left_to_list {
             return Err(Problem {
                 message: format!("this object has no `{key}`"),
                 help: "every Kubernetes object names its `apiVersion` and `kind`, such as `apiVersion: apps/v1` and `kind: Deployment`",
-                node: map.get_entry(key).map_or(node.span, |e| e.value.span),
+                node: entry.map_or(node.span, |e| e.value.span),
             });
         }
     }
     Ok(())
 }
 
-fn manifest(file: &str, node: Node, default_namespace: &str) -> Manifest {
+fn manifest(file: &str, found: Found, default_namespace: &str) -> Manifest {
+    let Found { node, inherited } = found;
     let mut value = node.to_json();
+    if let (Some((api_version, kind)), serde_json::Value::Object(object)) = (inherited, &mut value)
+    {
+        // Keep `apiVersion` and `kind` first, where every object has them.
+        let mut named = serde_json::Map::new();
+        for (key, default) in [("apiVersion", api_version), ("kind", kind)] {
+            let given = object.get(key).cloned();
+            named.insert(key.to_owned(), given.unwrap_or_else(|| default.into()));
+        }
+        let rest = std::mem::take(object).into_iter();
+        named.extend(rest.filter(|(k, _)| k != "apiVersion" && k != "kind"));
+        *object = named;
+    }
     set_default_namespace(&mut value, default_namespace);
     let origin = Origin::File(Location {
         file: file.to_owned(),
@@ -177,29 +250,6 @@ fn manifest(file: &str, node: Node, default_namespace: &str) -> Manifest {
         value,
         origin: Some(origin),
         tree: Some(Arc::new(node)),
-    }
-}
-
-/// Gives a namespaced object without `metadata.namespace` the namespace `namespace`.
-pub(crate) fn set_default_namespace(value: &mut serde_json::Value, namespace: &str) {
-    let kind = value.get("kind").and_then(serde_json::Value::as_str);
-    if !kind.is_some_and(is_namespaced) {
-        return;
-    }
-    let Some(object) = value.as_object_mut() else {
-        return;
-    };
-    let metadata = object
-        .entry("metadata")
-        .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
-    if let Some(metadata) = metadata.as_object_mut() {
-        let missing = metadata
-            .get("namespace")
-            .and_then(serde_json::Value::as_str)
-            .is_none_or(str::is_empty);
-        if missing {
-            metadata.insert("namespace".to_owned(), namespace.into());
-        }
     }
 }
 
@@ -283,6 +333,101 @@ items:
         assert!(
             text.contains("x.yaml:3:1: this object has no `apiVersion`"),
             "{text}"
+        );
+    }
+
+    /// `Kind name @ line:column` of each object.
+    fn placed(objects: &[Manifest]) -> Vec<String> {
+        objects
+            .iter()
+            .map(|m| {
+                let Some(Origin::File(l)) = &m.origin else {
+                    panic!("file origin")
+                };
+                format!(
+                    "{} {} {} @ {}:{}",
+                    m.api_version(),
+                    m.kind(),
+                    m.name(),
+                    l.line,
+                    l.column
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn typed_list_items_take_the_lists_kind_when_they_name_none() {
+        let text = "\
+apiVersion: v1
+kind: ConfigMapList
+metadata: { resourceVersion: \"12\" }
+items:
+  - metadata: { name: a }
+    data: { k: v }
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: { name: b }
+";
+        let objects = load("cm.yaml", text, "shop").unwrap();
+        assert_eq!(
+            placed(&objects),
+            ["v1 ConfigMap a @ 5:5", "v1 ConfigMap b @ 7:5"]
+        );
+        assert_eq!(
+            objects[0].value.to_string(),
+            r#"{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","namespace":"shop"},"data":{"k":"v"}}"#
+        );
+    }
+
+    #[test]
+    fn a_custom_kind_ending_in_list_is_an_object_unless_it_holds_items() {
+        let text = "apiVersion: example.com/v1\nkind: AllowList\nmetadata: { name: a }\nspec: {}\n";
+        let objects = load("c.yaml", text, "default").unwrap();
+        assert_eq!(placed(&objects), ["example.com/v1 AllowList a @ 1:1"]);
+    }
+
+    #[test]
+    fn every_bad_list_item_is_a_located_error() {
+        let text = "\
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: ConfigMap
+    metadata: { name: a }
+  - 3
+  - kind: ConfigMap
+  -
+  - [x]
+";
+        let err = load("l.yaml", text, "default").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "l.yaml:7:5: `items[1]` of this List is an integer, not a Kubernetes object\n\
+             l.yaml:8:5: this object has no `apiVersion`\n\
+             l.yaml:10:5: `items[4]` of this List is a list, not a Kubernetes object"
+        );
+        assert_eq!(
+            err.0[0].help_text(),
+            Some("each item of a list must be a mapping with `apiVersion`, `kind` and `metadata`")
+        );
+
+        // A typed list's items may leave out `kind`, not get it wrong.
+        let text = "apiVersion: v1\nkind: ConfigMapList\nitems:\n  - kind: 3\n";
+        let err = load("t.yaml", text, "default").unwrap_err();
+        assert_eq!(err.to_string(), "t.yaml:4:11: this object has no `kind`");
+    }
+
+    #[test]
+    fn a_list_without_an_items_list_is_a_located_error() {
+        let err = load("l.yaml", "apiVersion: v1\nkind: List\n", "default").unwrap_err();
+        assert_eq!(err.to_string(), "l.yaml:1:1: this list has no `items` list");
+        let text = "apiVersion: v1\nkind: PodList\nitems: { a: 1 }\n";
+        let err = load("l.yaml", text, "default").unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "l.yaml:3:8: this PodList's `items` is a mapping, not a list"
         );
     }
 

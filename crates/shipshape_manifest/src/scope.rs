@@ -38,3 +38,26 @@ const CLUSTER_SCOPED: &[&str] = &[
 pub fn is_namespaced(kind: &str) -> bool {
     !CLUSTER_SCOPED.contains(&kind)
 }
+
+/// Gives a namespaced object without `metadata.namespace` the namespace `namespace`.
+pub(crate) fn set_default_namespace(value: &mut serde_json::Value, namespace: &str) {
+    let kind = value.get("kind").and_then(serde_json::Value::as_str);
+    if !kind.is_some_and(is_namespaced) {
+        return;
+    }
+    let Some(object) = value.as_object_mut() else {
+        return;
+    };
+    let metadata = object
+        .entry("metadata")
+        .or_insert_with(|| serde_json::Value::Object(serde_json::Map::new()));
+    if let Some(metadata) = metadata.as_object_mut() {
+        let missing = metadata
+            .get("namespace")
+            .and_then(serde_json::Value::as_str)
+            .is_none_or(str::is_empty);
+        if missing {
+            metadata.insert("namespace".to_owned(), namespace.into());
+        }
+    }
+}

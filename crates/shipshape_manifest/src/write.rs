@@ -5,7 +5,8 @@ use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
-use crate::{ManifestSet, kind_rank};
+use crate::manifest::{ManifestSet, to_yaml};
+use crate::order::kind_rank;
 
 /// Output encodings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -100,7 +101,7 @@ impl ManifestSet {
             .map_err(io_err(&parent))?;
         for (m, name) in self.items().iter().zip(self.file_names(format)) {
             let text = match format {
-                Format::Yaml => crate::to_yaml(&m.value),
+                Format::Yaml => to_yaml(&m.value),
                 Format::Json => {
                     let mut t = serde_json::to_string_pretty(&m.value).expect("JSON serializes");
                     t.push('\n');

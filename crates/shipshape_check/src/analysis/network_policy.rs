@@ -171,7 +171,7 @@ pub(crate) fn describe(policies: &[&Object]) -> String {
 }
 
 fn list<'a>(value: &'a Value, pointer: &str) -> &'a [Value] {
-    crate::input::lookup(value, pointer)
+    shipshape_manifest::lookup(value, pointer)
         .and_then(Value::as_array)
         .map_or(&[], Vec::as_slice)
 }

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use anstyle::{AnsiColor, Style};
 
 use crate::finding::Finding;
+use crate::meta::Severity;
 use crate::report::Report;
-use crate::rule::Severity;
 
 /// The source lines findings point at. Files are read again only when a finding needs a
 /// snippet, so the checker never keeps the text of its whole input; texts that cannot be

@@ -4,15 +4,15 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::finding::{Finding, ObjectRef};
+use crate::meta::{Severity, Theme};
 use crate::report::Report;
-use crate::rule::Severity;
 
 #[derive(Serialize)]
 struct JsonFinding<'a> {
     rule: &'static str,
     name: &'static str,
     severity: Severity,
-    theme: crate::Theme,
+    theme: Theme,
     message: &'a str,
     object: &'a ObjectRef,
     location: Option<serde_json::Value>,

@@ -4,8 +4,9 @@ use serde_json::{Value, json};
 
 use crate::docs;
 use crate::finding::Finding;
+use crate::meta::Severity;
 use crate::report::Report;
-use crate::rule::{Rule, Severity};
+use crate::rule::Rule;
 
 /// What SARIF calls each severity.
 fn level(severity: Severity) -> &'static str {

@@ -1,6 +1,7 @@
 use serde_json::Value;
 
 use crate::{CheckContext, Emitter, SetRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -63,7 +64,7 @@ impl SetRule for ServiceAccountToken {
                 .unwrap_or("default");
             let namespace = pod.object.namespace();
             let by_account = cx
-                .find("ServiceAccount", namespace, account)
+                .find(&kinds::SERVICE_ACCOUNT, namespace, account)
                 .and_then(|sa| sa.get("/automountServiceAccountToken"))
                 .and_then(Value::as_bool);
             // The pod's own setting wins over its ServiceAccount's.

@@ -1,4 +1,5 @@
 use crate::{CheckContext, Emitter, Selector, SetRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -80,7 +81,7 @@ declare_rule! {
 
 impl SetRule for PdbSelectsNoPods {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        for pdb in cx.of_kind("PodDisruptionBudget") {
+        for pdb in cx.of_kind(&kinds::POD_DISRUPTION_BUDGET) {
             let selects_some = pdb.get("/spec/selector").is_some_and(|s| {
                 cx.selected(pdb.namespace(), Selector::LabelSelector(s))
                     .next()

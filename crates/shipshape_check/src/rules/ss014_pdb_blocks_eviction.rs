@@ -3,6 +3,7 @@ use shipshape_grammar::{IntOrPercent, Rounding};
 use crate::templates::int_or_percent;
 
 use crate::{CheckContext, Emitter, Object, Selector, SetRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -109,7 +110,7 @@ fn selected_pods(cx: &CheckContext<'_>, pdb: &Object) -> (Option<i64>, Vec<Strin
 
 impl SetRule for PdbBlocksEviction {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        for pdb in cx.of_kind("PodDisruptionBudget") {
+        for pdb in cx.of_kind(&kinds::POD_DISRUPTION_BUDGET) {
             if let Some(max) = pdb.get("/spec/maxUnavailable") {
                 // Any non-zero share of at least one pod rounds up to one eviction.
                 if int_or_percent(max).is_some_and(|m| m.scaled(1, Rounding::Up) == 0) {

@@ -1,6 +1,7 @@
 use std::collections::BTreeMap;
 
 use crate::{CheckContext, Emitter, Selector, SetRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -92,7 +93,7 @@ impl SetRule for OverlappingPdbs {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         // Object index of each pod template's workload -> the budgets selecting it.
         let mut budgets: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
-        for pdb in cx.of_kind("PodDisruptionBudget") {
+        for pdb in cx.of_kind(&kinds::POD_DISRUPTION_BUDGET) {
             let Some(selector) = pdb.get("/spec/selector") else {
                 continue;
             };

@@ -1,4 +1,5 @@
 use crate::{CheckContext, Emitter, SetRule, declare_rule};
+use shipshape_manifest::{Autoscaler, kinds};
 
 declare_rule! {
     /// ## What it checks
@@ -63,14 +64,12 @@ declare_rule! {
 
 impl SetRule for HpaTargetMissing {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        for hpa in cx.of_kind("HorizontalPodAutoscaler") {
-            let (Some(kind), Some(name)) = (
-                hpa.str_at("/spec/scaleTargetRef/kind"),
-                hpa.str_at("/spec/scaleTargetRef/name"),
-            ) else {
+        for hpa in cx.of_kind(&kinds::HORIZONTAL_POD_AUTOSCALER) {
+            let Some(target) = Autoscaler::of(hpa).and_then(|a| a.target()) else {
                 continue;
             };
-            if cx.find(kind, hpa.namespace(), name).is_none() {
+            let (kind, name) = (target.kind.kind, target.name);
+            if cx.find(&target.kind, hpa.namespace(), name).is_none() {
                 out.report(
                     hpa,
                     "/spec/scaleTargetRef/name",

@@ -1,4 +1,4 @@
-use serde_json::Value;
+use shipshape_manifest::Autoscaler;
 
 use crate::{Emitter, Object, ObjectRule, declare_rule};
 
@@ -48,14 +48,11 @@ declare_rule! {
 
 impl ObjectRule for HpaMinAboveMax {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        if object.kind() != "HorizontalPodAutoscaler" {
+        let Some(hpa) = Autoscaler::of(object) else {
             return;
-        }
-        let min = object
-            .get("/spec/minReplicas")
-            .and_then(Value::as_i64)
-            .unwrap_or(1);
-        let Some(max) = object.get("/spec/maxReplicas").and_then(Value::as_i64) else {
+        };
+        let min = hpa.min_replicas();
+        let Some(max) = hpa.max_replicas() else {
             return;
         };
         if min > max {

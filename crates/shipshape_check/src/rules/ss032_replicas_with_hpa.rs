@@ -89,7 +89,7 @@ impl SetRule for ReplicasWithHpa {
                     "/spec/replicas",
                     format!(
                         "sets replicas: {replicas} while {} scales it: every apply undoes the autoscaler",
-                        hpa.display_name()
+                        hpa.object.display_name()
                     ),
                 );
             }

@@ -2,6 +2,7 @@ use serde_json::Value;
 
 use crate::templates::describe;
 use crate::{CheckContext, Emitter, Object, SetRule, declare_rule};
+use shipshape_manifest::{Autoscaler, kinds};
 
 declare_rule! {
     /// ## What it checks
@@ -133,15 +134,12 @@ fn utilization_targets(hpa: &Object) -> Vec<Target<'_>> {
 
 impl SetRule for HpaUtilizationWithoutRequest {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        for hpa in cx.of_kind("HorizontalPodAutoscaler") {
-            let (Some(kind), Some(name)) = (
-                hpa.str_at("/spec/scaleTargetRef/kind"),
-                hpa.str_at("/spec/scaleTargetRef/name"),
-            ) else {
+        for hpa in cx.of_kind(&kinds::HORIZONTAL_POD_AUTOSCALER) {
+            let Some(target) = Autoscaler::of(hpa).and_then(|a| a.target()) else {
                 continue;
             };
             let Some(pod) = cx
-                .find(kind, hpa.namespace(), name)
+                .find(&target.kind, hpa.namespace(), target.name)
                 .and_then(|o| o.pod_template())
             else {
                 continue;

@@ -1,7 +1,5 @@
 use std::collections::HashMap;
 
-use serde_json::Value;
-
 use crate::analysis::annotations::{self, DATABASE, DB_MAX_CONNECTIONS, DB_POOL_SIZE, Declared};
 use crate::{CheckContext, Emitter, Object, PodTemplate, SetRule, declare_rule};
 
@@ -141,8 +139,8 @@ fn max_pods(cx: &CheckContext<'_>, pod: &PodTemplate<'_>) -> Option<(i64, String
     let autoscaled = cx
         .autoscalers_of(pod.object)
         .filter_map(|hpa| {
-            let max = hpa.get("/spec/maxReplicas").and_then(Value::as_i64)?;
-            Some((max, format!("maxReplicas of {}", hpa.display_name())))
+            let max = hpa.max_replicas()?;
+            Some((max, format!("maxReplicas of {}", hpa.object.display_name())))
         })
         .max_by_key(|(max, _)| *max);
     autoscaled.or_else(|| pod.replicas().map(|n| (n, "replicas".to_owned())))
@@ -173,7 +171,7 @@ fn databases<'a>(cx: &CheckContext<'a>, out: &mut Emitter<'_>) -> Vec<Database<'
         let database = &mut found[at];
         let hpas = cx
             .autoscalers_of(pod.object)
-            .filter_map(|hpa| annotations::of_object(hpa, DB_MAX_CONNECTIONS));
+            .filter_map(|hpa| annotations::of_object(hpa.object, DB_MAX_CONNECTIONS));
         let limits = annotations::of_pod(pod, DB_MAX_CONNECTIONS)
             .into_iter()
             .chain(hpas);

@@ -1,4 +1,5 @@
 use crate::{CheckContext, Emitter, Selector, SetRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -78,7 +79,7 @@ declare_rule! {
 
 impl SetRule for ServiceSelectsNoPods {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        for service in cx.of_kind("Service") {
+        for service in cx.of_kind(&kinds::SERVICE) {
             let Some(selector) = Selector::of_service(service.value()) else {
                 continue;
             };

@@ -2,6 +2,7 @@ use serde_json::Value;
 use shipshape_grammar::names;
 
 use crate::{CheckContext, Emitter, PodTemplate, Selector, SetRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -111,7 +112,7 @@ fn shown(port: &Value) -> String {
 
 impl SetRule for ServiceTargetPort {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        for service in cx.of_kind("Service") {
+        for service in cx.of_kind(&kinds::SERVICE) {
             let Some(selector) = Selector::of_service(service.value()) else {
                 continue;
             };

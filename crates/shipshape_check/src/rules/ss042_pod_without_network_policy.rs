@@ -1,6 +1,7 @@
 use std::collections::HashSet;
 
 use crate::{CheckContext, Emitter, Selector, SetRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -76,7 +77,7 @@ impl SetRule for PodWithoutNetworkPolicy {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         // Object index of every workload some policy selects.
         let mut covered = HashSet::new();
-        for policy in cx.of_kind("NetworkPolicy") {
+        for policy in cx.of_kind(&kinds::NETWORK_POLICY) {
             if let Some(selector) = policy.get("/spec/podSelector") {
                 let selected = cx.selected(policy.namespace(), Selector::LabelSelector(selector));
                 covered.extend(selected.map(|pod| pod.object.index()));

@@ -1,5 +1,6 @@
-use crate::analysis::routes::{self, Backend, Resolution, ServicePort, Serving};
+use crate::analysis::routes::{self, Backend, Resolution};
 use crate::{CheckContext, Emitter, SetRule, declare_rule};
+use shipshape_manifest::{ServicePort, Serving, serving};
 
 declare_rule! {
     /// ## What it checks
@@ -122,7 +123,7 @@ fn check_target(
 ) {
     let target = service_port.target();
     for pod in service_port.pods(cx) {
-        if matches!(routes::serving(pod, target), Serving::Missing) {
+        if matches!(serving(pod, target), Serving::Missing) {
             let target = target
                 .as_str()
                 .map_or_else(|| target.to_string(), |name| format!("`{name}`"));

@@ -1,9 +1,10 @@
 use serde_json::Value;
 
 use crate::analysis::probes;
-use crate::analysis::routes::{self, Resolution, Serving};
+use crate::analysis::routes::{self, Resolution};
 use crate::templates::describe;
 use crate::{CheckContext, Container, Emitter, PodTemplate, SetRule, declare_rule};
+use shipshape_manifest::{Serving, serving};
 
 declare_rule! {
     /// ## What it checks
@@ -114,7 +115,7 @@ declare_rule! {
 /// "container `web`", or "no container" when the containers declare no ports.
 fn unready(pod: &PodTemplate<'_>, target: &Value) -> Option<String> {
     let has_probe = |c: &Container<'_>| probes::probe(c, "/readinessProbe").is_some();
-    match routes::serving(pod, target) {
+    match serving(pod, target) {
         Serving::Declared { container, .. } if !has_probe(&container) => {
             Some(format!("{} has no readiness probe", describe(&container)))
         }

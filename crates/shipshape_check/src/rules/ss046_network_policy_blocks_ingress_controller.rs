@@ -1,6 +1,7 @@
 use crate::analysis::network_policy::{self, Direction, Port, PortName};
-use crate::analysis::routes::{self, Resolution, ServicePort, Serving};
+use crate::analysis::routes::{self, Resolution};
 use crate::{CheckContext, Emitter, PodTemplate, SetRule, declare_rule};
+use shipshape_manifest::{ServicePort, Serving, serving};
 
 declare_rule! {
     /// ## What it checks
@@ -152,7 +153,7 @@ declare_rule! {
 
 /// The port the controller connects to on `pod`, when it can be told.
 fn pod_port<'a>(pod: &PodTemplate<'a>, service_port: &ServicePort<'a>) -> Option<Port<'a>> {
-    let (number, name) = match routes::serving(pod, service_port.target()) {
+    let (number, name) = match serving(pod, service_port.target()) {
         Serving::Declared { number, name, .. } => (number, name),
         Serving::Undeclared(number) => (Some(number), None),
         // A port nothing serves is SS043's finding, not a policy's.

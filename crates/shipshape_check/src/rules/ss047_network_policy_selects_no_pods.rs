@@ -1,6 +1,7 @@
 use serde_json::Value;
 
 use crate::{CheckContext, Emitter, Selector, SetRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -93,7 +94,7 @@ fn is_empty(selector: &Value) -> bool {
 
 impl SetRule for NetworkPolicySelectsNoPods {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        for policy in cx.of_kind("NetworkPolicy") {
+        for policy in cx.of_kind(&kinds::NETWORK_POLICY) {
             let Some(selector) = policy.get("/spec/podSelector") else {
                 continue;
             };

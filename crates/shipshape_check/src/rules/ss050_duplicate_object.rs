@@ -49,8 +49,8 @@ impl SetRule for DuplicateObject {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         for object in cx.objects() {
             let first = cx
-                .find_all(object.kind(), object.namespace(), object.name())
-                .find(|o| o.group() == object.group())
+                .find_all(&object.group_kind(), object.namespace(), object.name())
+                .next()
                 .filter(|first| first.index() != object.index());
             let Some(first) = first else {
                 continue;

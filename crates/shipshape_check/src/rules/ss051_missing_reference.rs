@@ -1,6 +1,7 @@
 use serde_json::Value;
 
 use crate::{CheckContext, Emitter, Object, PodTemplate, RefKind, SetRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -201,16 +202,16 @@ fn items<'a>(value: &'a Value, field: &str) -> impl Iterator<Item = (usize, &'a 
 /// Whether a Secret named `name` in `namespace` is produced by an object of the input
 /// that makes Secrets (External Secrets Operator, Sealed Secrets).
 fn produced_secret(cx: &CheckContext<'_>, namespace: &str, name: &str) -> bool {
-    let external = cx.of_kind("ExternalSecret").any(|e| {
+    let external = cx.of_kind(&kinds::EXTERNAL_SECRET).any(|e| {
         e.namespace() == namespace && e.str_at("/spec/target/name").unwrap_or(e.name()) == name
     });
-    external || cx.find("SealedSecret", namespace, name).is_some()
+    external || cx.find(&kinds::SEALED_SECRET, namespace, name).is_some()
 }
 
 /// Whether a claim named `name` in `namespace` is one that a StatefulSet of the input
 /// creates for a pod: `<template>-<statefulset>-<ordinal>`.
 fn produced_claim(cx: &CheckContext<'_>, namespace: &str, name: &str) -> bool {
-    cx.of_kind("StatefulSet")
+    cx.of_kind(&kinds::STATEFUL_SET)
         .filter(|set| set.namespace() == namespace)
         .any(|set| {
             let templates = set
@@ -235,7 +236,10 @@ fn exists(cx: &CheckContext<'_>, pod_object: &Object, reference: &Reference<'_>)
     let kind = reference.kind.kind();
     let namespace = pod_object.namespace();
     ALWAYS_PRESENT.contains(&(kind, reference.name))
-        || cx.find(kind, namespace, reference.name).is_some()
+        || reference
+            .kind
+            .group_kind()
+            .is_some_and(|k| cx.find(&k, namespace, reference.name).is_some())
         || match reference.kind {
             RefKind::Secret => produced_secret(cx, namespace, reference.name),
             RefKind::PersistentVolumeClaim => produced_claim(cx, namespace, reference.name),

@@ -1,6 +1,7 @@
 use serde_json::Value;
 
 use crate::{CheckContext, Emitter, Object, Selector, SetRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -143,17 +144,14 @@ fn check_endpoints(monitor: &Object, services: &[&Object], out: &mut Emitter<'_>
 
 impl SetRule for ServiceMonitorTargetMissing {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        let monitors = cx
-            .of_kind("ServiceMonitor")
-            .filter(|m| m.group() == "monitoring.coreos.com");
-        for monitor in monitors {
+        for monitor in cx.of_kind(&kinds::SERVICE_MONITOR) {
             let Some(selector) = monitor.get("/spec/selector") else {
                 continue;
             };
             let namespaces = Namespaces::of(monitor);
             let selector = Selector::LabelSelector(selector);
             let services: Vec<&Object> = cx
-                .of_kind("Service")
+                .of_kind(&kinds::SERVICE)
                 .filter(|s| namespaces.contains(s.namespace()))
                 .filter(|s| selector.matches(s.get("/metadata/labels").and_then(Value::as_object)))
                 .collect();

@@ -1,7 +1,8 @@
 use serde_json::Value;
 
-use crate::templates::{describe, escape, is_kind};
+use crate::templates::{describe, escape};
 use crate::{Emitter, Object, ObjectRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -154,7 +155,7 @@ impl CredentialInPlainText {
 
 impl ObjectRule for CredentialInPlainText {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        if is_kind(object, "", "ConfigMap") {
+        if object.is(&kinds::CONFIG_MAP) {
             Self::check_config_map(object, out);
         } else {
             Self::check_env(object, out);

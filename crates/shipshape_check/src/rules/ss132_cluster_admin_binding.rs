@@ -1,4 +1,5 @@
 use serde_json::Value;
+use shipshape_manifest::kinds;
 
 use crate::templates::and_list;
 use crate::templates::rbac::is_binding;
@@ -63,9 +64,10 @@ impl ObjectRule for ClusterAdminBinding {
         if !is_binding(object) || !is_cluster_admin {
             return;
         }
-        let scope = match object.kind() {
-            "ClusterRoleBinding" => "the whole cluster".to_owned(),
-            _ => format!("namespace `{}`", object.namespace()),
+        let scope = if object.is(&kinds::CLUSTER_ROLE_BINDING) {
+            "the whole cluster".to_owned()
+        } else {
+            format!("namespace `{}`", object.namespace())
         };
         let subjects: Vec<String> = object
             .get("/subjects")

@@ -1,5 +1,5 @@
-use crate::templates::is_kind;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -52,7 +52,7 @@ declare_rule! {
 
 impl ObjectRule for NodePortService {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        if is_kind(object, "", "Service") && object.str_at("/spec/type") == Some("NodePort") {
+        if object.is(&kinds::SERVICE) && object.str_at("/spec/type") == Some("NodePort") {
             out.report(
                 object,
                 "/spec/type",

@@ -1,7 +1,7 @@
 use serde_json::Value;
 
-use crate::templates::is_kind;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -99,7 +99,7 @@ fn restricted_by_annotation(object: &Object) -> bool {
 
 impl ObjectRule for LoadBalancerSourceRanges {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        if !is_kind(object, "", "Service") || object.str_at("/spec/type") != Some("LoadBalancer") {
+        if !object.is(&kinds::SERVICE) || object.str_at("/spec/type") != Some("LoadBalancer") {
             return;
         }
         let ranges = object

@@ -1,7 +1,7 @@
 use serde_json::Value;
 
-use crate::templates::is_kind;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -56,7 +56,7 @@ declare_rule! {
 impl ObjectRule for ServiceExternalIps {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
         let ips = object.get("/spec/externalIPs").and_then(Value::as_array);
-        if is_kind(object, "", "Service") && ips.is_some_and(|ips| !ips.is_empty()) {
+        if object.is(&kinds::SERVICE) && ips.is_some_and(|ips| !ips.is_empty()) {
             out.report(
                 object,
                 "/spec/externalIPs",

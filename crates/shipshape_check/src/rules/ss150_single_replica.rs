@@ -1,6 +1,7 @@
 use serde_json::Value;
 
 use crate::{CheckContext, Emitter, Object, Selector, SetRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -84,26 +85,18 @@ declare_rule! {
     }
 }
 
-/// An autoscaler's `minReplicas`; the API server defaults it to 1.
-fn min_replicas(hpa: &Object) -> i64 {
-    hpa.get("/spec/minReplicas")
-        .and_then(Value::as_i64)
-        .unwrap_or(1)
-}
-
 /// The first Service in `deployment`'s namespace that selects its pods.
 fn service_of<'a>(cx: &CheckContext<'a>, deployment: &Object) -> Option<&'a Object> {
     let labels = deployment.pod_template()?.labels();
-    cx.of_kind("Service").find(|service| {
-        service.group().is_empty()
-            && service.namespace() == deployment.namespace()
+    cx.of_kind(&kinds::SERVICE).find(|service| {
+        service.namespace() == deployment.namespace()
             && Selector::of_service(service.value()).is_some_and(|s| s.matches(labels))
     })
 }
 
 impl SetRule for SingleReplica {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        for deployment in cx.of_kind("Deployment").filter(|d| d.group() == "apps") {
+        for deployment in cx.of_kind(&kinds::DEPLOYMENT) {
             let Some(service) = service_of(cx, deployment) else {
                 continue;
             };
@@ -134,9 +127,9 @@ impl SetRule for SingleReplica {
                 continue;
             }
             // The finding goes to the autoscaler that allows one pod: that is where the fix is.
-            for hpa in autoscalers.filter(|hpa| min_replicas(hpa) == 1) {
+            for hpa in autoscalers.filter(|hpa| hpa.min_replicas() == 1) {
                 out.report(
-                    hpa,
+                    hpa.object,
                     "/spec/minReplicas",
                     format!(
                         "lets {} scale down to a single pod behind {service}: every drain, eviction or crash is then an outage",

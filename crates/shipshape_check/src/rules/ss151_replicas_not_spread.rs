@@ -1,4 +1,5 @@
 use serde_json::Value;
+use shipshape_manifest::kinds;
 
 use crate::{CheckContext, Emitter, PodTemplate, Selector, SetRule, declare_rule};
 
@@ -96,12 +97,12 @@ impl SetRule for ReplicasNotSpread {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         for pod in cx.pod_templates() {
             let object = pod.object;
-            if object.group() != "apps" || !matches!(object.kind(), "Deployment" | "StatefulSet") {
+            if !object.is(&kinds::DEPLOYMENT) && !object.is(&kinds::STATEFUL_SET) {
                 continue;
             }
             let most = cx
                 .autoscalers_of(object)
-                .filter_map(|hpa| hpa.get("/spec/maxReplicas").and_then(Value::as_i64))
+                .filter_map(|hpa| hpa.max_replicas())
                 .max()
                 .or_else(|| pod.replicas());
             if most.is_none_or(|n| n < 2) {

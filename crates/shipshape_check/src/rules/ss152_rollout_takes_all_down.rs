@@ -1,5 +1,6 @@
 use serde_json::Value;
 use shipshape_grammar::{IntOrPercent, Rounding};
+use shipshape_manifest::{GroupKind, kinds};
 
 use crate::templates::int_or_percent;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
@@ -70,14 +71,17 @@ declare_rule! {
 }
 
 /// Where each kind keeps its rolling update's `maxUnavailable`.
-const FIELDS: [(&str, &str); 3] = [
-    ("Deployment", "/spec/strategy/rollingUpdate/maxUnavailable"),
+const FIELDS: [(GroupKind<'static>, &str); 3] = [
     (
-        "StatefulSet",
+        kinds::DEPLOYMENT,
+        "/spec/strategy/rollingUpdate/maxUnavailable",
+    ),
+    (
+        kinds::STATEFUL_SET,
         "/spec/updateStrategy/rollingUpdate/maxUnavailable",
     ),
     (
-        "DaemonSet",
+        kinds::DAEMON_SET,
         "/spec/updateStrategy/rollingUpdate/maxUnavailable",
     ),
 ];
@@ -112,10 +116,7 @@ fn takes_all(kind: &str, max_unavailable: &Value, replicas: Option<i64>) -> Opti
 
 impl ObjectRule for RolloutTakesAllDown {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        if object.group() != "apps" {
-            return;
-        }
-        let Some((_, pointer)) = FIELDS.iter().find(|(kind, _)| *kind == object.kind()) else {
+        let Some((_, pointer)) = FIELDS.iter().find(|(kind, _)| object.is(kind)) else {
             return;
         };
         // Recreate and OnDelete ignore rollingUpdate; SS153 speaks about Recreate.

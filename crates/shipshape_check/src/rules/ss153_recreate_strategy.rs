@@ -1,3 +1,5 @@
+use shipshape_manifest::kinds;
+
 use crate::{Emitter, Object, ObjectRule, declare_rule};
 
 declare_rule! {
@@ -67,9 +69,7 @@ declare_rule! {
 
 impl ObjectRule for RecreateStrategy {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        if object.kind() == "Deployment"
-            && object.group() == "apps"
-            && object.str_at("/spec/strategy/type") == Some("Recreate")
+        if object.is(&kinds::DEPLOYMENT) && object.str_at("/spec/strategy/type") == Some("Recreate")
         {
             out.report(
                 object,

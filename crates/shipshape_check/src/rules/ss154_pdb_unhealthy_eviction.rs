@@ -1,5 +1,5 @@
-use crate::templates::is_kind;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -55,7 +55,7 @@ impl ObjectRule for PdbUnhealthyEviction {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
         let has_budget = object.get("/spec/minAvailable").is_some()
             || object.get("/spec/maxUnavailable").is_some();
-        if !is_kind(object, "policy", "PodDisruptionBudget") || !has_budget {
+        if !object.is(&kinds::POD_DISRUPTION_BUDGET) || !has_budget {
             return;
         }
         if object.get("/spec/unhealthyPodEvictionPolicy").is_none() {

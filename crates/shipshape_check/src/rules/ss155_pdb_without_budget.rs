@@ -1,5 +1,5 @@
-use crate::templates::is_kind;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -48,7 +48,7 @@ impl ObjectRule for PdbWithoutBudget {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
         let has_budget = object.get("/spec/minAvailable").is_some()
             || object.get("/spec/maxUnavailable").is_some();
-        if is_kind(object, "policy", "PodDisruptionBudget") && !has_budget {
+        if object.is(&kinds::POD_DISRUPTION_BUDGET) && !has_budget {
             out.report(
                 object,
                 "/spec/maxUnavailable",

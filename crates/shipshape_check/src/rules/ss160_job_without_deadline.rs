@@ -1,3 +1,5 @@
+use shipshape_manifest::kinds;
+
 use crate::{Emitter, Object, ObjectRule, declare_rule};
 
 declare_rule! {
@@ -55,10 +57,12 @@ declare_rule! {
 
 impl ObjectRule for JobWithoutDeadline {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        let spec = match (object.group(), object.kind()) {
-            ("batch", "Job") => "/spec",
-            ("batch", "CronJob") => "/spec/jobTemplate/spec",
-            _ => return,
+        let spec = if object.is(&kinds::JOB) {
+            "/spec"
+        } else if object.is(&kinds::CRON_JOB) {
+            "/spec/jobTemplate/spec"
+        } else {
+            return;
         };
         let pointer = format!("{spec}/activeDeadlineSeconds");
         if object.get(&pointer).is_none() {

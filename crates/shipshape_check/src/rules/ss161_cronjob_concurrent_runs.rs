@@ -1,5 +1,5 @@
-use crate::templates::is_kind;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -62,7 +62,7 @@ declare_rule! {
 
 impl ObjectRule for CronJobConcurrentRuns {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        if !is_kind(object, "batch", "CronJob") {
+        if !object.is(&kinds::CRON_JOB) {
             return;
         }
         let policy = object.str_at("/spec/concurrencyPolicy");

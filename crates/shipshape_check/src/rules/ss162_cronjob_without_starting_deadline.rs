@@ -1,5 +1,5 @@
-use crate::templates::is_kind;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -63,9 +63,7 @@ declare_rule! {
 
 impl ObjectRule for CronJobWithoutStartingDeadline {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        if is_kind(object, "batch", "CronJob")
-            && object.get("/spec/startingDeadlineSeconds").is_none()
-        {
+        if object.is(&kinds::CRON_JOB) && object.get("/spec/startingDeadlineSeconds").is_none() {
             out.report(
                 object,
                 "/spec/startingDeadlineSeconds",

@@ -1,3 +1,5 @@
+use shipshape_manifest::kinds;
+
 use crate::{Emitter, Object, ObjectRule, declare_rule};
 
 declare_rule! {
@@ -52,7 +54,7 @@ declare_rule! {
 
 impl ObjectRule for JobRestartPolicy {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        if object.group() != "batch" || !matches!(object.kind(), "Job" | "CronJob") {
+        if !object.is(&kinds::JOB) && !object.is(&kinds::CRON_JOB) {
             return;
         }
         let Some(pod) = object.pod_template() else {

@@ -1,7 +1,7 @@
 use shipshape_grammar::Schedule;
 
-use crate::templates::is_kind;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -67,7 +67,7 @@ declare_rule! {
 
 impl ObjectRule for CronJobScheduleInvalid {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        if !is_kind(object, "batch", "CronJob") {
+        if !object.is(&kinds::CRON_JOB) {
             return;
         }
         let Some(schedule) = object.str_at("/spec/schedule") else {

@@ -3,8 +3,9 @@ use std::collections::HashSet;
 use serde_json::Value;
 use shipshape_grammar::names::{self, PortNameFault};
 
-use crate::templates::{describe, is_kind};
+use crate::templates::describe;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
+use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
@@ -127,7 +128,7 @@ impl InvalidPort {
 
 impl ObjectRule for InvalidPort {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        if is_kind(object, "", "Service") {
+        if object.is(&kinds::SERVICE) {
             Self::check_service(object, out);
         } else {
             Self::check_containers(object, out);

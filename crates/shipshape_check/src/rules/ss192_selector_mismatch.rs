@@ -1,3 +1,5 @@
+use shipshape_manifest::kinds;
+
 use crate::{Emitter, Object, ObjectRule, Selector, declare_rule};
 
 declare_rule! {
@@ -60,11 +62,13 @@ declare_rule! {
 
 impl ObjectRule for SelectorMismatch {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        let is_workload = matches!(
-            object.kind(),
-            "Deployment" | "StatefulSet" | "DaemonSet" | "ReplicaSet"
-        );
-        if object.group() != "apps" || !is_workload {
+        let workloads = [
+            kinds::DEPLOYMENT,
+            kinds::STATEFUL_SET,
+            kinds::DAEMON_SET,
+            kinds::REPLICA_SET,
+        ];
+        if !workloads.iter().any(|kind| object.is(kind)) {
             return;
         }
         let Some(pod) = object.pod_template() else {

@@ -3,8 +3,8 @@
 
 use serde_json::{Map, Value};
 
-use crate::input::Object;
-use crate::pod::PodTemplate;
+use shipshape_manifest::Object;
+use shipshape_manifest::PodTemplate;
 
 /// One annotation, where it was written.
 #[derive(Debug, Clone)]

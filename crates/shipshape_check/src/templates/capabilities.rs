@@ -3,8 +3,8 @@
 use serde_json::Value;
 
 use crate::finding::Emitter;
-use crate::input::Object;
-use crate::templates::describe;
+use crate::templates::naming::describe;
+use shipshape_manifest::Object;
 
 /// Every capability a container lists under `securityContext.capabilities.add` must be
 /// acceptable; one finding per capability that is not.

@@ -1,9 +1,9 @@
 //! Template: containers must set some fields.
 
 use crate::finding::Emitter;
-use crate::input::Object;
-use crate::pod::PodTemplate;
-use crate::templates::describe;
+use crate::templates::naming::describe;
+use shipshape_manifest::Object;
+use shipshape_manifest::PodTemplate;
 
 /// Which containers a requirement applies to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +44,7 @@ impl ContainerFields {
         }
     }
 
-    fn selected<'a>(&self, pod: &PodTemplate<'a>) -> Vec<crate::pod::Container<'a>> {
+    fn selected<'a>(&self, pod: &PodTemplate<'a>) -> Vec<shipshape_manifest::Container<'a>> {
         match self.containers {
             Containers::LongRunningApp if pod.is_long_running() => pod.app_containers().collect(),
             Containers::LongRunningApp => Vec::new(),

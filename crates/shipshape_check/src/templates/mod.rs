@@ -6,6 +6,7 @@ mod annotations;
 mod capabilities;
 mod container_fields;
 mod image;
+mod naming;
 mod pod_fields;
 pub mod rbac;
 mod security_context;
@@ -15,14 +16,13 @@ pub use annotations::{Annotation, annotations, escape, pod_annotations};
 pub use capabilities::{AddedCapabilities, in_baseline};
 pub use container_fields::{ContainerFields, Containers};
 pub use image::ImageRef;
+pub use naming::describe;
 pub use pod_fields::ForbiddenPodFields;
 pub use security_context::{SecuritySetting, Setting, effective};
 pub use volumes::{Volume, volumes};
 
 use shipshape_grammar::IntOrPercent;
-
-use crate::input::Object;
-use crate::pod::{Container, ContainerKind};
+use shipshape_manifest::{Object, kinds};
 
 /// An `IntOrString` count or percentage as the API server reads it from JSON (`1`,
 /// `"25%"`); `None` for anything it would refuse, which SS060 reports.
@@ -35,30 +35,11 @@ pub fn int_or_percent(value: &serde_json::Value) -> Option<IntOrPercent> {
     }
 }
 
-/// How messages name a container: "container `web`", "init container `migrate`".
-#[must_use]
-pub fn describe(container: &Container<'_>) -> String {
-    let list = match container.kind {
-        ContainerKind::Init => "init container",
-        ContainerKind::App => "container",
-        ContainerKind::Ephemeral => "ephemeral container",
-    };
-    format!("{list} `{}`", container.name)
-}
-
-/// Whether `object` is a `kind` of API `group` (empty for the core group). Rules check
-/// the group too, so that a custom resource that happens to be called `Service` or `Job`
-/// is not judged as one.
-#[must_use]
-pub fn is_kind(object: &Object, group: &str, kind: &str) -> bool {
-    object.kind() == kind && object.group() == group
-}
-
 /// Whether `object` is an Ingress, of the current API group or the removed
 /// `extensions` one (still found in old charts).
 #[must_use]
 pub fn is_ingress(object: &Object) -> bool {
-    object.kind() == "Ingress" && matches!(object.group(), "networking.k8s.io" | "extensions")
+    object.is(&kinds::INGRESS) || object.is(&kinds::EXTENSIONS_INGRESS)
 }
 
 /// `a`, `a and b`, `a, b and c`: a list in a message.

@@ -3,7 +3,7 @@
 use serde_json::Value;
 
 use crate::finding::Emitter;
-use crate::input::Object;
+use shipshape_manifest::Object;
 
 /// Boolean pod spec fields that must not be `true`; one finding per field set.
 #[derive(Debug, Clone, Copy)]

@@ -2,11 +2,7 @@
 //! authorizer matches them, so that every RBAC rule asks "does this grant X" alike.
 
 use serde_json::Value;
-
-use crate::input::Object;
-
-/// The API group of RBAC objects.
-const RBAC_GROUP: &str = "rbac.authorization.k8s.io";
+use shipshape_manifest::{Object, kinds};
 
 /// One entry of a Role's or ClusterRole's `rules`.
 #[derive(Debug, Clone, Copy)]
@@ -76,7 +72,7 @@ impl<'a> PolicyRule<'a> {
 /// The rules of `object` when it is a Role or a ClusterRole. An aggregated ClusterRole's
 /// rules are filled in by the controller and are not in the manifest, so it has none.
 pub fn policy_rules(object: &Object) -> impl Iterator<Item = PolicyRule<'_>> {
-    let is_role = object.group() == RBAC_GROUP && matches!(object.kind(), "Role" | "ClusterRole");
+    let is_role = object.is(&kinds::ROLE) || object.is(&kinds::CLUSTER_ROLE);
     is_role
         .then(|| object.get("/rules").and_then(Value::as_array))
         .flatten()
@@ -89,7 +85,7 @@ pub fn policy_rules(object: &Object) -> impl Iterator<Item = PolicyRule<'_>> {
 /// Whether `object` is a RoleBinding or a ClusterRoleBinding.
 #[must_use]
 pub fn is_binding(object: &Object) -> bool {
-    object.group() == RBAC_GROUP && matches!(object.kind(), "RoleBinding" | "ClusterRoleBinding")
+    object.is(&kinds::ROLE_BINDING) || object.is(&kinds::CLUSTER_ROLE_BINDING)
 }
 
 #[cfg(test)]

@@ -3,9 +3,9 @@
 use serde_json::Value;
 
 use crate::finding::Emitter;
-use crate::input::Object;
-use crate::pod::{Container, PodTemplate};
-use crate::templates::describe;
+use crate::templates::naming::describe;
+use shipshape_manifest::Object;
+use shipshape_manifest::{Container, PodTemplate};
 
 /// A setting as a container ends up with it, and where it is (or would be) written.
 #[derive(Debug, Clone)]

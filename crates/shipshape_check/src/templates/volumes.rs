@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use crate::pod::PodTemplate;
+use shipshape_manifest::PodTemplate;
 
 /// One entry of a pod's `volumes`.
 #[derive(Debug, Clone, Copy)]

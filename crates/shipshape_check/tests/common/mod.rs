@@ -3,13 +3,14 @@
 // Each test file compiles this module on its own and uses only some of it.
 #![allow(dead_code)]
 
-use shipshape_check::{Config, Input, Options, Report, check};
+use shipshape_check::{Config, Options, Report, check};
+use shipshape_manifest::Model;
 
 /// Loads `text` as the file `name` into an input.
-pub fn input(name: &str, text: &str) -> Input {
+pub fn input(name: &str, text: &str) -> Model {
     let objects = shipshape_manifest::load(name, text, "default")
         .unwrap_or_else(|d| panic!("{name} does not load:\n{}", d.render(false)));
-    let mut input = Input::new();
+    let mut input = Model::new();
     input.add_objects(objects);
     input
 }

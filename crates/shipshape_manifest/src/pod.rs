@@ -1,28 +1,30 @@
-//! Pod templates and their containers, found once for every workload kind so that rules
-//! never re-implement where each kind keeps its pods.
+//! Pod templates and their containers, found once for every workload kind so that no
+//! consumer re-implements where each kind keeps its pods.
 
 use serde_json::{Map, Value};
 
-use crate::input::Object;
+use crate::identity::{GroupKind, kinds};
+use crate::object::Object;
+use crate::pointer::lookup;
 
 /// Where each kind keeps its pod template (`metadata` and `spec` of the pods it runs).
-const TEMPLATE_POINTERS: &[(&str, &str)] = &[
-    ("Pod", ""),
-    ("Deployment", "/spec/template"),
-    ("StatefulSet", "/spec/template"),
-    ("DaemonSet", "/spec/template"),
-    ("ReplicaSet", "/spec/template"),
-    ("ReplicationController", "/spec/template"),
-    ("Job", "/spec/template"),
-    ("CronJob", "/spec/jobTemplate/spec/template"),
+const TEMPLATE_POINTERS: &[(GroupKind<'static>, &str)] = &[
+    (kinds::POD, ""),
+    (kinds::DEPLOYMENT, "/spec/template"),
+    (kinds::STATEFUL_SET, "/spec/template"),
+    (kinds::DAEMON_SET, "/spec/template"),
+    (kinds::REPLICA_SET, "/spec/template"),
+    (kinds::REPLICATION_CONTROLLER, "/spec/template"),
+    (kinds::JOB, "/spec/template"),
+    (kinds::CRON_JOB, "/spec/jobTemplate/spec/template"),
 ];
 
 /// Kinds whose `spec.replicas` says how many pods run.
-const REPLICATED: &[&str] = &[
-    "Deployment",
-    "StatefulSet",
-    "ReplicaSet",
-    "ReplicationController",
+const REPLICATED: &[GroupKind<'static>] = &[
+    kinds::DEPLOYMENT,
+    kinds::STATEFUL_SET,
+    kinds::REPLICA_SET,
+    kinds::REPLICATION_CONTROLLER,
 ];
 
 /// The pods a workload (or a bare Pod) runs.
@@ -75,7 +77,7 @@ impl<'a> Container<'a> {
     /// The value at `relative`, a pointer inside the container (`/resources/requests/cpu`).
     #[must_use]
     pub fn get(&self, relative: &str) -> Option<&'a Value> {
-        crate::input::lookup(self.value, relative)
+        lookup(self.value, relative)
     }
 
     /// The JSON pointer of `relative` in the whole object.
@@ -95,29 +97,30 @@ impl<'a> Container<'a> {
 }
 
 /// Where objects of `kind` keep their pod template, if the kind runs pods.
-pub(crate) fn template_pointer(kind: &str) -> Option<&'static str> {
+pub(crate) fn template_pointer(kind: &GroupKind<'_>) -> Option<&'static str> {
     TEMPLATE_POINTERS
         .iter()
-        .find(|(k, _)| *k == kind)
+        .find(|(k, _)| k == kind)
         .map(|(_, pointer)| *pointer)
 }
 
-/// The pod template of `object`, found at `pointer` (see [`template_pointer`]).
-pub(crate) fn pod_template<'a>(
-    object: &'a Object,
-    pointer: &'static str,
-) -> Option<PodTemplate<'a>> {
-    let template = if pointer.is_empty() {
-        object.value()
-    } else {
-        object.get(pointer)?
-    };
-    Some(PodTemplate {
-        object,
-        pointer,
-        spec: template.get("spec")?,
-        metadata: template.get("metadata").and_then(Value::as_object),
-    })
+impl Object {
+    /// The pod template this object runs, for Pods and the workload kinds.
+    #[must_use]
+    pub fn pod_template(&self) -> Option<PodTemplate<'_>> {
+        let pointer = self.template?;
+        let template = if pointer.is_empty() {
+            self.value()
+        } else {
+            self.get(pointer)?
+        };
+        Some(PodTemplate {
+            object: self,
+            pointer,
+            spec: template.get("spec")?,
+            metadata: template.get("metadata").and_then(Value::as_object),
+        })
+    }
 }
 
 impl<'a> PodTemplate<'a> {
@@ -130,7 +133,7 @@ impl<'a> PodTemplate<'a> {
     /// The value at `relative` inside the pod spec.
     #[must_use]
     pub fn spec_get(&self, relative: &str) -> Option<&'a Value> {
-        crate::input::lookup(self.spec, relative)
+        lookup(self.spec, relative)
     }
 
     /// The labels its pods carry.
@@ -180,13 +183,16 @@ impl<'a> PodTemplate<'a> {
     /// matter: every workload kind except Job and CronJob, and Pods that restart.
     #[must_use]
     pub fn is_long_running(&self) -> bool {
-        match self.object.kind() {
-            "Job" | "CronJob" => false,
-            "Pod" => !matches!(
+        let kind = self.object.group_kind();
+        if kind == kinds::JOB || kind == kinds::CRON_JOB {
+            false
+        } else if kind == kinds::POD {
+            !matches!(
                 self.spec["restartPolicy"].as_str(),
                 Some("Never" | "OnFailure")
-            ),
-            _ => true,
+            )
+        } else {
+            true
         }
     }
 
@@ -195,8 +201,8 @@ impl<'a> PodTemplate<'a> {
     /// count depends on the cluster or the run.
     #[must_use]
     pub fn replicas(&self) -> Option<i64> {
-        let kind = self.object.kind();
-        if kind == "Pod" {
+        let kind = self.object.group_kind();
+        if kind == kinds::POD {
             return Some(1);
         }
         REPLICATED.contains(&kind).then(|| {

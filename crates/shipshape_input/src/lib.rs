@@ -1,0 +1,237 @@
+//! What a command reads, assembled into one [`Model`].
+//!
+//! `check`, `validate` and every later command that works on manifests take the same
+//! arguments: files, directories (every `*.yaml` and `*.yml` under them, recursively, in
+//! a sorted order), `-` for standard input, and `shipshape.yaml` specs, which are rendered
+//! first. A [`Reader`] turns those into one input in which every object knows where it
+//! came from: the file, line and column it starts at (an item of a `List` at its own
+//! line), or the spec and the spec value that generated it. Every problem on the way is
+//! collected and returned together, located, rather than the first one alone.
+//!
+//! ```no_run
+//! use std::path::PathBuf;
+//!
+//! let read = shipshape_input::Reader::new("default")
+//!     .read(&[PathBuf::from("deploy/"), PathBuf::from("-")])?;
+//! let version = read.kubernetes(None)?;
+//! println!("{} objects for Kubernetes {version}", read.input.len());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+
+mod spec;
+mod target;
+
+use std::fmt;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use shipshape_grammar::KubeVersion;
+use shipshape_manifest::Model;
+use shipshape_yaml::{Diagnostic, Diagnostics};
+pub use target::SpecTarget;
+
+/// What the inputs held.
+#[derive(Debug)]
+pub struct Inputs {
+    /// Every object, as one scope, in the order the paths were given.
+    pub input: Model,
+    /// Standard input's text, when it was read and [`Reader::keep_stdin`] asked for it.
+    pub stdin: Option<String>,
+    /// The version each spec was rendered for, in the order they were read.
+    pub specs: Vec<SpecTarget>,
+}
+
+impl Inputs {
+    /// The Kubernetes version to judge these objects against: `flag` when given, else
+    /// the version the specs were rendered for, else the newest supported one.
+    ///
+    /// # Errors
+    /// Specs rendered for different versions and no `flag` to choose; the diagnostic
+    /// names both specs.
+    pub fn kubernetes(&self, flag: Option<KubeVersion>) -> Result<KubeVersion, Diagnostics> {
+        target::resolve(&self.specs, flag)
+    }
+}
+
+/// Why the inputs could not be assembled.
+#[derive(Debug)]
+pub enum Error {
+    /// Paths that do not exist or cannot be read, invalid YAML, documents that are not
+    /// objects, specs that do not load or render: every one, located where possible.
+    Invalid(Diagnostics),
+    /// The paths held no YAML file at all.
+    NoFiles,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Invalid(diags) => diags.fmt(f),
+            Error::NoFiles => f.write_str(
+                "no YAML files found: give files, directories holding *.yaml or *.yml, or `-` for standard input",
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Reads paths into [`Inputs`]; the settings say how.
+pub struct Reader<'a> {
+    namespace: &'a str,
+    environment: Option<&'a str>,
+    keep_stdin: bool,
+    skipped_names: Vec<&'a str>,
+    stdin: Box<dyn Read + 'a>,
+}
+
+impl<'a> Reader<'a> {
+    /// A reader that gives namespaced objects without a namespace `namespace`, as
+    /// `kubectl apply` would.
+    #[must_use]
+    pub fn new(namespace: &'a str) -> Self {
+        Reader {
+            namespace,
+            environment: None,
+            keep_stdin: false,
+            skipped_names: Vec::new(),
+            stdin: Box::new(std::io::stdin()),
+        }
+    }
+
+    /// Applies this environment's overlay to every spec.
+    #[must_use]
+    pub fn environment(mut self, environment: Option<&'a str>) -> Self {
+        self.environment = environment;
+        self
+    }
+
+    /// Keeps standard input's text in [`Inputs::stdin`]: it cannot be read twice, and
+    /// showing a snippet of it needs the text.
+    #[must_use]
+    pub fn keep_stdin(mut self, keep: bool) -> Self {
+        self.keep_stdin = keep;
+        self
+    }
+
+    /// Passes over files with this name: a command's own settings file sits next to the
+    /// manifests without being one.
+    #[must_use]
+    pub fn skip_file_name(mut self, name: &'a str) -> Self {
+        self.skipped_names.push(name);
+        self
+    }
+
+    /// Reads `-` from `stdin` instead of the process's standard input.
+    #[must_use]
+    pub fn stdin(mut self, stdin: impl Read + 'a) -> Self {
+        self.stdin = Box::new(stdin);
+        self
+    }
+
+    /// Reads every path: a file, a directory, a spec, or `-` for standard input.
+    ///
+    /// # Errors
+    /// [`Error::Invalid`] with every problem in every path, or [`Error::NoFiles`] when
+    /// the paths held no YAML file.
+    pub fn read(self, paths: &[PathBuf]) -> Result<Inputs, Error> {
+        let mut assembly = Assembly {
+            reader: self,
+            inputs: Inputs {
+                input: Model::new(),
+                stdin: None,
+                specs: Vec::new(),
+            },
+            files: 0,
+            problems: Vec::new(),
+        };
+        for path in paths {
+            assembly.read(path);
+        }
+        if !assembly.problems.is_empty() {
+            return Err(Error::Invalid(Diagnostics(assembly.problems)));
+        }
+        if assembly.files == 0 {
+            return Err(Error::NoFiles);
+        }
+        Ok(assembly.inputs)
+    }
+}
+
+/// The inputs read so far, and every problem met.
+struct Assembly<'a> {
+    reader: Reader<'a>,
+    inputs: Inputs,
+    /// Files (and standard input) read, specs included.
+    files: usize,
+    problems: Vec<Diagnostic>,
+}
+
+impl Assembly<'_> {
+    fn read(&mut self, path: &Path) {
+        if path == Path::new("-") {
+            self.read_stdin();
+        } else if path.is_dir() {
+            match shipshape_manifest::yaml_files(path) {
+                Ok(files) => files.iter().for_each(|f| self.read_file(f)),
+                Err(e) => self.problem(format!("cannot read `{}`: {e}", path.display())),
+            }
+        } else if path.exists() {
+            self.read_file(path);
+        } else {
+            self.problem(format!("`{}` does not exist", path.display()));
+        }
+    }
+
+    fn problem(&mut self, message: String) {
+        self.problems.push(Diagnostic::new(message));
+    }
+
+    fn read_stdin(&mut self) {
+        let mut text = String::new();
+        if let Err(e) = self.reader.stdin.read_to_string(&mut text) {
+            return self.problem(format!("cannot read standard input: {e}"));
+        }
+        self.add_objects("<stdin>", &text);
+        if self.reader.keep_stdin {
+            self.inputs.stdin = Some(text);
+        }
+    }
+
+    fn read_file(&mut self, path: &Path) {
+        if spec::is_spec(path) {
+            return self.add_spec(path);
+        }
+        let skipped = path
+            .file_name()
+            .is_some_and(|n| self.reader.skipped_names.iter().any(|s| n == *s));
+        if skipped {
+            return;
+        }
+        match std::fs::read_to_string(path) {
+            Ok(text) => self.add_objects(&path.display().to_string(), &text),
+            Err(e) => self.problem(format!("cannot read `{}`: {e}", path.display())),
+        }
+    }
+
+    fn add_objects(&mut self, name: &str, text: &str) {
+        self.files += 1;
+        match shipshape_manifest::load(name, text, self.reader.namespace) {
+            Ok(objects) => self.inputs.input.add_objects(objects),
+            Err(diags) => self.problems.extend(diags.0),
+        }
+    }
+
+    fn add_spec(&mut self, path: &Path) {
+        self.files += 1;
+        match spec::render(path, self.reader.environment) {
+            Ok(rendered) => {
+                self.inputs
+                    .input
+                    .add_rendered(rendered.manifests, rendered.source);
+                self.inputs.specs.push(rendered.target);
+            }
+            Err(problems) => self.problems.extend(problems),
+        }
+    }
+}

@@ -1,0 +1,371 @@
+//! Assembling inputs from files, directories, standard input and specs.
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+
+use shipshape_grammar::KubeVersion;
+use shipshape_input::{Error, Inputs, Reader};
+
+const DEPLOYMENT: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+";
+
+const SERVICE_AND_CONFIG: &str = "\
+# a comment before the first document
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+---
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: settings }
+";
+
+const SPEC: &str = "\
+name: shop
+kubernetes: \"1.35\"
+components:
+  web:
+    kind: service
+    image: ghcr.io/example/web:1.0.0
+    ports: { http: 8080 }
+";
+
+/// A directory holding `files` (path, text), removed when dropped.
+fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for (path, text) in files {
+        let path = dir.path().join(path);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, text).unwrap();
+    }
+    dir
+}
+
+/// `Kind namespace/name @ file:line:column` of every object, the directory written `<dir>`.
+fn placed(inputs: &Inputs, dir: &Path) -> Vec<String> {
+    inputs
+        .input
+        .objects()
+        .iter()
+        .map(|o| {
+            let at = o.locate("").map_or("nowhere".into(), |l| l.to_string());
+            format!("{} {}/{} @ {}", o.kind(), o.namespace(), o.name(), at)
+                .replace(&dir.display().to_string(), "<dir>")
+        })
+        .collect()
+}
+
+/// The error as text, the directory written `<dir>`.
+fn error_text(err: &Error, dir: &Path) -> String {
+    err.to_string().replace(&dir.display().to_string(), "<dir>")
+}
+
+fn read(paths: &[PathBuf]) -> Result<Inputs, Error> {
+    Reader::new("default").read(paths)
+}
+
+#[test]
+fn a_file_gives_every_document_at_its_own_line() {
+    let dir = tree(&[("all.yaml", SERVICE_AND_CONFIG)]);
+    let inputs = read(&[dir.path().join("all.yaml")]).unwrap();
+    assert_eq!(
+        placed(&inputs, dir.path()),
+        [
+            "Service shop/web @ <dir>/all.yaml:3:1",
+            "ConfigMap default/settings @ <dir>/all.yaml:8:1",
+        ]
+    );
+    assert!(inputs.stdin.is_none());
+    assert!(inputs.specs.is_empty());
+    assert_eq!(inputs.kubernetes(None).unwrap(), KubeVersion::NEWEST);
+}
+
+#[test]
+fn a_directory_gives_its_yaml_files_recursively_in_sorted_order() {
+    let dir = tree(&[
+        ("z.yaml", DEPLOYMENT),
+        ("a/b.yml", SERVICE_AND_CONFIG),
+        ("a/notes.md", "not YAML"),
+        (".git/x.yaml", "not: an object"),
+        ("shipshape-check.yaml", "ignore: [SS012]\n"),
+    ]);
+    let inputs = Reader::new("shop")
+        .skip_file_name("shipshape-check.yaml")
+        .read(&[dir.path().to_path_buf()])
+        .unwrap();
+    assert_eq!(
+        placed(&inputs, dir.path()),
+        [
+            "Service shop/web @ <dir>/a/b.yml:3:1",
+            "ConfigMap shop/settings @ <dir>/a/b.yml:8:1",
+            "Deployment shop/web @ <dir>/z.yaml:1:1",
+        ]
+    );
+}
+
+#[test]
+fn standard_input_is_read_and_kept_for_snippets_when_asked() {
+    let inputs = Reader::new("default")
+        .stdin(DEPLOYMENT.as_bytes())
+        .keep_stdin(true)
+        .read(&[PathBuf::from("-")])
+        .unwrap();
+    assert_eq!(
+        placed(&inputs, Path::new("/nowhere")),
+        ["Deployment default/web @ <stdin>:1:1"]
+    );
+    assert_eq!(inputs.stdin.as_deref(), Some(DEPLOYMENT));
+
+    let inputs = Reader::new("default")
+        .stdin(DEPLOYMENT.as_bytes())
+        .read(&[PathBuf::from("-")])
+        .unwrap();
+    assert_eq!(inputs.input.len(), 1);
+    assert_eq!(inputs.stdin, None);
+}
+
+#[test]
+fn empty_standard_input_is_an_input_without_objects() {
+    // `helm template` of a chart that renders nothing is a valid, empty stream.
+    let inputs = Reader::new("default")
+        .stdin(&b""[..])
+        .keep_stdin(true)
+        .read(&[PathBuf::from("-")])
+        .unwrap();
+    assert_eq!(inputs.input.len(), 0);
+    assert_eq!(inputs.stdin.as_deref(), Some(""));
+}
+
+#[test]
+fn lists_are_expanded_with_each_item_at_its_own_line() {
+    let list = "\
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: v1
+    kind: Secret
+    metadata: { name: token }
+---
+apiVersion: v1
+kind: ConfigMapList
+items:
+  - metadata: { name: a }
+  - metadata: { name: b, namespace: shop }
+";
+    let dir = tree(&[("get.yaml", list)]);
+    let inputs = read(&[dir.path().join("get.yaml")]).unwrap();
+    assert_eq!(
+        placed(&inputs, dir.path()),
+        [
+            "Secret default/token @ <dir>/get.yaml:4:5",
+            "ConfigMap default/a @ <dir>/get.yaml:11:5",
+            "ConfigMap shop/b @ <dir>/get.yaml:12:5",
+        ]
+    );
+}
+
+#[test]
+fn a_list_with_an_item_that_is_not_an_object_is_a_located_error() {
+    let list = "apiVersion: v1\nkind: List\nitems:\n  - just text\n";
+    let err = Reader::new("default")
+        .stdin(list.as_bytes())
+        .read(&[PathBuf::from("-")])
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "<stdin>:4:5: `items[0]` of this List is a string, not a Kubernetes object"
+    );
+}
+
+#[test]
+fn a_spec_is_rendered_and_its_objects_point_into_it() {
+    let dir = tree(&[("app/shipshape.yaml", SPEC), ("extra.yaml", DEPLOYMENT)]);
+    // A spec given as a file, or found in a directory, is the same spec.
+    for path in [
+        dir.path().join("app/shipshape.yaml"),
+        dir.path().join("app"),
+    ] {
+        let inputs = read(std::slice::from_ref(&path)).unwrap();
+        assert_eq!(
+            placed(&inputs, dir.path()),
+            [
+                "Namespace /shop @ <dir>/app/shipshape.yaml:1:1",
+                "NetworkPolicy shop/web @ <dir>/app/shipshape.yaml:4:3",
+                "PodDisruptionBudget shop/web @ <dir>/app/shipshape.yaml:4:3",
+                "ServiceAccount shop/web @ <dir>/app/shipshape.yaml:4:3",
+                "Service shop/web @ <dir>/app/shipshape.yaml:4:3",
+                "Deployment shop/web @ <dir>/app/shipshape.yaml:4:3",
+            ],
+            "{}",
+            path.display()
+        );
+        assert!(inputs.input.objects().iter().all(|o| o.is_rendered()));
+        assert_eq!(inputs.kubernetes(None).unwrap(), KubeVersion::new(35));
+        let flag = Some(KubeVersion::new(37));
+        assert_eq!(inputs.kubernetes(flag).unwrap(), KubeVersion::new(37));
+    }
+    // Next to manifests, the spec is rendered and the manifests read.
+    let inputs = read(&[dir.path().to_path_buf()]).unwrap();
+    assert_eq!(inputs.input.len(), 7);
+    assert_eq!(inputs.specs.len(), 1);
+}
+
+#[test]
+fn a_spec_that_does_not_load_is_a_located_error() {
+    let dir = tree(&[(
+        "shipshape.yaml",
+        &SPEC.replace("kind: service", "kind: servce"),
+    )]);
+    let err = read(&[dir.path().to_path_buf()]).unwrap_err();
+    assert_eq!(
+        error_text(&err, dir.path()),
+        "<dir>/shipshape.yaml:5:11: unknown value `servce`, expected one of `service`, `worker`, `stateful`, `job`, `cron`"
+    );
+}
+
+#[test]
+fn a_spec_that_does_not_render_is_a_located_error() {
+    let patched = format!(
+        "{SPEC}patches:\n  - target: {{ kind: Deployment, name: nope }}\n    merge: {{ spec: {{ paused: true }} }}\n"
+    );
+    let dir = tree(&[("shipshape.yaml", &patched)]);
+    let err = read(&[dir.path().join("shipshape.yaml")]).unwrap_err();
+    assert_eq!(
+        error_text(&err, dir.path()),
+        "<dir>/shipshape.yaml:9:39: no generated object is a Deployment named `nope`"
+    );
+}
+
+#[test]
+fn specs_that_target_different_versions_need_the_flag_to_choose() {
+    let dir = tree(&[
+        ("a/shipshape.yaml", SPEC),
+        ("b/shipshape.yaml", &SPEC.replace("\"1.35\"", "\"1.34\"")),
+    ]);
+    let inputs = read(&[dir.path().join("a"), dir.path().join("b")]).unwrap();
+    let err = inputs.kubernetes(None).unwrap_err().0.remove(0);
+    assert_eq!(
+        err.to_string()
+            .replace(&dir.path().display().to_string(), "<dir>"),
+        "the specs target different Kubernetes versions: `<dir>/a/shipshape.yaml` targets 1.35 and `<dir>/b/shipshape.yaml` targets 1.34"
+    );
+    let at = err.location().unwrap();
+    assert_eq!(
+        (at.file.ends_with("b/shipshape.yaml"), at.line, at.column),
+        (true, 2, 13)
+    );
+    let flag = Some(KubeVersion::new(36));
+    assert_eq!(inputs.kubernetes(flag).unwrap(), KubeVersion::new(36));
+}
+
+#[test]
+fn a_missing_path_is_an_error() {
+    let dir = tree(&[]);
+    let err = read(&[dir.path().join("nope.yaml")]).unwrap_err();
+    assert_eq!(
+        error_text(&err, dir.path()),
+        "`<dir>/nope.yaml` does not exist"
+    );
+}
+
+#[test]
+fn an_unreadable_file_is_an_error() {
+    let dir = tree(&[]);
+    std::fs::write(dir.path().join("bytes.yaml"), [0xff, 0xfe, b'\n']).unwrap();
+    let err = read(&[dir.path().join("bytes.yaml")]).unwrap_err();
+    assert_eq!(
+        error_text(&err, dir.path()),
+        "cannot read `<dir>/bytes.yaml`: stream did not contain valid UTF-8"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn an_unreadable_directory_is_an_error() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tree(&[("locked/a.yaml", DEPLOYMENT)]);
+    let locked = dir.path().join("locked");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o000)).unwrap();
+    let readable = std::fs::read_dir(&locked).is_ok();
+    let result = read(std::slice::from_ref(&locked));
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
+    if readable {
+        // Root reads any directory: there is nothing to refuse.
+        assert_eq!(result.unwrap().input.len(), 1);
+        return;
+    }
+    assert_eq!(
+        error_text(&result.unwrap_err(), dir.path()),
+        "cannot read `<dir>/locked`: Permission denied (os error 13)"
+    );
+}
+
+#[test]
+fn invalid_yaml_is_a_located_error() {
+    let dir = tree(&[("bad.yaml", "apiVersion: v1\nkind: [Service\n")]);
+    let err = read(&[dir.path().join("bad.yaml")]).unwrap_err();
+    let Error::Invalid(diags) = &err else {
+        panic!("{err:?}")
+    };
+    assert_eq!(diags.0.len(), 1);
+    let at = diags.0[0].location().unwrap();
+    assert_eq!((at.line, at.column), (3, 1));
+    assert_eq!(
+        error_text(&err, dir.path()),
+        format!("<dir>/bad.yaml:3:1: {}", diags.0[0].message())
+    );
+    assert!(diags.0[0].message().starts_with("invalid YAML: "), "{err}");
+}
+
+/// Standard input that fails when read.
+struct Broken;
+
+impl Read for Broken {
+    fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+        Err(std::io::Error::other("the pipe broke"))
+    }
+}
+
+#[test]
+fn standard_input_that_cannot_be_read_is_an_error() {
+    let err = Reader::new("default")
+        .stdin(Broken)
+        .read(&[PathBuf::from("-")])
+        .unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "cannot read standard input: the pipe broke"
+    );
+}
+
+#[test]
+fn paths_without_yaml_files_are_an_error() {
+    let dir = tree(&[("README.md", "# nothing here")]);
+    let err = read(&[dir.path().to_path_buf()]).unwrap_err();
+    assert!(matches!(err, Error::NoFiles));
+    assert_eq!(
+        err.to_string(),
+        "no YAML files found: give files, directories holding *.yaml or *.yml, or `-` for standard input"
+    );
+}
+
+#[test]
+fn every_problem_in_every_path_is_reported_together() {
+    let dir = tree(&[("bad.yaml", "- 1\n"), ("good.yaml", DEPLOYMENT)]);
+    let paths = [
+        dir.path().join("missing"),
+        dir.path().join("bad.yaml"),
+        dir.path().join("good.yaml"),
+    ];
+    let err = read(&paths).unwrap_err();
+    assert_eq!(
+        error_text(&err, dir.path()),
+        "`<dir>/missing` does not exist\n<dir>/bad.yaml:1:1: this document is a list, not a Kubernetes object"
+    );
+}

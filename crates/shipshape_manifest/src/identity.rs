@@ -1,0 +1,155 @@
+//! Object identity: which API group and kind an object is, and which object it is.
+//!
+//! A kind means something only with its group: a custom resource called `Deployment` in
+//! `example.com` is not a Deployment, so every lookup of the model is by [`GroupKind`].
+
+use std::fmt;
+
+/// An API group and a kind: what Kubernetes means by "a kind".
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct GroupKind<'a> {
+    /// The API group: `apps`, `networking.k8s.io`; empty for the core group.
+    pub group: &'a str,
+    /// The kind: `Deployment`.
+    pub kind: &'a str,
+}
+
+impl<'a> GroupKind<'a> {
+    /// The kind `kind` of API group `group` (empty for the core group).
+    #[must_use]
+    pub const fn new(group: &'a str, kind: &'a str) -> Self {
+        GroupKind { group, kind }
+    }
+
+    /// The group and kind an `apiVersion` and a `kind` name, as written in an object or
+    /// in a reference to one (`scaleTargetRef`).
+    #[must_use]
+    pub fn of(api_version: &'a str, kind: &'a str) -> Self {
+        GroupKind::new(api_group(api_version), kind)
+    }
+}
+
+impl fmt::Display for GroupKind<'_> {
+    /// `Deployment.apps`, or `Service` for the core group: how kubectl writes it.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.group {
+            "" => f.write_str(self.kind),
+            group => write!(f, "{}.{group}", self.kind),
+        }
+    }
+}
+
+/// The API group of an `apiVersion`: `apps` for `apps/v1`, empty for the core group
+/// (`v1`).
+#[must_use]
+pub fn api_group(api_version: &str) -> &str {
+    api_version.rsplit_once('/').map_or("", |(group, _)| group)
+}
+
+/// How messages name an object: `Kind namespace/name`, or `Kind name` when
+/// cluster-scoped.
+#[must_use]
+pub fn display_name(kind: &str, namespace: &str, name: &str) -> String {
+    match namespace {
+        "" => format!("{kind} {name}"),
+        ns => format!("{kind} {ns}/{name}"),
+    }
+}
+
+/// The built-in (and common third-party) kinds the model and its consumers look up.
+pub mod kinds {
+    use super::GroupKind;
+
+    /// `v1 Pod`.
+    pub const POD: GroupKind<'static> = GroupKind::new("", "Pod");
+    /// `v1 Service`.
+    pub const SERVICE: GroupKind<'static> = GroupKind::new("", "Service");
+    /// `v1 ConfigMap`.
+    pub const CONFIG_MAP: GroupKind<'static> = GroupKind::new("", "ConfigMap");
+    /// `v1 Secret`.
+    pub const SECRET: GroupKind<'static> = GroupKind::new("", "Secret");
+    /// `v1 ServiceAccount`.
+    pub const SERVICE_ACCOUNT: GroupKind<'static> = GroupKind::new("", "ServiceAccount");
+    /// `v1 PersistentVolumeClaim`.
+    pub const PERSISTENT_VOLUME_CLAIM: GroupKind<'static> =
+        GroupKind::new("", "PersistentVolumeClaim");
+    /// `v1 ReplicationController`.
+    pub const REPLICATION_CONTROLLER: GroupKind<'static> =
+        GroupKind::new("", "ReplicationController");
+    /// `v1 Namespace`.
+    pub const NAMESPACE: GroupKind<'static> = GroupKind::new("", "Namespace");
+    /// `apps/v1 Deployment`.
+    pub const DEPLOYMENT: GroupKind<'static> = GroupKind::new("apps", "Deployment");
+    /// `apps/v1 StatefulSet`.
+    pub const STATEFUL_SET: GroupKind<'static> = GroupKind::new("apps", "StatefulSet");
+    /// `apps/v1 DaemonSet`.
+    pub const DAEMON_SET: GroupKind<'static> = GroupKind::new("apps", "DaemonSet");
+    /// `apps/v1 ReplicaSet`.
+    pub const REPLICA_SET: GroupKind<'static> = GroupKind::new("apps", "ReplicaSet");
+    /// `batch/v1 Job`.
+    pub const JOB: GroupKind<'static> = GroupKind::new("batch", "Job");
+    /// `batch/v1 CronJob`.
+    pub const CRON_JOB: GroupKind<'static> = GroupKind::new("batch", "CronJob");
+    /// `autoscaling/v2 HorizontalPodAutoscaler`.
+    pub const HORIZONTAL_POD_AUTOSCALER: GroupKind<'static> =
+        GroupKind::new("autoscaling", "HorizontalPodAutoscaler");
+    /// `policy/v1 PodDisruptionBudget`.
+    pub const POD_DISRUPTION_BUDGET: GroupKind<'static> =
+        GroupKind::new("policy", "PodDisruptionBudget");
+    /// `networking.k8s.io/v1 NetworkPolicy`.
+    pub const NETWORK_POLICY: GroupKind<'static> =
+        GroupKind::new("networking.k8s.io", "NetworkPolicy");
+    /// `networking.k8s.io/v1 Ingress`.
+    pub const INGRESS: GroupKind<'static> = GroupKind::new("networking.k8s.io", "Ingress");
+    /// `extensions/v1beta1 Ingress`: removed in Kubernetes 1.22, still found in old
+    /// charts, and routing the same traffic as an [`INGRESS`].
+    pub const EXTENSIONS_INGRESS: GroupKind<'static> = GroupKind::new("extensions", "Ingress");
+    /// `rbac.authorization.k8s.io/v1 Role`.
+    pub const ROLE: GroupKind<'static> = GroupKind::new("rbac.authorization.k8s.io", "Role");
+    /// `rbac.authorization.k8s.io/v1 ClusterRole`.
+    pub const CLUSTER_ROLE: GroupKind<'static> =
+        GroupKind::new("rbac.authorization.k8s.io", "ClusterRole");
+    /// `rbac.authorization.k8s.io/v1 RoleBinding`.
+    pub const ROLE_BINDING: GroupKind<'static> =
+        GroupKind::new("rbac.authorization.k8s.io", "RoleBinding");
+    /// `rbac.authorization.k8s.io/v1 ClusterRoleBinding`.
+    pub const CLUSTER_ROLE_BINDING: GroupKind<'static> =
+        GroupKind::new("rbac.authorization.k8s.io", "ClusterRoleBinding");
+    /// `scheduling.k8s.io/v1 PriorityClass`.
+    pub const PRIORITY_CLASS: GroupKind<'static> =
+        GroupKind::new("scheduling.k8s.io", "PriorityClass");
+    /// Gateway API `HTTPRoute`.
+    pub const HTTP_ROUTE: GroupKind<'static> =
+        GroupKind::new("gateway.networking.k8s.io", "HTTPRoute");
+    /// Gateway API `GRPCRoute`.
+    pub const GRPC_ROUTE: GroupKind<'static> =
+        GroupKind::new("gateway.networking.k8s.io", "GRPCRoute");
+    /// External Secrets Operator `ExternalSecret`, which makes Secrets.
+    pub const EXTERNAL_SECRET: GroupKind<'static> =
+        GroupKind::new("external-secrets.io", "ExternalSecret");
+    /// Bitnami `SealedSecret`, which makes a Secret of its own name.
+    pub const SEALED_SECRET: GroupKind<'static> = GroupKind::new("bitnami.com", "SealedSecret");
+    /// prometheus-operator `ServiceMonitor`.
+    pub const SERVICE_MONITOR: GroupKind<'static> =
+        GroupKind::new("monitoring.coreos.com", "ServiceMonitor");
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn group_kind_reads_the_group_of_an_api_version() {
+        assert_eq!(GroupKind::of("apps/v1", "Deployment"), kinds::DEPLOYMENT);
+        assert_eq!(GroupKind::of("v1", "Service"), kinds::SERVICE);
+        assert_ne!(
+            GroupKind::of("example.com/v1", "Deployment"),
+            kinds::DEPLOYMENT
+        );
+        assert_eq!(GroupKind::of("", "Pod"), kinds::POD);
+        assert_eq!(kinds::DEPLOYMENT.to_string(), "Deployment.apps");
+        assert_eq!(kinds::SERVICE.to_string(), "Service");
+        assert_eq!(display_name("Namespace", "", "shop"), "Namespace shop");
+        assert_eq!(display_name("Service", "shop", "web"), "Service shop/web");
+    }
+}

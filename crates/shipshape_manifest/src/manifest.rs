@@ -1,0 +1,299 @@
+//! Manifests as they are read or rendered: a JSON value with its origin, and ordered sets
+//! of them that serialize deterministically.
+
+use std::sync::Arc;
+
+use serde::Serialize;
+use shipshape_yaml::{Location, Node, PathSegment, Span, Value};
+
+use crate::order::kind_rank;
+use crate::scope::set_default_namespace;
+
+/// Where an object came from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Origin {
+    /// Rendered from the spec value at this path.
+    Spec(Vec<PathSegment>),
+    /// Read from a file.
+    File(Location),
+}
+
+/// One Kubernetes object.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Manifest {
+    /// The object, with `apiVersion`, `kind` and `metadata` first.
+    pub value: serde_json::Value,
+    /// Where it came from, when known.
+    pub origin: Option<Origin>,
+    /// The spanned YAML it was read from, for locating fields inside it; `None` for
+    /// objects built in code (rendered objects point into the spec through `origin`).
+    pub tree: Option<Arc<Node>>,
+}
+
+impl Manifest {
+    /// The string at `path` (keys from the root), or "". A walk by key rather than a
+    /// JSON pointer: checkers ask for the kind and name of every object many times, and
+    /// `Value::pointer` allocates for every step.
+    fn str_at(&self, path: &[&str]) -> &str {
+        path.iter()
+            .try_fold(&self.value, |value, key| value.get(key))
+            .and_then(serde_json::Value::as_str)
+            .unwrap_or("")
+    }
+
+    /// `apiVersion`.
+    #[must_use]
+    pub fn api_version(&self) -> &str {
+        self.str_at(&["apiVersion"])
+    }
+
+    /// `kind`.
+    #[must_use]
+    pub fn kind(&self) -> &str {
+        self.str_at(&["kind"])
+    }
+
+    /// `metadata.name`.
+    #[must_use]
+    pub fn name(&self) -> &str {
+        self.str_at(&["metadata", "name"])
+    }
+
+    /// `metadata.namespace`, empty for cluster-scoped objects.
+    #[must_use]
+    pub fn namespace(&self) -> &str {
+        self.str_at(&["metadata", "namespace"])
+    }
+
+    /// Where the field at the JSON `pointer` (`/spec/template/spec/containers/0/image`)
+    /// was written: the key of the field when it exists, else the key (or list item) of
+    /// the deepest part of the path that does, so a missing `resources.limits` points at
+    /// `resources:`. `None` for objects that were not read from a file.
+    #[must_use]
+    pub fn locate(&self, pointer: &str) -> Option<Location> {
+        let tree = self.tree.as_deref()?;
+        let Some(Origin::File(start)) = &self.origin else {
+            return None;
+        };
+        let span = deepest_span(tree, &pointer_path(tree, pointer));
+        Some(Location {
+            file: start.file.clone(),
+            line: span.line,
+            column: span.column,
+        })
+    }
+}
+
+/// The span of the last step of `path` that exists in `tree`: a mapping key's own span,
+/// a list item's span, or the whole tree for an empty path.
+fn deepest_span(tree: &Node, path: &[PathSegment]) -> Span {
+    let mut node = tree;
+    let mut span = tree.span;
+    for step in path {
+        match (step, &node.value) {
+            (PathSegment::Key(k), Value::Map(m)) => match m.get_entry(k) {
+                Some(entry) => {
+                    span = entry.key_span;
+                    node = &entry.value;
+                }
+                None => break,
+            },
+            (PathSegment::Index(i), Value::Seq(items)) => match items.get(*i) {
+                Some(item) => {
+                    span = item.span;
+                    node = item;
+                }
+                None => break,
+            },
+            _ => break,
+        }
+    }
+    span
+}
+
+/// The steps of a JSON pointer as a path into `tree`: a token is an index where the tree
+/// holds a list there, a key everywhere else.
+fn pointer_path(tree: &Node, pointer: &str) -> Vec<PathSegment> {
+    let mut node = Some(tree);
+    let mut path = Vec::new();
+    for token in pointer.split('/').skip(1) {
+        let key = token.replace("~1", "/").replace("~0", "~");
+        let step = match (node.map(|n| &n.value), key.parse::<usize>()) {
+            (Some(Value::Seq(_)), Ok(index)) => PathSegment::Index(index),
+            _ => PathSegment::Key(key),
+        };
+        node = node.and_then(|n| n.get_path(std::slice::from_ref(&step)));
+        path.push(step);
+    }
+    path
+}
+
+/// An ordered collection of objects.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ManifestSet {
+    items: Vec<Manifest>,
+}
+
+impl ManifestSet {
+    /// An empty set.
+    #[must_use]
+    pub fn new() -> Self {
+        ManifestSet::default()
+    }
+
+    /// Adds a typed object (k8s-openapi or any serializable type).
+    ///
+    /// # Panics
+    /// If the object does not serialize to JSON, which typed Kubernetes objects always do.
+    pub fn push(&mut self, object: &impl Serialize, origin: Option<Origin>) {
+        let value = serde_json::to_value(object).expect("Kubernetes objects serialize to JSON");
+        self.push_value(value, origin);
+    }
+
+    /// Adds an object given as JSON.
+    pub fn push_value(&mut self, value: serde_json::Value, origin: Option<Origin>) {
+        self.items.push(Manifest {
+            value: without_nulls(value),
+            origin,
+            tree: None,
+        });
+    }
+
+    /// Adds objects read by [`load`], which carry their own origin and tree.
+    pub fn extend(&mut self, objects: impl IntoIterator<Item = Manifest>) {
+        self.items.extend(objects);
+    }
+
+    /// Gives every namespaced object without a namespace the namespace `namespace`.
+    pub fn set_default_namespace(&mut self, namespace: &str) {
+        for m in &mut self.items {
+            set_default_namespace(&mut m.value, namespace);
+        }
+    }
+
+    /// Takes the objects out of the set.
+    #[must_use]
+    pub fn into_items(self) -> Vec<Manifest> {
+        self.items
+    }
+
+    /// The objects, in their current order.
+    #[must_use]
+    pub fn items(&self) -> &[Manifest] {
+        &self.items
+    }
+
+    /// The objects, mutably.
+    pub fn items_mut(&mut self) -> &mut [Manifest] {
+        &mut self.items
+    }
+
+    /// Number of objects.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    /// Whether there are no objects.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// The object of `kind` named `name`.
+    pub fn find_mut(&mut self, kind: &str, name: &str) -> Option<&mut Manifest> {
+        self.items
+            .iter_mut()
+            .find(|m| m.kind() == kind && m.name() == name)
+    }
+
+    /// Puts the objects in apply order: by kind (namespaces and policies first,
+    /// workloads after what they use, routes and monitors last), then namespace, then name.
+    pub fn sort(&mut self) {
+        self.items.sort_by(|a, b| {
+            (kind_rank(a.kind()), a.kind(), a.namespace(), a.name()).cmp(&(
+                kind_rank(b.kind()),
+                b.kind(),
+                b.namespace(),
+                b.name(),
+            ))
+        });
+    }
+
+    /// One multi-document YAML stream.
+    #[must_use]
+    pub fn to_yaml(&self) -> String {
+        let mut out = String::new();
+        for m in &self.items {
+            out.push_str("---\n");
+            out.push_str(&to_yaml(&m.value));
+        }
+        out
+    }
+
+    /// A `v1 List` of every object, as pretty JSON.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        let list = serde_json::json!({
+            "apiVersion": "v1",
+            "kind": "List",
+            "items": self.items.iter().map(|m| &m.value).collect::<Vec<_>>(),
+        });
+        let mut text = serde_json::to_string_pretty(&list).expect("JSON values serialize");
+        text.push('\n');
+        text
+    }
+}
+
+/// YAML text of one object.
+#[must_use]
+pub fn to_yaml(value: &serde_json::Value) -> String {
+    shipshape_yaml::to_yaml_string(value).expect("JSON values serialize to YAML")
+}
+
+/// Drops `null` fields, which k8s-openapi leaves for unset optionals in some places and
+/// which would otherwise clutter the output.
+fn without_nulls(value: serde_json::Value) -> serde_json::Value {
+    match value {
+        serde_json::Value::Object(map) => serde_json::Value::Object(
+            map.into_iter()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k, without_nulls(v)))
+                .collect(),
+        ),
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(without_nulls).collect())
+        }
+        other => other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn sorts_in_apply_order_and_emits_a_stream() {
+        let mut set = ManifestSet::new();
+        set.push_value(
+            json!({"apiVersion": "apps/v1", "kind": "Deployment", "metadata": {"name": "b"}}),
+            None,
+        );
+        set.push_value(
+            json!({"apiVersion": "v1", "kind": "Service", "metadata": {"name": "a", "x": null}}),
+            None,
+        );
+        set.push_value(
+            json!({"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "ns"}}),
+            None,
+        );
+        set.sort();
+        let kinds: Vec<&str> = set.items().iter().map(Manifest::kind).collect();
+        assert_eq!(kinds, ["Namespace", "Service", "Deployment"]);
+        assert_eq!(
+            set.to_yaml(),
+            "---\napiVersion: v1\nkind: Namespace\nmetadata:\n  name: ns\n---\napiVersion: v1\nkind: Service\nmetadata:\n  name: a\n---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: b\n"
+        );
+    }
+}
