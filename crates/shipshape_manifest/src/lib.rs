@@ -19,6 +19,7 @@ mod index;
 mod load;
 mod manifest;
 mod model;
+pub mod network_policy;
 mod object;
 mod order;
 mod pod;
