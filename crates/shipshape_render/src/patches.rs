@@ -322,6 +322,8 @@ patches:
                     "patches[0].merge.spec.template.metadata.annotations.team"
                 ),
                 pair(&format!("{container}/image"), "patches[1].json[1]"),
+                // The list is still the one `ports` made; only its item is gone.
+                pair(&format!("{container}/ports"), "components.api.ports"),
             ]
         );
     }
