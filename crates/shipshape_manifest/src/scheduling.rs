@@ -29,7 +29,7 @@ impl PodTemplate<'_> {
     ///
     /// # Errors
     /// A field that does not fit its Kubernetes type (a topology spread constraint
-    /// without `topologyKey`, a toleration that is not a mapping), located.
+    /// whose `maxSkew` is not a number, a toleration that is not a mapping), located.
     pub fn scheduling(&self) -> Result<Scheduling, TypedError> {
         let object = self.object;
         let field = |name: &str| self.spec_pointer(&format!("/{name}"));

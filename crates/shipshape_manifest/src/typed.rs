@@ -5,6 +5,7 @@
 use std::fmt;
 
 use serde::de::DeserializeOwned;
+use serde_json::Value;
 use shipshape_yaml::Location;
 
 use crate::identity::GroupKind;
@@ -54,7 +55,7 @@ impl Object {
                 format!("is a {}, not a {wanted}", self.group_kind()),
             ));
         }
-        T::deserialize(self.value()).map_err(|e| self.typed_error("", e.to_string()))
+        self.deserialize("", self.value())
     }
 
     /// The field at `pointer` as the type `T` (`Vec<Toleration>`); `None` when the field
@@ -64,10 +65,29 @@ impl Object {
     /// The field does not fit `T`.
     pub fn typed_field<T: DeserializeOwned>(&self, pointer: &str) -> Result<Option<T>, TypedError> {
         lookup(self.value(), pointer)
-            .map(|value| {
-                T::deserialize(value).map_err(|e| self.typed_error(pointer, e.to_string()))
-            })
+            .map(|value| self.deserialize(pointer, value))
             .transpose()
+    }
+
+    /// `value`, the field at `pointer`, as `T`. serde_json's errors name no field, so for
+    /// an object read from a file the spanned tree is read again to find where the
+    /// error is; otherwise the error points at the field.
+    fn deserialize<T: DeserializeOwned>(
+        &self,
+        pointer: &str,
+        value: &Value,
+    ) -> Result<T, TypedError> {
+        T::deserialize(value).map_err(|e| {
+            let manifest = self.manifest();
+            let at = manifest
+                .node_at(pointer)
+                .and_then(|node| shipshape_yaml::from_node::<T>(node).err()?.span())
+                .and_then(|span| manifest.location_of(span));
+            TypedError {
+                location: at.or_else(|| self.locate(pointer)),
+                ..self.typed_error(pointer, e.to_string())
+            }
+        })
     }
 
     fn typed_error(&self, pointer: &str, message: String) -> TypedError {
