@@ -20,6 +20,7 @@ mod index;
 mod load;
 mod manifest;
 mod model;
+pub mod network_policy;
 mod object;
 mod order;
 mod pod;
