@@ -1,5 +1,7 @@
 //! The registry: every rule, looked up by id, name or theme.
 
+use crate::merged::canonical;
+pub use crate::merged::merged_into;
 use crate::meta::Theme;
 use crate::rule::Rule;
 use crate::rules::*;
@@ -84,7 +86,6 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss162_cronjob_without_starting_deadline::CronJobWithoutStartingDeadline),
     Rule::Object(&ss163_job_restart_policy::JobRestartPolicy),
     Rule::Object(&ss164_cronjob_schedule_invalid::CronJobScheduleInvalid),
-    Rule::Object(&ss170_removed_api_version::RemovedApiVersion),
     Rule::Object(&ss171_deprecated_service_account_field::DeprecatedServiceAccountField),
     Rule::Object(&ss172_deprecated_annotation::DeprecatedAnnotation),
     Rule::Object(&ss173_deprecated_node_label::DeprecatedNodeLabel),
@@ -103,9 +104,11 @@ pub fn all() -> &'static [Rule] {
     RULES
 }
 
-/// The rule with this id (`SS010`, any case) or name (`missing-readiness-probe`).
+/// The rule with this id (`SS010`, any case) or name (`missing-readiness-probe`), or
+/// that an old id was merged into (`SS170` finds SS062).
 #[must_use]
 pub fn find(code: &str) -> Option<Rule> {
+    let code = canonical(code);
     RULES.iter().copied().find(|r| {
         let meta = r.meta();
         meta.id.eq_ignore_ascii_case(code) || meta.name == code
@@ -133,6 +136,7 @@ fn unknown_code(code: &str) -> Option<String> {
 /// Whether `code` (a rule id or name, a theme, or `all`) covers `rule`.
 fn covers(code: &str, rule: Rule) -> bool {
     let meta = rule.meta();
+    let code = canonical(code);
     code.eq_ignore_ascii_case("all")
         || meta.id.eq_ignore_ascii_case(code)
         || meta.name == code

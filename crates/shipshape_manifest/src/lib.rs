@@ -13,6 +13,7 @@
 //! [`DisruptionBudget`], [`Autoscaler`], [`Selector`]) answer what consumers ask of them.
 //! [`Object::typed`] gives a built-in kind as its k8s-openapi type.
 
+pub mod api_lifecycle;
 mod autoscaling;
 mod disruption;
 mod identity;
@@ -34,6 +35,7 @@ mod source;
 mod typed;
 mod write;
 
+pub use api_lifecycle::{ApiChange, ApiStatus};
 pub use autoscaling::{Autoscaler, ScaleTarget};
 pub use disruption::DisruptionBudget;
 pub use identity::{GroupKind, api_group, display_name, kinds};

@@ -87,7 +87,6 @@ pub(crate) mod ss161_cronjob_concurrent_runs;
 pub(crate) mod ss162_cronjob_without_starting_deadline;
 pub(crate) mod ss163_job_restart_policy;
 pub(crate) mod ss164_cronjob_schedule_invalid;
-pub(crate) mod ss170_removed_api_version;
 pub(crate) mod ss171_deprecated_service_account_field;
 pub(crate) mod ss172_deprecated_annotation;
 pub(crate) mod ss173_deprecated_node_label;
