@@ -151,7 +151,16 @@ pub fn rules(format: RulesFormat) -> ExitCode {
 /// Runs `shipshape rule ID`.
 pub fn rule(id: &str) -> ExitCode {
     match shipshape_check::registry::find(id) {
-        Some(rule) => print(&shipshape_check::docs::rule_page(rule)),
+        Some(rule) => {
+            let page = shipshape_check::docs::rule_page(rule);
+            match shipshape_check::registry::merged_into(id) {
+                Some(new) => print(&format!(
+                    "{} was merged into {new}; it names {new} wherever rules are named.\n\n{page}",
+                    id.to_ascii_uppercase()
+                )),
+                None => print(&page),
+            }
+        }
         None => {
             report::error(&shipshape_check::registry::unknown(id));
             ExitCode::from(BAD_INPUT)

@@ -1,5 +1,7 @@
 //! The registry: every rule, looked up by id, name or theme.
 
+use crate::merged::canonical;
+pub use crate::merged::merged_into;
 use crate::meta::Theme;
 use crate::rule::Rule;
 use crate::rules::RULES;
@@ -10,9 +12,11 @@ pub fn all() -> &'static [Rule] {
     RULES
 }
 
-/// The rule with this id (`SS010`, any case) or name (`missing-readiness-probe`).
+/// The rule with this id (`SS010`, any case) or name (`missing-readiness-probe`), or
+/// that an old id was merged into (`SS170` finds SS062).
 #[must_use]
 pub fn find(code: &str) -> Option<Rule> {
+    let code = canonical(code);
     RULES.iter().copied().find(|r| {
         let meta = r.meta();
         meta.id.eq_ignore_ascii_case(code) || meta.name == code
@@ -34,6 +38,7 @@ pub fn is_known(code: &str) -> bool {
 /// Whether `code` (a rule id or name, a theme, or `all`) covers `rule`.
 fn covers(code: &str, rule: Rule) -> bool {
     let meta = rule.meta();
+    let code = canonical(code);
     code.eq_ignore_ascii_case("all")
         || meta.id.eq_ignore_ascii_case(code)
         || meta.name == code

@@ -128,32 +128,57 @@ pub fn path_segment(s: &str) -> Result<(), String> {
     }
 }
 
-/// An IANA service name (`IsValidPortName`): at most 15 of `[a-z0-9-]`, at least one
-/// letter, no `--`, no `-` at either end.
-///
-/// # Errors
-/// The API server's reason.
-pub fn iana_svc_name(s: &str) -> Result<(), String> {
-    let fault = if s.len() > 15 {
-        Some("must be no more than 15 characters")
+/// Why a text is not an IANA service name, in terms a caller can word its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortNameFault {
+    /// Empty, or longer than 15 characters.
+    Length,
+    /// A character other than `[a-z0-9-]`.
+    Characters,
+    /// No letter at all (it would read as a number).
+    NoLetter,
+    /// A `-` at either end, or `--`.
+    Hyphens,
+}
+
+/// Why `s` is not an IANA service name (`IsValidPortName`), if it is not: 1 to 15 of
+/// `[a-z0-9-]`, at least one letter, no `--`, no `-` at either end.
+#[must_use]
+pub fn iana_svc_name_fault(s: &str) -> Option<PortNameFault> {
+    if s.is_empty() || s.len() > 15 {
+        Some(PortNameFault::Length)
     } else if !s
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        Some("must contain only lower-case alphanumeric characters and '-'")
+        Some(PortNameFault::Characters)
     } else if !s.bytes().any(|b| b.is_ascii_lowercase()) {
-        Some("must contain at least one letter")
+        Some(PortNameFault::NoLetter)
     } else if s.contains("--") || s.starts_with('-') || s.ends_with('-') {
-        Some("may not start or end with '-' or hold '--'")
+        Some(PortNameFault::Hyphens)
     } else {
         None
-    };
-    match fault {
-        Some(why) => Err(format!(
-            "`{s}` is not a port name or number: a port name {why} (e.g. 'http')"
-        )),
-        None => Ok(()),
     }
+}
+
+/// An IANA service name (`IsValidPortName`): container port names.
+///
+/// # Errors
+/// The API server's reason.
+pub fn iana_svc_name(s: &str) -> Result<(), String> {
+    let why = match iana_svc_name_fault(s) {
+        None => return Ok(()),
+        Some(PortNameFault::Length) if s.is_empty() => "must not be empty",
+        Some(PortNameFault::Length) => "must be no more than 15 characters",
+        Some(PortNameFault::Characters) => {
+            "must contain only lower-case alphanumeric characters and '-'"
+        }
+        Some(PortNameFault::NoLetter) => "must contain at least one letter",
+        Some(PortNameFault::Hyphens) => "may not start or end with '-' or hold '--'",
+    };
+    Err(format!(
+        "`{s}` is not a port name or number: a port name {why} (e.g. 'http')"
+    ))
 }
 
 /// Alphanumerics, `-`, `_` or `.`, alphanumeric at both ends; the name part of a
@@ -333,6 +358,17 @@ mod tests {
         ] {
             assert!(iana_svc_name(bad).is_err(), "{bad}");
         }
+        assert_eq!(iana_svc_name_fault(""), Some(PortNameFault::Length));
+        assert_eq!(iana_svc_name_fault("HTTP"), Some(PortNameFault::Characters));
+        assert_eq!(iana_svc_name_fault("8080"), Some(PortNameFault::NoLetter));
+        assert_eq!(iana_svc_name_fault("a--b"), Some(PortNameFault::Hyphens));
+        assert_eq!(
+            iana_svc_name(""),
+            Err(
+                "`` is not a port name or number: a port name must not be empty (e.g. 'http')"
+                    .to_owned()
+            )
+        );
         assert_eq!(
             iana_svc_name("8080"),
             Err("`8080` is not a port name or number: a port name must contain at least one letter (e.g. 'http')".to_owned())

@@ -12,6 +12,7 @@
 //! ([`PodTemplate`], [`ServicePort`], [`Autoscaler`], [`Selector`]) answer what consumers
 //! ask of them.
 
+pub mod api_lifecycle;
 mod autoscaling;
 mod identity;
 mod index;
@@ -29,6 +30,7 @@ mod service;
 mod source;
 mod write;
 
+pub use api_lifecycle::{ApiChange, ApiStatus};
 pub use autoscaling::{Autoscaler, ScaleTarget};
 pub use identity::{GroupKind, api_group, display_name, kinds};
 pub use index::ModelIndex;

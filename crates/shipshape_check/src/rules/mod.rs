@@ -87,7 +87,6 @@ mod ss161_cronjob_concurrent_runs;
 mod ss162_cronjob_without_starting_deadline;
 mod ss163_job_restart_policy;
 mod ss164_cronjob_schedule_invalid;
-mod ss170_removed_api_version;
 mod ss171_deprecated_service_account_field;
 mod ss172_deprecated_annotation;
 mod ss173_deprecated_node_label;
@@ -180,7 +179,6 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss162_cronjob_without_starting_deadline::CronJobWithoutStartingDeadline),
     Rule::Object(&ss163_job_restart_policy::JobRestartPolicy),
     Rule::Object(&ss164_cronjob_schedule_invalid::CronJobScheduleInvalid),
-    Rule::Object(&ss170_removed_api_version::RemovedApiVersion),
     Rule::Object(&ss171_deprecated_service_account_field::DeprecatedServiceAccountField),
     Rule::Object(&ss172_deprecated_annotation::DeprecatedAnnotation),
     Rule::Object(&ss173_deprecated_node_label::DeprecatedNodeLabel),

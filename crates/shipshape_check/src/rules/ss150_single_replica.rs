@@ -103,7 +103,13 @@ impl SetRule for SingleReplica {
             let service = service.display_name();
             let mut autoscalers = cx.autoscalers_of(deployment).peekable();
             if autoscalers.peek().is_none() {
-                let replicas = deployment.get("/spec/replicas").and_then(Value::as_i64);
+                let replicas = deployment.get("/spec/replicas");
+                // A count the API server refuses (`"2"`) is SS060's finding, not a
+                // count of one.
+                if replicas.is_some_and(|r| !r.is_i64()) {
+                    continue;
+                }
+                let replicas = replicas.and_then(Value::as_i64);
                 if replicas.unwrap_or(1) == 1 {
                     let how = if replicas.is_some() {
                         ""
