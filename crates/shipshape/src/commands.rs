@@ -5,6 +5,7 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::CommandFactory;
+use shipshape_grammar::names;
 use shipshape_manifest::{Format as ManifestFormat, ManifestSet};
 use shipshape_spec::{Diagnostic, Diagnostics, LoadedSpec, dotted};
 
@@ -117,14 +118,8 @@ pub fn starter(template: Template, name: &str) -> String {
 }
 
 fn init(args: &InitArgs) -> ExitCode {
-    let valid_name = !args.name.is_empty()
-        && args.name.len() <= 40
-        && args
-            .name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !args.name.starts_with('-')
-        && !args.name.ends_with('-');
+    // A DNS-1123 label, short enough for the names derived from it.
+    let valid_name = args.name.len() <= 40 && names::dns1123_label_fault(&args.name).is_none();
     if !valid_name {
         report::error(&format!(
             "`{}` is not a usable name: use up to 40 lower-case letters, digits and '-', starting and ending with a letter or digit",

@@ -256,6 +256,48 @@ pub fn annotation_key(key: &str) -> Result<(), String> {
     }
 }
 
+/// `text` made into a DNS-1123 label, for suggesting a name: lower case, any other
+/// character as `-`, no `-` at the ends or twice in a row, at most 63 characters. Empty
+/// when nothing of `text` is usable.
+#[must_use]
+pub fn to_dns1123_label(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let c = c.to_ascii_lowercase();
+        let c = if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            c
+        } else {
+            '-'
+        };
+        if !(c == '-' && (out.is_empty() || out.ends_with('-'))) {
+            out.push(c);
+        }
+    }
+    out.truncate(LABEL_MAX.min(out.len()));
+    out.trim_end_matches('-').to_owned()
+}
+
+/// `text` made into a label value (an image tag as `app.kubernetes.io/version`): any
+/// character outside `[A-Za-z0-9._-]` as `_`, at most 63 characters, alphanumeric at
+/// both ends. Empty when nothing of `text` is usable.
+#[must_use]
+pub fn to_label_value(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(LABEL_MAX)
+        .collect();
+    cleaned
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_owned()
+}
+
 /// The API server's limit on all annotations of an object together, keys and values
 /// (`TotalAnnotationSizeLimitB`).
 pub const ANNOTATIONS_MAX_BYTES: usize = 256 * 1024;
@@ -343,6 +385,41 @@ mod tests {
                 "a".repeat(64)
             ))
         );
+    }
+
+    #[test]
+    fn made_up_names_and_values_follow_the_grammar() {
+        assert_eq!(to_dns1123_label("My_App"), "my-app");
+        assert_eq!(to_dns1123_label("--a__b--"), "a-b");
+        assert_eq!(to_dns1123_label("!!!"), "");
+        assert_eq!(to_label_value("main-abc1234"), "main-abc1234");
+        assert_eq!(to_label_value("v1.0+build"), "v1.0_build");
+        assert_eq!(to_label_value("+++"), "");
+        // The old spec helper cut at 63 characters after removing edge hyphens, so a
+        // hyphen could end up last.
+        let long = format!("{}-{}", "a".repeat(62), "b".repeat(10));
+        assert_eq!(to_dns1123_label(&long), "a".repeat(62));
+        let samples = [
+            "Hello World",
+            "ü-ber",
+            "a.b.c",
+            "-x-",
+            "9lives",
+            "x",
+            "UPPER_CASE",
+            "",
+            "..--..",
+            "tag@sha256:abc",
+            &long,
+        ];
+        for sample in samples {
+            let label = to_dns1123_label(sample);
+            assert!(
+                label.is_empty() || dns1123_label(&label).is_ok(),
+                "{sample}: {label}"
+            );
+            assert_eq!(label_value(&to_label_value(sample)), Ok(()), "{sample}");
+        }
     }
 
     #[test]

@@ -87,10 +87,23 @@ impl Manifest {
     #[must_use]
     pub fn locate(&self, pointer: &str) -> Option<Location> {
         let tree = self.tree.as_deref()?;
+        self.location_of(deepest_span(tree, &pointer_path(tree, pointer)))
+    }
+
+    /// The spanned YAML of the field at the JSON `pointer`, for objects read from a file.
+    #[must_use]
+    pub fn node_at(&self, pointer: &str) -> Option<&Node> {
+        let tree = self.tree.as_deref()?;
+        tree.get_path(&pointer_path(tree, pointer))
+    }
+
+    /// Where `span` (of its spanned tree) is in its file; `None` for objects that were
+    /// not read from a file.
+    #[must_use]
+    pub fn location_of(&self, span: Span) -> Option<Location> {
         let Some(Origin::File(start)) = &self.origin else {
             return None;
         };
-        let span = deepest_span(tree, &pointer_path(tree, pointer));
         Some(Location {
             file: start.file.clone(),
             line: span.line,

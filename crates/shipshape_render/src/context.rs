@@ -6,6 +6,7 @@ use std::collections::BTreeMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use shipshape_grammar::names::to_label_value;
 use shipshape_manifest::{ManifestSet, Provenance};
 use shipshape_spec::{AppSpec, BackingService, Component, Problem, SpecPath};
 
@@ -74,7 +75,7 @@ impl<'a> Ctx<'a> {
     pub fn pod_labels(&self, name: &str, component: &Component) -> BTreeMap<String, String> {
         let mut labels = self.labels(Some(name));
         if let Some(v) = component.image.version() {
-            labels.insert("app.kubernetes.io/version".to_owned(), label_value(&v));
+            labels.insert("app.kubernetes.io/version".to_owned(), to_label_value(&v));
         }
         labels
     }
@@ -194,25 +195,6 @@ pub fn content_hash<'p>(parts: impl IntoIterator<Item = &'p str>, len: usize) ->
     hex[..len.min(hex.len())].to_owned()
 }
 
-/// A string made safe for a label value (63 chars of `[A-Za-z0-9._-]`, alphanumeric at
-/// both ends).
-pub fn label_value(text: &str) -> String {
-    let cleaned: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "._-".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(63)
-        .collect();
-    cleaned
-        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
-        .to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -222,11 +204,5 @@ mod tests {
         assert_eq!(content_hash(["a"], 8), content_hash(["a"], 8));
         assert_ne!(content_hash(["ab", "c"], 8), content_hash(["a", "bc"], 8));
         assert_eq!(content_hash(["x"], 8).len(), 8);
-    }
-
-    #[test]
-    fn label_values_are_sanitised() {
-        assert_eq!(label_value("main-abc1234"), "main-abc1234");
-        assert_eq!(label_value("v1.0+build"), "v1.0_build");
     }
 }

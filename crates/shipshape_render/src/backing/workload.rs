@@ -29,6 +29,7 @@ use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec}
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use shipshape_grammar::names::to_label_value;
 use shipshape_manifest::Provenance;
 use shipshape_spec::{BackingService, Image, Resources, SizePreset, SpecPath, StorageDetail, path};
 
@@ -36,7 +37,7 @@ use super::backup_pods;
 use crate::builders::{
     claim_spec, container_security, pod_security, pull_policy, resource_requirements,
 };
-use crate::context::{Ctx, content_hash, label_value, service_key, service_path};
+use crate::context::{Ctx, content_hash, service_key, service_path};
 use crate::network_rules::{dns_egress, egress_rule, ingress_rule, pods_of, tcp_ports};
 use crate::secrets;
 
@@ -331,7 +332,7 @@ fn pod_template(
     if let Some(version) = Image::parse(&image).ok().and_then(|i| i.version()) {
         labels.insert(
             "app.kubernetes.io/version".to_owned(),
-            label_value(&version),
+            to_label_value(&version),
         );
     }
     PodTemplateSpec {
