@@ -369,3 +369,19 @@ fn every_problem_in_every_path_is_reported_together() {
         "`<dir>/missing` does not exist\n<dir>/bad.yaml:1:1: this document is a list, not a Kubernetes object"
     );
 }
+
+#[test]
+fn the_selected_environment_can_set_the_target() {
+    let spec = format!("{SPEC}environments:\n  old:\n    kubernetes: \"1.33\"\n");
+    let dir = tree(&[("shipshape.yaml", &spec)]);
+    let paths = [dir.path().to_path_buf()];
+    let inputs = read(&paths).unwrap();
+    assert_eq!(inputs.kubernetes(None).unwrap(), KubeVersion::new(35));
+    let inputs = Reader::new("default")
+        .environment(Some("old"))
+        .read(&paths)
+        .unwrap();
+    assert_eq!(inputs.kubernetes(None).unwrap(), KubeVersion::new(33));
+    let (_, span) = inputs.specs[0].stated.as_ref().unwrap();
+    assert_eq!((span.line, span.column), (10, 17));
+}

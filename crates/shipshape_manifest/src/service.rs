@@ -59,12 +59,15 @@ pub struct ServicePort<'a> {
 }
 
 impl<'a> ServicePort<'a> {
+    /// Every entry of `service`'s `spec.ports`, in order.
+    pub fn all(service: &'a Object) -> impl Iterator<Item = ServicePort<'a>> + 'a {
+        items(service.value(), "/spec/ports").map(move |(_, value)| ServicePort { service, value })
+    }
+
     /// The entry of `service`'s `spec.ports` that `port` names.
     #[must_use]
     pub fn find(service: &'a Object, port: PortRef<'_>) -> Option<Self> {
-        items(service.value(), "/spec/ports")
-            .find(|(_, entry)| port.matches(entry))
-            .map(|(_, value)| ServicePort { service, value })
+        ServicePort::all(service).find(|entry| port.matches(entry.value))
     }
 
     /// The port on the pods: `targetPort`, else `port`.
