@@ -276,6 +276,63 @@ fn a_service_port_resolves_by_name_or_number_to_pods_and_container_ports() {
 }
 
 #[test]
+fn endpoint_ports_resolve_as_the_endpoints_controller_finds_them() {
+    let model = model(
+        "\
+apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec:
+  selector: { app: web }
+  ports:
+    - { name: http, port: 80, targetPort: http }
+    - { name: dns, port: 53, targetPort: dns, protocol: UDP }
+    - { name: proxy, port: 15001, targetPort: proxy }
+    - { name: setup, port: 9000, targetPort: setup }
+    - { name: direct, port: 81, targetPort: 8081 }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: web, labels: { app: web } }
+spec:
+  initContainers:
+    - name: mesh
+      image: x
+      restartPolicy: Always
+      ports: [{ name: proxy, containerPort: 15001 }]
+    - name: migrate
+      image: x
+      ports: [{ name: setup, containerPort: 9000 }]
+  containers:
+    - name: app
+      image: x
+      ports:
+        - { name: http, containerPort: 8080 }
+        - { name: dns, containerPort: 5353 }
+",
+    );
+    let index = ModelIndex::new(&model);
+    let service = index.find(&kinds::SERVICE, "shop", "web").unwrap();
+    let pod = index.find(&kinds::POD, "shop", "web").unwrap();
+    let pod = pod.pod_template().unwrap();
+    let resolved: Vec<(&str, Option<i64>)> = ServicePort::all(service)
+        .map(|p| (p.value["name"].as_str().unwrap(), p.endpoint_port(&pod)))
+        .collect();
+    // `dns` is declared for TCP only and `setup` by an init container that is not a
+    // sidecar: neither gets an endpoint.
+    assert_eq!(
+        resolved,
+        [
+            ("http", Some(8080)),
+            ("dns", None),
+            ("proxy", Some(15001)),
+            ("setup", None),
+            ("direct", Some(8081)),
+        ]
+    );
+}
+
+#[test]
 fn budgets_protect_the_pods_they_select_and_autoscalers_scale_their_group_kind() {
     let model = model(
         "\
