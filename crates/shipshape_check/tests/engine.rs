@@ -174,3 +174,60 @@ fn a_bad_label_is_one_finding() {
         )]
     );
 }
+
+/// Custom resources that share a built-in kind's name, and an autoscaler that names a
+/// workload's kind in the wrong group.
+const LOOKALIKES: &str = "\
+apiVersion: example.com/v1
+kind: Service
+metadata: { name: lookalike }
+spec:
+  selector: { app: nothing }
+---
+apiVersion: example.com/v1
+kind: Deployment
+metadata: { name: lookalike }
+spec:
+  template:
+    metadata: { labels: { app: lookalike } }
+    spec:
+      containers: [{ name: app, image: nginx:latest }]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers: [{ name: app, image: nginx:1.27 }]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: web }
+spec:
+  scaleTargetRef: { apiVersion: example.com/v1, kind: Deployment, name: web }
+  maxReplicas: 3
+";
+
+#[test]
+fn objects_are_matched_by_group_and_kind_never_kind_alone() {
+    let report = common::run("lookalikes.yaml", LOOKALIKES, &["SS012", "SS030", "SS040"]);
+    let found: Vec<(&str, &str, &str)> = report
+        .active()
+        .map(|f| (f.rule.id, f.object.name.as_str(), f.message.as_str()))
+        .collect();
+    // The custom Service selects nothing and the custom Deployment runs `latest`, but
+    // neither is the built-in kind its name says: no SS040, no SS012. The autoscaler's
+    // target is an `example.com` Deployment, which the input lacks, though it holds an
+    // `apps` one of that name.
+    assert_eq!(
+        found,
+        [(
+            "SS030",
+            "web",
+            "scales Deployment default/web, which is not in the input: it scales nothing"
+        )]
+    );
+}

@@ -1,9 +1,7 @@
 //! What several rules judge the same way, kept in one place so that they cannot
-//! disagree: how NetworkPolicies admit traffic, where Ingresses and Gateway API routes
-//! send it, probe timings with the kubelet's defaults, and the numbers an application
+//! disagree: how NetworkPolicies admit traffic, probe timings with the kubelet's defaults, and the numbers an application
 //! declares about itself in annotations.
 
 pub(crate) mod annotations;
 pub(crate) mod network_policy;
 pub(crate) mod probes;
-pub(crate) mod routes;
