@@ -252,6 +252,15 @@ fn rules_lists_every_rule_and_rule_explains_one() {
     ] {
         assert!(page.contains(section), "{page}");
     }
+    let out = shipshape(&["rule", "ss170"], None, None);
+    assert_eq!(out.status.code(), Some(0));
+    let page = text(&out.stdout);
+    assert!(
+        page.starts_with(
+            "SS170 was merged into SS062; it names SS062 wherever rules are named.\n\n# SS062 removed-api-version"
+        ),
+        "{page}"
+    );
     let out = shipshape(&["rule", "SS14"], None, None);
     assert_eq!(out.status.code(), Some(2));
     assert!(

@@ -141,7 +141,10 @@ impl Object {
                 .manifest
                 .locate(pointer)
                 .or_else(|| Some(start.clone())),
-            (Some(Origin::Spec(path)), Some(spec)) => Some(spec_location(spec, path, pointer)),
+            (Some(Origin::Spec(_)), Some(spec)) => {
+                let path = self.manifest.spec_path(pointer)?;
+                Some(spec_location(spec, path))
+            }
             _ => None,
         }
     }

@@ -21,6 +21,7 @@ use k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPort,
     NetworkPolicySpec,
 };
+use shipshape_manifest::Provenance;
 use shipshape_spec::{Component, PortSpec};
 
 use crate::backing::{self, Reach};
@@ -44,7 +45,7 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
             egress: Some(egress_rules(ctx, name, component)),
         }),
     };
-    ctx.emit(&policy, component_path(name));
+    ctx.emit(&policy, component_path(name), Provenance::new());
     for note in open_egress_notes(ctx, component) {
         if !ctx.notes.contains(&note) {
             ctx.notes.push(note);
