@@ -740,3 +740,28 @@ fn malformed_policies_restrict_what_the_api_server_would_and_admit_nothing_more(
     let decision = set.reach_from_address("10.1.2.3".parse().unwrap(), &to, Port::tcp(8080));
     assert_eq!(shown(&decision, Direction::Ingress), "denied by shop/odd");
 }
+
+#[test]
+fn of_a_namespace_defined_twice_the_last_counts() {
+    let objects = [
+        namespace("ops", json!({})),
+        namespace("ops", json!({"team": "platform"})),
+        policy(
+            "shop",
+            "web",
+            json!({"podSelector": {}, "ingress": [{"from": [
+                {"namespaceSelector": {"matchLabels": {"team": "platform"}}}]}]}),
+        ),
+    ];
+    let set = NetworkPolicies::new(&objects);
+    assert_eq!(
+        set.namespace_labels("ops").get("team"),
+        Some(&json!("platform"))
+    );
+    let labels = json!({});
+    let verdict = set.reach(&pod("ops", &labels), &pod("shop", &labels), Port::tcp(80));
+    assert_eq!(
+        shown(&verdict.ingress, Direction::Ingress),
+        "admitted by shop/web ingress[0]"
+    );
+}
