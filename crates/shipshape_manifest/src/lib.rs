@@ -11,7 +11,8 @@
 //! (by group-kind, by name, pods by label, autoscalers by target), and the views
 //! ([`PodTemplate`] with its [`Reference`]s and [`Scheduling`], [`ServicePort`],
 //! [`DisruptionBudget`], [`Autoscaler`], [`Selector`]) answer what consumers ask of them.
-//! [`Object::typed`] gives a built-in kind as its k8s-openapi type.
+//! [`routes`] says where Ingresses and Gateway routes send traffic. [`Object::typed`]
+//! gives a built-in kind as its k8s-openapi type.
 
 pub mod api_lifecycle;
 mod autoscaling;
@@ -28,6 +29,7 @@ mod pod;
 mod pointer;
 mod provenance;
 mod references;
+pub mod routes;
 mod scheduling;
 mod scope;
 mod selector;

@@ -692,3 +692,105 @@ spec:
     let at = err.location.expect("located at the value");
     assert_eq!((at.line, at.column), (19, 13));
 }
+
+#[test]
+fn routes_name_their_backends_and_resolve_them_to_service_ports() {
+    use shipshape_manifest::routes::{self, Resolution};
+    let model = model(
+        "\
+apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata: { name: web }
+spec:
+  defaultBackend: { service: { name: web, port: { name: http } } }
+  rules:
+    - http:
+        paths:
+          - { path: /, backend: { service: { name: web, port: { name: http } } } }
+          - { path: /api, backend: { service: { name: api, port: { number: 8080 } } } }
+---
+apiVersion: extensions/v1beta1
+kind: Ingress
+metadata: { name: old }
+spec:
+  defaultBackend: { service: { name: web, port: { number: 81 } } }
+---
+apiVersion: gateway.networking.k8s.io/v1
+kind: HTTPRoute
+metadata: { name: route }
+spec:
+  rules:
+    - backendRefs:
+        - { name: web, namespace: other, port: 80 }
+        - { name: bucket, kind: Bucket, group: storage.example.com }
+---
+apiVersion: example.com/v1
+kind: HTTPRoute
+metadata: { name: lookalike }
+spec:
+  rules:
+    - backendRefs: [{ name: web, port: 80 }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web }
+spec:
+  ports: [{ name: http, port: 80 }]
+",
+    );
+    let index = ModelIndex::new(&model);
+    let backends = routes::backends(&index);
+    let found: Vec<(&str, String, String, String)> = backends
+        .iter()
+        .map(|b| {
+            let port = b.port.map_or("none".to_owned(), |p| p.to_string());
+            (
+                b.route.name(),
+                b.service_name(),
+                port,
+                b.port_pointer.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            (
+                "web",
+                "Service shop/web".to_owned(),
+                "`http`".to_owned(),
+                "/spec/defaultBackend/service/port/name".to_owned()
+            ),
+            (
+                "web",
+                "Service shop/api".to_owned(),
+                "8080".to_owned(),
+                "/spec/rules/0/http/paths/1/backend/service/port/number".to_owned()
+            ),
+            (
+                "old",
+                "Service shop/web".to_owned(),
+                "81".to_owned(),
+                "/spec/defaultBackend/service/port/number".to_owned()
+            ),
+            (
+                "route",
+                "Service other/web".to_owned(),
+                "80".to_owned(),
+                "/spec/rules/0/backendRefs/0/port".to_owned()
+            ),
+        ]
+    );
+    let resolved: Vec<String> = backends
+        .iter()
+        .map(|b| match routes::resolve(&index, b) {
+            Resolution::NoService => "no service".to_owned(),
+            Resolution::NoPort(s) => format!("no port on {}", s.name()),
+            Resolution::Port(p) => format!("port {}", p.value["port"]),
+        })
+        .collect();
+    assert_eq!(
+        resolved,
+        ["port 80", "no service", "no port on web", "no service"]
+    );
+}

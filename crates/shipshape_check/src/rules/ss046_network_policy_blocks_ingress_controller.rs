@@ -2,8 +2,8 @@ use shipshape_manifest::network_policy::{Decision, Endpoint, Port, Protocol};
 use shipshape_manifest::{ServicePort, Serving, serving};
 
 use crate::analysis::network_policy;
-use crate::analysis::routes::{self, Resolution};
 use crate::{CheckContext, Emitter, PodTemplate, SetRule, declare_rule};
+use shipshape_manifest::routes::{self, Resolution};
 
 declare_rule! {
     /// ## What it checks
