@@ -236,8 +236,31 @@ fn cyoda_go_fields_come_from_their_keys() {
     // The class is the platform's default, which the spec does not write.
     assert_eq!(key_of(&ingress, "/spec/ingressClassName"), None);
 
+    // The migration reaches what the app reaches, for the same reasons; DNS is no key's.
     let migration = rendered_object("cyoda-go", "NetworkPolicy", "cyoda-migrate");
-    assert!(migration.provenance.is_empty());
+    let rules: Vec<(&str, String)> = migration
+        .provenance
+        .entries()
+        .map(|(pointer, path)| (pointer, shipshape_spec::dotted(path)))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("/spec/egress/1", "components.cyoda.peers".to_owned()),
+            (
+                "/spec/egress/2",
+                "components.cyoda.needs.postgres".to_owned()
+            ),
+        ]
+    );
+    let policy = rendered_object("cyoda-go", "NetworkPolicy", "cyoda");
+    for (pointer, key) in [
+        ("/spec/ingress/0", "components.cyoda.expose"),
+        ("/spec/ingress/2", "components.cyoda.metrics"),
+        ("/spec/egress/2", "components.cyoda.needs.postgres"),
+    ] {
+        assert_eq!(key_of(&policy, pointer).as_deref(), Some(key), "{pointer}");
+    }
     let pdb = rendered_object("cyoda-go", "PodDisruptionBudget", "cyoda");
     assert_eq!(
         key_of(&pdb, "/spec/maxUnavailable").as_deref(),
@@ -326,6 +349,23 @@ fn goverse_fields_come_from_their_keys() {
     assert_eq!(
         key_of(&backup, "/spec/schedule").as_deref(),
         Some("services.etcd.backup.schedule")
+    );
+    // `gate` and `inspector` need `node` in list form: `needs: [node, etcd]`.
+    let node_policy = rendered_object("goverse", "NetworkPolicy", "node");
+    let callers: Vec<String> = node_policy
+        .provenance
+        .entries()
+        .filter(|(pointer, _)| pointer.starts_with("/spec/ingress/"))
+        .map(|(_, path)| shipshape_spec::dotted(path))
+        .collect();
+    assert_eq!(
+        callers,
+        [
+            "components.node.peers",
+            "components.gate.needs.node",
+            "components.inspector.needs.node",
+            "components.node.metrics",
+        ]
     );
     let ingress = rendered_object("goverse", "Ingress", "gate");
     assert_eq!(

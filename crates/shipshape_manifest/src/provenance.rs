@@ -15,10 +15,15 @@ use shipshape_yaml::PathSegment;
 /// object, each with the path of a key in the spec.
 ///
 /// Entries are kept sorted by pointer, with list indexes in numeric order, so listing
-/// them is stable and a field is looked up without walking the object.
+/// them is stable and a field is looked up without walking the object. A recorded field
+/// the object turns out not to have (an optional field left out) is kept apart as where
+/// that field would be set: it is not listed, but a finding about the missing field
+/// (`/readinessProbe`) still points at the key that would add it (`health.ready`, or the
+/// nearest part of that path the spec writes).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Provenance {
     entries: Vec<(Box<str>, Box<[PathSegment]>)>,
+    unset: Vec<(Box<str>, Box<[PathSegment]>)>,
 }
 
 impl Provenance {
@@ -44,29 +49,38 @@ impl Provenance {
         for (pointer, path) in inner.entries {
             self.record(&format!("{prefix}{pointer}"), path.into_vec());
         }
+        for (pointer, path) in inner.unset {
+            self.unset.push((format!("{prefix}{pointer}").into(), path));
+        }
     }
 
     /// Forgets what was recorded for the field at `pointer` and every field inside it,
     /// for a field that something other than its spec key replaced or removed.
     pub fn forget(&mut self, pointer: &str) {
-        self.entries
-            .retain(|(recorded, _)| !contains(pointer, recorded));
+        for entries in [&mut self.entries, &mut self.unset] {
+            entries.retain(|(recorded, _)| !contains(pointer, recorded));
+        }
     }
 
-    /// Forgets the entries of fields that `object` does not have: a renderer records the
-    /// key of every field it may build, and an unset optional field is left out.
+    /// Sets apart the entries of fields that `object` does not have: a renderer records
+    /// the key of every field it may build, and an optional field may be left out. They
+    /// are no longer listed; they still tell where such a field would be set.
     pub fn keep_fields_of(&mut self, object: &serde_json::Value) {
-        self.entries
-            .retain(|(pointer, _)| object.pointer(pointer).is_some());
+        let (present, absent) = std::mem::take(&mut self.entries)
+            .into_iter()
+            .partition(|(pointer, _)| object.pointer(pointer).is_some());
+        self.entries = present;
+        self.unset.extend(absent);
     }
 
     /// The spec key that produced the field at `pointer`: the entry of the longest
-    /// recorded pointer that is the field itself or contains it. `None` when no entry
-    /// covers the field.
+    /// recorded pointer that is the field itself or contains it; for a field the object
+    /// lacks, the key that would set it. `None` when no entry covers the field.
     #[must_use]
     pub fn spec_path(&self, pointer: &str) -> Option<&[PathSegment]> {
         self.entries
             .iter()
+            .chain(&self.unset)
             .filter(|(recorded, _)| contains(recorded, pointer))
             .max_by_key(|(recorded, _)| recorded.len())
             .map(|(_, path)| &**path)
@@ -86,7 +100,7 @@ impl Provenance {
         self.entries.len()
     }
 
-    /// Whether nothing was recorded.
+    /// Whether no field is listed.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
@@ -257,7 +271,7 @@ mod tests {
     }
 
     #[test]
-    fn fields_the_object_lacks_are_forgotten() {
+    fn fields_the_object_lacks_are_not_listed_but_still_located() {
         let mut p = Provenance::new();
         p.record("/spec/replicas", path(&["replicas"]));
         p.record("/spec/ports/1", path(&["ports", "b"]));
@@ -269,5 +283,17 @@ mod tests {
         p.keep_fields_of(&object);
         let pointers: Vec<&str> = p.entries().map(|(p, _)| p).collect();
         assert_eq!(pointers, ["/metadata/annotations/a~1b"]);
+        assert_eq!(p.len(), 1);
+        // A missing field still says which key would set it.
+        assert_eq!(
+            dotted(p.spec_path("/spec/replicas")),
+            Some("replicas".into())
+        );
+        assert_eq!(
+            dotted(p.spec_path("/spec/ports/1/port")),
+            Some("ports.b".into())
+        );
+        p.forget("/spec/ports");
+        assert_eq!(p.spec_path("/spec/ports/1"), None);
     }
 }

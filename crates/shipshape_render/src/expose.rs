@@ -70,7 +70,8 @@ fn ingress_fields(name: &str, expose: &Expose) -> Provenance {
     for i in 0..paths(expose).len() {
         let path = format!("/spec/rules/0/http/paths/{i}");
         if !expose.paths.is_empty() {
-            fields.record(&path, key(path!["paths", i]));
+            // The prefix only: the backend is the component's Service.
+            fields.record(&format!("{path}/path"), key(path!["paths", i]));
         }
         fields.record(&format!("{path}/backend/service/port"), key(path!["port"]));
     }

@@ -94,17 +94,20 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
         }),
         status: None,
     };
+    // Where the app may connect, its migration may too. The component's own policy does
+    // not cover these pods: it selects by the name label they do not carry.
+    let (egress, egress_fields) = network_policy::egress_rules(ctx, name, component);
     let policy = job_network_policy(
         ctx,
         &migration_name(name),
         &labels,
-        // Where the app may connect, its migration may too. The component's own policy
-        // does not cover these pods: it selects by the name label they do not carry.
-        network_policy::egress_rules(ctx, name, component),
+        egress,
         MIGRATION_HOOK.before(),
     );
+    let mut policy_fields = Provenance::new();
+    policy_fields.nest("/spec/egress", egress_fields);
     let path = component_key(name, path!["migrations"]);
-    ctx.emit(&policy, path.clone(), Provenance::new());
+    ctx.emit(&policy, path.clone(), policy_fields);
     ctx.emit(&job, path, fields);
 }
 

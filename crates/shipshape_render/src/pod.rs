@@ -115,14 +115,13 @@ pub fn app_container(
     }
     let health = &component.health;
     let probes = [
-        ("/livenessProbe", "live", &health.live),
-        ("/readinessProbe", "ready", &health.ready),
-        ("/startupProbe", "start", &health.start),
+        ("/livenessProbe", "live"),
+        ("/readinessProbe", "ready"),
+        ("/startupProbe", "start"),
     ];
-    for (pointer, probe, spec) in probes {
-        if spec.is_some() {
-            fields.record(pointer, key(path!["health", probe]));
-        }
+    // Recorded set or not: a finding about a missing probe points at where to add it.
+    for (pointer, probe) in probes {
+        fields.record(pointer, key(path!["health", probe]));
     }
     if health.start.is_none() && component.migrations.as_ref().is_some_and(|m| m.on_start) {
         // The startup probe below is the readiness (or liveness) probe, given time.
