@@ -689,3 +689,79 @@ fn a_policy_names_a_port_when_some_rule_admits_it_to_some_peer() {
     assert!(policy.selects_whole_namespace());
     assert!(NetworkPolicy::parse(&namespace("shop", json!({}))).is_none());
 }
+
+#[test]
+fn malformed_policies_restrict_what_the_api_server_would_and_admit_nothing_more() {
+    let web = json!({"app": "web"});
+    // No spec at all: the empty podSelector, Ingress only, no rules.
+    let bare = json!({"apiVersion": "networking.k8s.io/v1", "kind": "NetworkPolicy",
+                      "metadata": {"name": "bare", "namespace": "shop"}});
+    // The predecessor group is the same type.
+    let old = json!({"apiVersion": "extensions/v1beta1", "kind": "NetworkPolicy",
+                     "metadata": {"name": "old", "namespace": "other"},
+                     "spec": {"podSelector": {}, "policyTypes": "Egress", "egress": []}});
+    let objects = [bare, old];
+    let set = NetworkPolicies::new(&objects);
+    let verdict = set.reach(&pod("other", &web), &pod("shop", &web), Port::tcp(8080));
+    assert_eq!(
+        shown(&verdict.ingress, Direction::Ingress),
+        "denied by shop/bare"
+    );
+    // `policyTypes` that is no list is defaulted: Ingress, and no egress rules.
+    assert_eq!(verdict.egress, Decision::Unrestricted);
+    assert_eq!(
+        names(&set.isolating(&pod("other", &web), Direction::Ingress)),
+        ["other/old"]
+    );
+
+    // Peers the API server rejects match nothing, not even by address.
+    let rules = json!([
+        {"from": [{"ipBlock": {"except": ["10.0.0.0/8"]}}]},
+        {"from": [{"namespaceSelector": {"matchLabels": {"kubernetes.io/metadata.name": 7}}}]},
+        {"from": [{"namespaceSelector": {"matchExpressions": [
+            {"key": "kubernetes.io/metadata.name", "operator": "In", "values": [7]}]}}]},
+        {"from": [{"namespaceSelector": {"matchExpressions": [
+            {"key": "kubernetes.io/metadata.name", "operator": "DoesNotExist"}]}}]},
+    ]);
+    let objects = [policy(
+        "shop",
+        "odd",
+        json!({"podSelector": {}, "ingress": rules}),
+    )];
+    let set = NetworkPolicies::new(&objects);
+    let to = pod("shop", &web);
+    let verdict = set.reach(&pod("other", &web), &to, Port::tcp(8080));
+    assert_eq!(
+        shown(&verdict.ingress, Direction::Ingress),
+        "denied by shop/odd"
+    );
+    let decision = set.reach_from_other_namespace(&to, Port::tcp(8080));
+    assert_eq!(shown(&decision, Direction::Ingress), "denied by shop/odd");
+    let decision = set.reach_from_address("10.1.2.3".parse().unwrap(), &to, Port::tcp(8080));
+    assert_eq!(shown(&decision, Direction::Ingress), "denied by shop/odd");
+}
+
+#[test]
+fn of_a_namespace_defined_twice_the_last_counts() {
+    let objects = [
+        namespace("ops", json!({})),
+        namespace("ops", json!({"team": "platform"})),
+        policy(
+            "shop",
+            "web",
+            json!({"podSelector": {}, "ingress": [{"from": [
+                {"namespaceSelector": {"matchLabels": {"team": "platform"}}}]}]}),
+        ),
+    ];
+    let set = NetworkPolicies::new(&objects);
+    assert_eq!(
+        set.namespace_labels("ops").get("team"),
+        Some(&json!("platform"))
+    );
+    let labels = json!({});
+    let verdict = set.reach(&pod("ops", &labels), &pod("shop", &labels), Port::tcp(80));
+    assert_eq!(
+        shown(&verdict.ingress, Direction::Ingress),
+        "admitted by shop/web ingress[0]"
+    );
+}

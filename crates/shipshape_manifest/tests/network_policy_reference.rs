@@ -275,10 +275,12 @@ fn label_map(value: &Value) -> BTreeMap<String, String> {
         .collect()
 }
 
-/// A namespace's labels: its object's, if the set has one, and always its name.
+/// A namespace's labels: its object's, if the set has one (the last, which applying
+/// the set in order leaves), and always its name.
 fn reference_namespace_labels(objects: &[Value], name: &str) -> BTreeMap<String, String> {
     let mut labels = objects
         .iter()
+        .rev()
         .find(|o| o["kind"] == "Namespace" && o["metadata"]["name"] == name)
         .map(|o| label_map(&o["metadata"]["labels"]))
         .unwrap_or_default();

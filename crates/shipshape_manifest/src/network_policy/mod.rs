@@ -43,7 +43,8 @@ const EXTENSIONS_NETWORK_POLICY: GroupKind<'static> = GroupKind::new("extensions
 #[derive(Debug, Default)]
 pub struct NetworkPolicies<'a> {
     policies: Vec<NetworkPolicy<'a>>,
-    /// The labels of every Namespace object of the set, its name label included.
+    /// The labels of every Namespace object of the set, its name label included. Of a
+    /// namespace defined twice, the last counts, as applying the set in order leaves it.
     namespace_labels: HashMap<&'a str, Map<String, Value>>,
     /// Policies by namespace, for those whose `podSelector` has no `matchLabels` pair.
     unlabelled: HashMap<&'a str, Vec<usize>>,
