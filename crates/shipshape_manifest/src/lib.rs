@@ -41,7 +41,7 @@ mod write;
 pub use api_lifecycle::{ApiChange, ApiStatus};
 pub use autoscaling::{Autoscaler, ScaleTarget};
 pub use disruption::DisruptionBudget;
-pub use identity::{GroupKind, api_group, display_name, kinds};
+pub use identity::{GroupKind, ObjectId, api_group, api_version_of, display_name, kinds};
 pub use index::ModelIndex;
 pub use load::{is_yaml, load, yaml_files};
 pub use manifest::{Manifest, ManifestSet, Origin, to_yaml};

@@ -126,6 +126,35 @@ fn lookups_match_group_and_kind_never_kind_alone() {
 }
 
 #[test]
+fn an_object_is_the_same_in_every_version_it_is_written_in() {
+    let model = model(
+        "\
+apiVersion: autoscaling/v1
+kind: HorizontalPodAutoscaler
+metadata: { name: web }
+spec: { maxReplicas: 2 }
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: web }
+spec: { maxReplicas: 3 }
+---
+apiVersion: example.com/v1
+kind: HorizontalPodAutoscaler
+metadata: { name: web }
+",
+    );
+    let index = ModelIndex::new(&model);
+    let v2 = model.objects()[1].id();
+    assert_eq!(
+        v2.to_string(),
+        "HorizontalPodAutoscaler.autoscaling/v2 shop/web"
+    );
+    let same: Vec<&str> = index.get_all(&v2).map(Object::api_version).collect();
+    assert_eq!(same, ["autoscaling/v1", "autoscaling/v2"]);
+}
+
+#[test]
 fn containers_come_with_their_list_pointer_ports_and_types() {
     let model = model(
         "\
