@@ -143,6 +143,10 @@ fn cyoda_go_fields_come_from_their_keys() {
         ("/spec/replicas".to_owned(), "components.cyoda.replicas"),
         (format!("{container}/image"), "components.cyoda.image"),
         (
+            "/spec/template/metadata/labels/app.kubernetes.io~1version".to_owned(),
+            "components.cyoda.image",
+        ),
+        (
             format!("{container}/resources"),
             "components.cyoda.resources",
         ),

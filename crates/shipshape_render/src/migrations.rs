@@ -141,6 +141,7 @@ fn pod_template(
     spec.restart_policy = Some("Never".to_owned());
     // The same checksums as the app's pods, so the Job's name (a hash of this template)
     // changes when the config or secrets it reads change.
+    pod::label_fields(name, fields);
     let annotations = pod::annotations(ctx, name, component, fields);
     fields.nest("/spec", spec_fields);
     PodTemplateSpec {

@@ -253,6 +253,16 @@ fn record_uid(fields: &mut Provenance, name: &str, component: &Component, ids: &
     }
 }
 
+/// Records that the pods' version label (`Ctx::pod_labels`) comes from the image, whose
+/// tag it carries (pointers from the pod template).
+pub fn label_fields(name: &str, fields: &mut Provenance) {
+    let label = pointer_token("app.kubernetes.io/version");
+    fields.record(
+        &format!("/metadata/labels/{label}"),
+        component_key(name, path!["image"]),
+    );
+}
+
 /// The annotations of a component's pods: the checksums, then the spec's
 /// `pod_annotations` (which may override them), recorded in `fields` (pointers from the
 /// pod template).

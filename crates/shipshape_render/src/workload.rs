@@ -45,6 +45,7 @@ pub fn pod_template(
         let zones = zone_spread(ctx, name, component);
         spec.topology_spread_constraints = (!zones.is_empty()).then_some(zones);
     }
+    pod::label_fields(name, fields);
     let annotations = pod::annotations(ctx, name, component, fields);
     fields.nest("/spec", spec_fields);
     PodTemplateSpec {
