@@ -321,6 +321,10 @@ patches:
                     "/spec/template/metadata/annotations/team",
                     "patches[0].merge.spec.template.metadata.annotations.team"
                 ),
+                pair(
+                    "/spec/template/metadata/labels/app.kubernetes.io~1version",
+                    "components.api.image"
+                ),
                 pair(&format!("{container}/image"), "patches[1].json[1]"),
                 // The list is still the one `ports` made; only its item is gone.
                 pair(&format!("{container}/ports"), "components.api.ports"),
