@@ -27,6 +27,7 @@ mod object;
 mod order;
 mod pod;
 mod pointer;
+pub mod probes;
 mod provenance;
 mod references;
 pub mod routes;
