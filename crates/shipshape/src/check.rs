@@ -47,11 +47,11 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         Err(status) => return status,
     };
     if args.parse_only {
-        let printed = print(&format!("{} objects parsed\n", read.input.len()));
-        exit_without_freeing(read.input);
+        let printed = print(&format!("{} objects parsed\n", read.model.len()));
+        exit_without_freeing(read.model);
         return printed;
     }
-    let result = shipshape_check::check(&read.input, &options);
+    let result = shipshape_check::check(&read.model, &options);
     let text = format::report(
         &result,
         args.format,
@@ -60,7 +60,7 @@ pub fn check(args: &CheckArgs) -> ExitCode {
         args.show_suppressed,
     );
     let printed = print(&text);
-    exit_without_freeing(read.input);
+    exit_without_freeing(read.model);
     let threshold = config.fail_on.unwrap_or(Severity::Warning);
     if printed != ExitCode::SUCCESS {
         printed
@@ -151,7 +151,16 @@ pub fn rules(format: RulesFormat) -> ExitCode {
 /// Runs `shipshape rule ID`.
 pub fn rule(id: &str) -> ExitCode {
     match shipshape_check::registry::find(id) {
-        Some(rule) => print(&shipshape_check::docs::rule_page(rule)),
+        Some(rule) => {
+            let page = shipshape_check::docs::rule_page(rule);
+            match shipshape_check::registry::merged_into(id) {
+                Some(new) => print(&format!(
+                    "{} was merged into {new}; it names {new} wherever rules are named.\n\n{page}",
+                    id.to_ascii_uppercase()
+                )),
+                None => print(&page),
+            }
+        }
         None => {
             report::error(&shipshape_check::registry::unknown(id));
             ExitCode::from(BAD_INPUT)

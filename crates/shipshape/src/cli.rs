@@ -126,6 +126,9 @@ pub struct RenderArgs {
     /// Output encoding.
     #[arg(long, value_enum, default_value_t = Format::Yaml)]
     pub format: Format,
+    /// Instead of the objects, list the spec key that produced each generated field.
+    #[arg(long, conflicts_with_all = ["output", "format"])]
+    pub provenance: bool,
 }
 
 /// Arguments of `check`.

@@ -5,8 +5,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use clap::CommandFactory;
-use shipshape_manifest::Format as ManifestFormat;
-use shipshape_spec::{Diagnostic, Diagnostics, LoadedSpec};
+use shipshape_grammar::names;
+use shipshape_manifest::{Format as ManifestFormat, ManifestSet};
+use shipshape_spec::{Diagnostic, Diagnostics, LoadedSpec, dotted};
 
 use crate::cli::{Cli, Command, Format, InitArgs, RenderArgs, Shell, Template};
 use crate::report::{self, print};
@@ -59,6 +60,9 @@ fn render(args: &RenderArgs) -> ExitCode {
         report::note(note);
     }
     let set = &rendered.manifests;
+    if args.provenance {
+        return print(&provenance_table(set));
+    }
     match &args.output {
         None => print(&match args.format {
             Format::Yaml => set.to_yaml(),
@@ -83,6 +87,27 @@ fn render(args: &RenderArgs) -> ExitCode {
     }
 }
 
+/// One line per generated field that a spec key produced: the object, the field's JSON
+/// pointer and the key, in columns, objects in apply order.
+fn provenance_table(set: &ManifestSet) -> String {
+    let mut rows = vec![[
+        "OBJECT".to_owned(),
+        "FIELD".to_owned(),
+        "SPEC KEY".to_owned(),
+    ]];
+    for object in set.items() {
+        let name = format!("{}/{}", object.kind(), object.name());
+        for (pointer, path) in object.provenance.entries() {
+            rows.push([name.clone(), pointer.to_owned(), dotted(path)]);
+        }
+    }
+    let width = |column: usize| rows.iter().map(|r| r[column].len()).max().unwrap_or(0);
+    let (object, field) = (width(0), width(1));
+    rows.iter()
+        .map(|[o, f, k]| format!("{o:object$}  {f:field$}  {k}\n"))
+        .collect()
+}
+
 /// The starter spec for a template, with the application name filled in.
 pub fn starter(template: Template, name: &str) -> String {
     let text = match template {
@@ -93,14 +118,8 @@ pub fn starter(template: Template, name: &str) -> String {
 }
 
 fn init(args: &InitArgs) -> ExitCode {
-    let valid_name = !args.name.is_empty()
-        && args.name.len() <= 40
-        && args
-            .name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !args.name.starts_with('-')
-        && !args.name.ends_with('-');
+    // A DNS-1123 label, short enough for the names derived from it.
+    let valid_name = args.name.len() <= 40 && names::dns1123_label_fault(&args.name).is_none();
     if !valid_name {
         report::error(&format!(
             "`{}` is not a usable name: use up to 40 lower-case letters, digits and '-', starting and ending with a letter or digit",

@@ -36,7 +36,7 @@ pub fn validate(args: &ValidateArgs) -> ExitCode {
         Ok(v) => v,
         Err(status) => return status,
     };
-    let skipped = skipped(&read.input, &target);
+    let skipped = skipped(&read.model, &target);
     let version = target.version;
     let options = Options {
         rules: registry::all()
@@ -50,7 +50,7 @@ pub fn validate(args: &ValidateArgs) -> ExitCode {
         },
         ..Options::default()
     };
-    let report = shipshape_check::check(&read.input, &options);
+    let report = shipshape_check::check(&read.model, &options);
     let text = format::report(&report, args.format, read.stdin, &options.rules, false);
     let text = match args.format {
         CheckFormat::Human => format!("{text}{}", human_note(version, &report, &skipped)),

@@ -203,6 +203,35 @@ fn findings_on_rendered_objects_point_into_the_spec() {
     );
 }
 
+/// Each finding points at the key render recorded for its field: `replicas:` for a single
+/// pod, the component's `image:` for its migration Job, and for a probe the spec does not
+/// declare, where it would go (inside `health:`).
+#[test]
+fn findings_on_rendered_fields_point_at_the_key_that_made_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let spec = "name: shop\ncomponents:\n  api:\n    kind: service\n    image: ghcr.io/example/shop:latest\n    allow_mutable_tag: true\n    replicas: 1\n    ports: { http: 8080 }\n    health:\n      live: { http: /livez, port: http }\n    migrations:\n      command: [/app, migrate]\n";
+    std::fs::write(tmp.path().join("shipshape.yaml"), spec).unwrap();
+    let out = shipshape(&["check", "shipshape.yaml"], None, Some(tmp.path()));
+    let stdout = text(&out.stdout);
+    let mut located: Vec<&str> = stdout
+        .lines()
+        .filter(|line| line.starts_with("shipshape.yaml:"))
+        .map(|line| line.split(" Deployment").next().unwrap_or(line))
+        .map(|line| line.split(" Job").next().unwrap_or(line))
+        .collect();
+    located.sort_unstable();
+    assert_eq!(
+        located,
+        [
+            "shipshape.yaml:10:7: warning[SS010]",
+            "shipshape.yaml:5:5: warning[SS012]",
+            "shipshape.yaml:5:5: warning[SS012]",
+            "shipshape.yaml:7:5: warning[SS150]",
+        ],
+        "{stdout}"
+    );
+}
+
 #[test]
 fn config_file_and_annotations_suppress_with_reasons() {
     let tmp = tempfile::tempdir().unwrap();
@@ -252,6 +281,15 @@ fn rules_lists_every_rule_and_rule_explains_one() {
     ] {
         assert!(page.contains(section), "{page}");
     }
+    let out = shipshape(&["rule", "ss170"], None, None);
+    assert_eq!(out.status.code(), Some(0));
+    let page = text(&out.stdout);
+    assert!(
+        page.starts_with(
+            "SS170 was merged into SS062; it names SS062 wherever rules are named.\n\n# SS062 removed-api-version"
+        ),
+        "{page}"
+    );
     let out = shipshape(&["rule", "SS14"], None, None);
     assert_eq!(out.status.code(), Some(2));
     assert!(

@@ -53,6 +53,46 @@ fn render_prints_a_stream_and_exits_zero() {
 }
 
 #[test]
+fn render_provenance_lists_the_key_behind_each_field() {
+    let spec = "name: shop\ncomponents:\n  api:\n    kind: service\n    image: example/api:1.0.0\n    replicas: 3\n    ports: { http: 8080 }\n";
+    let out = shipshape(&["render", "-", "--provenance"], Some(spec), None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let lines: Vec<Vec<&str>> = stdout
+        .lines()
+        .map(|line| line.split_whitespace().collect())
+        .collect();
+    assert_eq!(lines[0], ["OBJECT", "FIELD", "SPEC", "KEY"]);
+    for row in [
+        ["Service/api", "/spec/ports/0", "components.api.ports.http"],
+        [
+            "Deployment/api",
+            "/spec/replicas",
+            "components.api.replicas",
+        ],
+        [
+            "Deployment/api",
+            "/spec/template/spec/containers/0/image",
+            "components.api.image",
+        ],
+        [
+            "Deployment/api",
+            "/spec/template/spec/containers/0/ports/0",
+            "components.api.ports.http",
+        ],
+    ] {
+        assert!(lines.contains(&row.to_vec()), "{row:?} in\n{stdout}");
+    }
+    assert!(!stdout.contains("apiVersion"), "no objects: {stdout}");
+    let out = shipshape(
+        &["render", "-", "--provenance", "-o", "out"],
+        Some(spec),
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+}
+
+#[test]
 fn render_reads_standard_input() {
     let spec = std::fs::read_to_string(example("projections").join("shipshape.yaml")).unwrap();
     let out = shipshape(&["render", "-", "--format", "json"], Some(&spec), None);

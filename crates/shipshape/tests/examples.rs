@@ -63,3 +63,325 @@ fn examples_have_no_findings() {
         assert!(found.is_empty(), "{}:\n{}", dir.display(), found.join("\n"));
     }
 }
+
+/// The rendered object of `kind` named `name` from the example `example`.
+fn rendered_object(example: &str, kind: &str, name: &str) -> shipshape_manifest::Manifest {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../examples")
+        .join(example);
+    let loaded = shipshape_spec::load_path(&dir, None).expect("loads");
+    let rendered = shipshape_render::render(&loaded.spec).expect("renders");
+    rendered
+        .manifests
+        .into_items()
+        .into_iter()
+        .find(|m| m.kind() == kind && m.name() == name)
+        .unwrap_or_else(|| panic!("{example} renders no {kind} {name}"))
+}
+
+/// The spec key recorded for exactly the field at `pointer`, dotted.
+fn key_of(object: &shipshape_manifest::Manifest, pointer: &str) -> Option<String> {
+    object
+        .provenance
+        .entries()
+        .find(|(recorded, _)| *recorded == pointer)
+        .map(|(_, path)| shipshape_spec::dotted(path))
+}
+
+/// The pointer of the container variable `name` in a pod template's first container.
+fn env_var(object: &shipshape_manifest::Manifest, template: &str, name: &str) -> String {
+    let container = format!("{template}/spec/containers/0");
+    let vars = object
+        .value
+        .pointer(&format!("{container}/env"))
+        .expect("env");
+    let index = vars
+        .as_array()
+        .expect("a list")
+        .iter()
+        .position(|v| v["name"] == name)
+        .unwrap_or_else(|| panic!("no variable {name}"));
+    format!("{container}/env/{index}")
+}
+
+/// Every field render says a spec key produced exists in the object, and every such key
+/// exists in the spec it was rendered from.
+#[test]
+fn every_recorded_field_comes_from_a_key_of_the_spec() {
+    for dir in examples() {
+        let loaded = shipshape_spec::load_path(&dir, None).expect("loads");
+        let rendered = shipshape_render::render(&loaded.spec).expect("renders");
+        let mut recorded = 0;
+        for object in rendered.manifests.items() {
+            for (pointer, path) in object.provenance.entries() {
+                let at = format!(
+                    "{}: {} {} {pointer} <- {}",
+                    dir.display(),
+                    object.kind(),
+                    object.name(),
+                    shipshape_spec::dotted(path)
+                );
+                assert!(object.value.pointer(pointer).is_some(), "no field: {at}");
+                let written = loaded.tree.written_path(path);
+                assert!(loaded.tree.get_path(&written).is_some(), "no key: {at}");
+                recorded += 1;
+            }
+        }
+        assert!(
+            recorded > 20,
+            "{}: {recorded} fields recorded",
+            dir.display()
+        );
+    }
+}
+
+#[test]
+fn cyoda_go_fields_come_from_their_keys() {
+    let deployment = rendered_object("cyoda-go", "Deployment", "cyoda");
+    let container = "/spec/template/spec/containers/0";
+    let cases = [
+        ("/spec/replicas".to_owned(), "components.cyoda.replicas"),
+        (format!("{container}/image"), "components.cyoda.image"),
+        (
+            "/spec/template/metadata/labels/app.kubernetes.io~1version".to_owned(),
+            "components.cyoda.image",
+        ),
+        (
+            format!("{container}/resources"),
+            "components.cyoda.resources",
+        ),
+        (
+            format!("{container}/readinessProbe"),
+            "components.cyoda.health.ready",
+        ),
+        (
+            format!("{container}/startupProbe"),
+            "components.cyoda.health.start",
+        ),
+        (
+            format!("{container}/ports/1"),
+            "components.cyoda.ports.gossip",
+        ),
+        (
+            format!("{container}/lifecycle"),
+            "components.cyoda.shutdown.pre_stop",
+        ),
+        (
+            "/spec/strategy/rollingUpdate/maxUnavailable".to_owned(),
+            "components.cyoda.rollout.max_unavailable",
+        ),
+        (
+            "/spec/template/spec/terminationGracePeriodSeconds".to_owned(),
+            "components.cyoda.shutdown",
+        ),
+    ];
+    for (pointer, key) in cases {
+        assert_eq!(
+            key_of(&deployment, &pointer).as_deref(),
+            Some(key),
+            "{pointer}"
+        );
+    }
+    let template = "/spec/template";
+    let url = env_var(&deployment, template, "CYODA_POSTGRES_URL");
+    assert_eq!(
+        key_of(&deployment, &url).as_deref(),
+        Some("components.cyoda.needs.postgres.url")
+    );
+    let literal = env_var(&deployment, template, "OTEL_SERVICE_NAME");
+    assert_eq!(
+        key_of(&deployment, &literal).as_deref(),
+        Some("components.cyoda.env.OTEL_SERVICE_NAME")
+    );
+    // The URL's password comes from a helper variable that reads the existing secret.
+    let password = env_var(&deployment, template, "SHIPSHAPE_POSTGRES_PASSWORD");
+    assert_eq!(
+        key_of(&deployment, &password).as_deref(),
+        Some("components.cyoda.needs.postgres")
+    );
+    assert_eq!(
+        key_of(
+            &deployment,
+            &format!("{password}/valueFrom/secretKeyRef/name")
+        )
+        .as_deref(),
+        Some("secrets.postgres-credentials.existing.name")
+    );
+    let hmac = env_var(&deployment, template, "CYODA_CLUSTER_HMAC_SECRET");
+    assert_eq!(
+        key_of(&deployment, &format!("{hmac}/valueFrom/secretKeyRef/name")).as_deref(),
+        Some("secrets.cluster-hmac.generate")
+    );
+    assert_eq!(
+        deployment
+            .spec_path(&format!("{hmac}/valueFrom/secretKeyRef/key"))
+            .map(shipshape_spec::dotted)
+            .as_deref(),
+        Some("components.cyoda.env.CYODA_CLUSTER_HMAC_SECRET"),
+        "a field inside a recorded one comes from the same key"
+    );
+
+    let ingress = rendered_object("cyoda-go", "Ingress", "cyoda");
+    for (pointer, key) in [
+        ("/spec/rules/0/host", "components.cyoda.expose.host"),
+        ("/spec/tls/0/hosts/0", "components.cyoda.expose.host"),
+        ("/spec/tls", "components.cyoda.expose.tls"),
+        (
+            "/metadata/annotations/cert-manager.io~1cluster-issuer",
+            "components.cyoda.expose.tls.cluster_issuer",
+        ),
+        (
+            "/spec/rules/0/http/paths/0/backend/service/port",
+            "components.cyoda.expose.port",
+        ),
+    ] {
+        assert_eq!(key_of(&ingress, pointer).as_deref(), Some(key), "{pointer}");
+    }
+    // The class is the platform's default, which the spec does not write.
+    assert_eq!(key_of(&ingress, "/spec/ingressClassName"), None);
+
+    // The migration reaches what the app reaches, for the same reasons; DNS is no key's.
+    let migration = rendered_object("cyoda-go", "NetworkPolicy", "cyoda-migrate");
+    let rules: Vec<(&str, String)> = migration
+        .provenance
+        .entries()
+        .map(|(pointer, path)| (pointer, shipshape_spec::dotted(path)))
+        .collect();
+    assert_eq!(
+        rules,
+        [
+            ("/spec/egress/1", "components.cyoda.peers".to_owned()),
+            (
+                "/spec/egress/2",
+                "components.cyoda.needs.postgres".to_owned()
+            ),
+        ]
+    );
+    let policy = rendered_object("cyoda-go", "NetworkPolicy", "cyoda");
+    for (pointer, key) in [
+        ("/spec/ingress/0", "components.cyoda.expose"),
+        ("/spec/ingress/2", "components.cyoda.metrics"),
+        ("/spec/egress/2", "components.cyoda.needs.postgres"),
+    ] {
+        assert_eq!(key_of(&policy, pointer).as_deref(), Some(key), "{pointer}");
+    }
+    let pdb = rendered_object("cyoda-go", "PodDisruptionBudget", "cyoda");
+    assert_eq!(
+        key_of(&pdb, "/spec/maxUnavailable").as_deref(),
+        Some("components.cyoda.disruption.max_unavailable")
+    );
+}
+
+#[test]
+fn goverse_fields_come_from_their_keys() {
+    let hpa = rendered_object("goverse", "HorizontalPodAutoscaler", "gate");
+    for (pointer, key) in [
+        ("/spec/minReplicas", "components.gate.replicas"),
+        ("/spec/maxReplicas", "components.gate.replicas"),
+        ("/spec/metrics/0", "components.gate.autoscale.cpu"),
+        ("/spec/metrics/1", "components.gate.autoscale.memory"),
+    ] {
+        assert_eq!(key_of(&hpa, pointer).as_deref(), Some(key), "{pointer}");
+    }
+    let gate = rendered_object("goverse", "Deployment", "gate");
+    assert_eq!(
+        key_of(&gate, "/spec/replicas"),
+        None,
+        "the HPA owns the count"
+    );
+
+    let node = rendered_object("goverse", "StatefulSet", "node");
+    let container = "/spec/template/spec/containers/0";
+    for (pointer, key) in [
+        ("/spec/replicas".to_owned(), "components.node.replicas"),
+        (
+            "/spec/volumeClaimTemplates/0".to_owned(),
+            "components.node.volumes.data",
+        ),
+        (
+            "/spec/volumeClaimTemplates/0/spec/resources/requests/storage".to_owned(),
+            "components.node.volumes.data.size",
+        ),
+        (
+            "/spec/updateStrategy/rollingUpdate/partition".to_owned(),
+            "components.node.rollout.partition",
+        ),
+        (format!("{container}/image"), "components.node.image"),
+        (
+            format!("{container}/volumeMounts/1"),
+            "components.node.files./etc/goverse/config.yaml",
+        ),
+        (
+            format!("{container}/volumeMounts/3"),
+            "components.node.volumes.data.mount",
+        ),
+    ] {
+        assert_eq!(key_of(&node, &pointer).as_deref(), Some(key), "{pointer}");
+    }
+    let endpoints = env_var(&node, "/spec/template", "GOVERSE_ETCD_ENDPOINTS");
+    assert_eq!(
+        key_of(&node, &endpoints).as_deref(),
+        Some("components.node.needs.etcd.endpoints")
+    );
+    let host = env_var(&node, "/spec/template", "NODE_HOST");
+    assert_eq!(
+        key_of(&node, &host).as_deref(),
+        Some("components.node.identity.pod_dns")
+    );
+
+    let etcd = rendered_object("goverse", "StatefulSet", "etcd");
+    assert_eq!(
+        key_of(&etcd, "/spec/replicas").as_deref(),
+        Some("services.etcd.instances")
+    );
+    assert_eq!(
+        key_of(&etcd, "/spec/volumeClaimTemplates/0").as_deref(),
+        Some("services.etcd.storage")
+    );
+    let cluster = rendered_object("goverse", "Cluster", "postgres");
+    for (pointer, key) in [
+        ("/spec/imageName", "services.postgres.version"),
+        ("/spec/instances", "services.postgres.instances"),
+        (
+            "/spec/backup/retentionPolicy",
+            "services.postgres.backup.retention",
+        ),
+    ] {
+        assert_eq!(key_of(&cluster, pointer).as_deref(), Some(key), "{pointer}");
+    }
+    let backup = rendered_object("goverse", "CronJob", "etcd-backup");
+    assert_eq!(
+        key_of(&backup, "/spec/schedule").as_deref(),
+        Some("services.etcd.backup.schedule")
+    );
+    // `gate` and `inspector` need `node` in list form: `needs: [node, etcd]`.
+    let node_policy = rendered_object("goverse", "NetworkPolicy", "node");
+    let callers: Vec<String> = node_policy
+        .provenance
+        .entries()
+        .filter(|(pointer, _)| pointer.starts_with("/spec/ingress/"))
+        .map(|(_, path)| shipshape_spec::dotted(path))
+        .collect();
+    assert_eq!(
+        callers,
+        [
+            "components.node.peers",
+            "components.gate.needs.node",
+            "components.inspector.needs.node",
+            "components.node.metrics",
+        ]
+    );
+    let ingress = rendered_object("goverse", "Ingress", "gate");
+    assert_eq!(
+        key_of(&ingress, "/spec/tls/0/secretName").as_deref(),
+        Some("components.gate.expose.tls.secret")
+    );
+    assert_eq!(
+        key_of(
+            &ingress,
+            "/metadata/annotations/nginx.ingress.kubernetes.io~1backend-protocol"
+        )
+        .as_deref(),
+        Some("components.gate.expose.protocol")
+    );
+}

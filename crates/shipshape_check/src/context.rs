@@ -1,10 +1,9 @@
 //! What cross-object rules see: the model's index and the run's settings.
 
-use std::collections::HashMap;
 use std::ops::Deref;
-use std::sync::OnceLock;
 
-use shipshape_manifest::{Model, ModelIndex, Object, PodTemplate, Selector, kinds};
+use shipshape_manifest::network_policy::NetworkPolicies;
+use shipshape_manifest::{Model, ModelIndex};
 
 use crate::settings::Settings;
 
@@ -17,9 +16,9 @@ use crate::settings::Settings;
 pub struct CheckContext<'a> {
     index: ModelIndex<'a>,
     settings: &'a Settings,
-    /// NetworkPolicies by the object index of each pod template they select; built on
-    /// first use, since only the policy rules need it.
-    policies_by_pod: OnceLock<HashMap<usize, Vec<usize>>>,
+    /// The NetworkPolicies and Namespaces, read for evaluation. Built with the index: a
+    /// `OnceLock` would make the context invariant in `'a`, and sets hold few of them.
+    network_policies: NetworkPolicies<'a>,
 }
 
 impl<'a> Deref for CheckContext<'a> {
@@ -34,10 +33,11 @@ impl<'a> CheckContext<'a> {
     /// Indexes `model`.
     #[must_use]
     pub fn new(model: &'a Model, settings: &'a Settings) -> Self {
+        let index = ModelIndex::new(model);
         CheckContext {
-            index: ModelIndex::new(model),
+            network_policies: NetworkPolicies::of_model(&index),
+            index,
             settings,
-            policies_by_pod: OnceLock::new(),
         }
     }
 
@@ -47,30 +47,10 @@ impl<'a> CheckContext<'a> {
         self.settings
     }
 
-    /// The NetworkPolicies of its namespace whose `podSelector` selects `pod`'s pods.
-    pub fn network_policies_of(&self, pod: &PodTemplate<'_>) -> impl Iterator<Item = &'a Object> {
-        let index = self.policies_by_pod.get_or_init(|| self.index_policies());
-        let objects = self.objects();
-        index
-            .get(&pod.object.index())
-            .into_iter()
-            .flatten()
-            .map(move |&i| &objects[i])
-    }
-
-    fn index_policies(&self) -> HashMap<usize, Vec<usize>> {
-        let mut index: HashMap<usize, Vec<usize>> = HashMap::new();
-        for policy in self.of_kind(&kinds::NETWORK_POLICY) {
-            let Some(selector) = policy.get("/spec/podSelector") else {
-                continue;
-            };
-            for pod in self.selected(policy.namespace(), Selector::LabelSelector(selector)) {
-                index
-                    .entry(pod.object.index())
-                    .or_default()
-                    .push(policy.index());
-            }
-        }
-        index
+    /// The NetworkPolicies of the model, with the Namespaces whose labels their
+    /// namespace selectors match.
+    #[must_use]
+    pub fn network_policies(&self) -> &NetworkPolicies<'a> {
+        &self.network_policies
     }
 }

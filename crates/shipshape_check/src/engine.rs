@@ -1,6 +1,8 @@
 //! Running the selected rules over a model: every finding located, given its run's
 //! severity and suppression, and put in a stable order.
 
+use std::collections::HashSet;
+
 use shipshape_manifest::Model;
 
 use crate::config::Options;
@@ -26,6 +28,7 @@ pub fn check(model: &Model, options: &Options) -> Report {
             Rule::Set(r) => r.check(&cx, &mut out),
         }
     }
+    yield_schema_findings(&mut findings);
     for finding in &mut findings {
         finding.severity = options.severity_of(finding.rule);
         let object = &model.objects()[finding.object_index];
@@ -36,6 +39,34 @@ pub fn check(model: &Model, options: &Options) -> Report {
         findings,
         objects: model.len(),
     }
+}
+
+/// The rule that reports every refusal of the API server, by schema validation.
+const SCHEMA_RULE: &str = "SS060";
+
+/// Drops SS060's findings on a field of an object where another rule reported too: the
+/// specific rule (SS193 for a label, SS191 for a port, SS192 for a selector) owns the
+/// problem and says more about it (`quote it`), and one problem gets one finding. Where
+/// no specific rule runs (`shipshape validate` runs only the `api` rules), SS060's
+/// finding stands.
+fn yield_schema_findings(findings: &mut Vec<Finding>) {
+    let schema: HashSet<(usize, &str)> = findings
+        .iter()
+        .filter(|f| f.rule.id == SCHEMA_RULE)
+        .map(|f| (f.object_index, f.pointer.as_str()))
+        .collect();
+    if schema.is_empty() {
+        return;
+    }
+    let owned: HashSet<(usize, String)> = findings
+        .iter()
+        .filter(|f| f.rule.id != SCHEMA_RULE)
+        .filter(|f| schema.contains(&(f.object_index, f.pointer.as_str())))
+        .map(|f| (f.object_index, f.pointer.clone()))
+        .collect();
+    findings.retain(|f| {
+        f.rule.id != SCHEMA_RULE || !owned.contains(&(f.object_index, f.pointer.clone()))
+    });
 }
 
 /// Input order of objects, then position in the text, then rule: stable across runs.

@@ -18,6 +18,7 @@ mod context;
 pub mod docs;
 mod engine;
 mod finding;
+mod merged;
 mod meta;
 pub mod output;
 pub mod registry;

@@ -64,7 +64,10 @@ impl fmt::Debug for Rule {
 
 /// Declares a rule: a unit struct whose doc comment becomes the rule's documentation,
 /// with its id, name, severity, theme and one-line summary. The rule file then implements
-/// [`ObjectRule`] or [`SetRule`] for it and lists it in `rules/mod.rs`.
+/// [`ObjectRule`] or [`SetRule`] for it, and the rule is listed in `registry.rs`. A rule
+/// that needs what only the registry knows takes it as a tuple field
+/// (`pub struct InvalidSuppression(pub fn(&str) -> Option<String>) { ... }`), which the
+/// registry fills in.
 ///
 /// ```ignore
 /// declare_rule! {
@@ -83,7 +86,7 @@ impl fmt::Debug for Rule {
 macro_rules! declare_rule {
     (
         $(#[doc = $doc:literal])*
-        $vis:vis struct $name:ident {
+        $vis:vis struct $name:ident $(( $($field_vis:vis $field:ty),* $(,)? ))? {
             id: $id:literal,
             name: $slug:literal,
             severity: $severity:ident,
@@ -92,8 +95,8 @@ macro_rules! declare_rule {
         }
     ) => {
         $(#[doc = $doc])*
-        #[derive(Debug, Clone, Copy, Default)]
-        $vis struct $name;
+        #[derive(Debug, Clone, Copy)]
+        $vis struct $name $(( $($field_vis $field),* ))?;
 
         impl $crate::Documented for $name {
             fn meta(&self) -> &'static $crate::RuleMeta {

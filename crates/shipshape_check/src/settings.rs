@@ -35,16 +35,21 @@ impl RefKind {
         }
     }
 
-    /// The group and kind of its objects; `None` for [`RefKind::All`].
+    /// The reference kind of objects of `kind`; `None` for kinds references are not
+    /// checked for.
     #[must_use]
-    pub fn group_kind(self) -> Option<GroupKind<'static>> {
-        match self {
-            RefKind::ConfigMap => Some(kinds::CONFIG_MAP),
-            RefKind::Secret => Some(kinds::SECRET),
-            RefKind::ServiceAccount => Some(kinds::SERVICE_ACCOUNT),
-            RefKind::PersistentVolumeClaim => Some(kinds::PERSISTENT_VOLUME_CLAIM),
-            RefKind::All => None,
-        }
+    pub fn of(kind: &GroupKind<'_>) -> Option<RefKind> {
+        [
+            (kinds::CONFIG_MAP, RefKind::ConfigMap),
+            (kinds::SECRET, RefKind::Secret),
+            (kinds::SERVICE_ACCOUNT, RefKind::ServiceAccount),
+            (
+                kinds::PERSISTENT_VOLUME_CLAIM,
+                RefKind::PersistentVolumeClaim,
+            ),
+        ]
+        .into_iter()
+        .find_map(|(k, ref_kind)| (k == *kind).then_some(ref_kind))
     }
 }
 

@@ -13,9 +13,10 @@
 //! reason, or naming no rule, suppresses nothing and is reported by SS000.
 
 use serde_json::Value;
-
-use crate::meta::RuleMeta;
 use shipshape_manifest::Object;
+
+use crate::merged::canonical;
+use crate::meta::RuleMeta;
 
 /// The annotation that suppresses findings.
 pub const ANNOTATION: &str = "shipshape.dev/ignore";
@@ -30,12 +31,13 @@ pub struct Entry<'a> {
 }
 
 impl Entry<'_> {
-    /// Whether this entry names `rule`, by id or by theme.
+    /// Whether this entry names `rule`, by id (or an id merged into it) or by theme.
     #[must_use]
     pub fn names(&self, rule: &RuleMeta) -> bool {
-        self.codes
-            .iter()
-            .any(|c| c.eq_ignore_ascii_case(rule.id) || c.eq_ignore_ascii_case(rule.theme.as_str()))
+        self.codes.iter().any(|c| {
+            canonical(c).eq_ignore_ascii_case(rule.id)
+                || c.eq_ignore_ascii_case(rule.theme.as_str())
+        })
     }
 }
 
@@ -97,6 +99,20 @@ pub fn reason_for(object: &Object, rule: &RuleMeta) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_id_merged_into_a_rule_names_that_rule() {
+        let removed = crate::registry::find("SS062").map(crate::Rule::meta);
+        let removed = removed.expect("SS062 is registered");
+        let entry = |code| Entry {
+            codes: vec![code],
+            reason: None,
+        };
+        assert!(entry("SS170").names(removed));
+        assert!(entry("ss170").names(removed));
+        assert!(entry("api").names(removed));
+        assert!(!entry("SS061").names(removed));
+    }
 
     #[test]
     fn parses_entries_with_and_without_reasons() {

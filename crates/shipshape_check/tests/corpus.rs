@@ -6,6 +6,8 @@
 //! `shipshape-check.yaml` in the set's directory configures its run, as it would in a
 //! repository.
 
+mod common;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
@@ -57,9 +59,14 @@ fn expected(dir: &Path) -> BTreeSet<String> {
         .collect()
 }
 
-/// The set's active findings as `RULE Kind/namespace/name`.
+/// The set's active findings as `RULE Kind/namespace/name`; on the way, no two rules
+/// may report the same field.
 fn found(dir: &Path) -> BTreeSet<String> {
     let report = check(&input(dir), &options(dir));
+    common::assert_no_clashes(&common::same_field_clashes(
+        &dir.display().to_string(),
+        &report,
+    ));
     report
         .active()
         .map(|f| {

@@ -95,3 +95,139 @@ fn findings_are_ordered_by_object_then_position() {
     sorted.sort_unstable();
     assert_eq!(places, sorted);
 }
+
+const REMOVED_PDB: &str = "\
+apiVersion: policy/v1beta1
+kind: PodDisruptionBudget
+metadata:
+  name: web
+  annotations:
+    shipshape.dev/ignore: SS170 -- still on the old cluster until it is upgraded
+spec:
+  maxUnavailable: 1
+  selector: { matchLabels: { app: web } }
+";
+
+/// SS062 and SS170 were merged: a removed API version is one finding, and `SS170`
+/// still selects, ignores and suppresses the merged rule.
+#[test]
+fn a_removed_api_version_is_one_finding_and_the_old_id_still_names_it() {
+    let report = check(&common::input("pdb.yaml", REMOVED_PDB), &Options::default());
+    let removed: Vec<(&str, &str, bool)> = report
+        .findings
+        .iter()
+        .filter(|f| f.pointer == "/apiVersion")
+        .map(|f| (f.rule.id, f.message.as_str(), f.is_active()))
+        .collect();
+    assert_eq!(
+        removed,
+        [(
+            "SS062",
+            "policy/v1beta1 PodDisruptionBudget was removed in Kubernetes 1.25; use policy/v1",
+            false
+        )]
+    );
+    let selected = common::run("pdb.yaml", REMOVED_PDB, &["ss170"]);
+    let ids: Vec<&str> = selected.findings.iter().map(|f| f.rule.id).collect();
+    assert_eq!(ids, ["SS062"]);
+}
+
+const BAD_LABEL: &str = "\
+apiVersion: v1
+kind: ConfigMap
+metadata:
+  name: settings
+  labels:
+    app.kubernetes.io/version: 1.10
+";
+
+/// SS193 and the validator share the label grammar; `check` reports a bad label once
+/// (SS193's finding), and the `api` rules alone (what `shipshape validate` runs) report
+/// it as SS060.
+#[test]
+fn a_bad_label_is_one_finding() {
+    let label = "/metadata/labels/app.kubernetes.io~1version";
+    let on_label = |select: Option<&[&str]>| {
+        let input = common::input("cm.yaml", BAD_LABEL);
+        let options = select.map_or_else(Options::default, common::only);
+        let report = check(&input, &options);
+        report
+            .findings
+            .iter()
+            .filter(|f| f.pointer == label)
+            .map(|f| (f.rule.id, f.message.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        on_label(None),
+        [(
+            "SS193",
+            "`app.kubernetes.io/version` is the number 1.1, not a string: quote it".to_owned()
+        )]
+    );
+    assert_eq!(
+        on_label(Some(&["api"])),
+        [(
+            "SS060",
+            "metadata.labels[app.kubernetes.io/version]: must be a string, not the number `1.1`"
+                .to_owned()
+        )]
+    );
+}
+
+/// Custom resources that share a built-in kind's name, and an autoscaler that names a
+/// workload's kind in the wrong group.
+const LOOKALIKES: &str = "\
+apiVersion: example.com/v1
+kind: Service
+metadata: { name: lookalike }
+spec:
+  selector: { app: nothing }
+---
+apiVersion: example.com/v1
+kind: Deployment
+metadata: { name: lookalike }
+spec:
+  template:
+    metadata: { labels: { app: lookalike } }
+    spec:
+      containers: [{ name: app, image: nginx:latest }]
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers: [{ name: app, image: nginx:1.27 }]
+---
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: { name: web }
+spec:
+  scaleTargetRef: { apiVersion: example.com/v1, kind: Deployment, name: web }
+  maxReplicas: 3
+";
+
+#[test]
+fn objects_are_matched_by_group_and_kind_never_kind_alone() {
+    let report = common::run("lookalikes.yaml", LOOKALIKES, &["SS012", "SS030", "SS040"]);
+    let found: Vec<(&str, &str, &str)> = report
+        .active()
+        .map(|f| (f.rule.id, f.object.name.as_str(), f.message.as_str()))
+        .collect();
+    // The custom Service selects nothing and the custom Deployment runs `latest`, but
+    // neither is the built-in kind its name says: no SS040, no SS012. The autoscaler's
+    // target is an `example.com` Deployment, which the input lacks, though it holds an
+    // `apps` one of that name.
+    assert_eq!(
+        found,
+        [(
+            "SS030",
+            "web",
+            "scales Deployment default/web, which is not in the input: it scales nothing"
+        )]
+    );
+}

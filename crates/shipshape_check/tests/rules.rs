@@ -8,7 +8,7 @@ mod common;
 use std::path::Path;
 
 use shipshape_check::output::{Snippets, human};
-use shipshape_check::{DOC_SECTIONS, docs, registry};
+use shipshape_check::{DOC_SECTIONS, Options, docs, registry};
 
 fn fixture(id: &str) -> (String, String) {
     let name = format!("tests/fixtures/{id}.yaml");
@@ -48,6 +48,39 @@ fn every_rule_fires_on_bad_objects_only() {
         let mut snippets = Snippets::new().with_text(&name, text.as_str());
         insta::assert_snapshot!(id, human(&report, &mut snippets, false, true));
     }
+}
+
+#[test]
+fn no_two_rules_share_an_id_or_a_name() {
+    let mut ids = std::collections::BTreeMap::new();
+    let mut names = std::collections::BTreeMap::new();
+    for rule in registry::all() {
+        let meta = rule.meta();
+        if let Some(other) = ids.insert(meta.id.to_ascii_uppercase(), meta.name) {
+            panic!(
+                "{} is the id of both `{other}` and `{}`",
+                meta.id, meta.name
+            );
+        }
+        if let Some(other) = names.insert(meta.name, meta.id) {
+            panic!(
+                "`{}` is the name of both {other} and {}",
+                meta.name, meta.id
+            );
+        }
+    }
+    assert_eq!(ids.len(), registry::all().len());
+}
+
+#[test]
+fn every_fixture_gets_one_rule_per_field_with_every_rule_on() {
+    let mut clashes = Vec::new();
+    for rule in registry::all() {
+        let (name, text) = fixture(rule.meta().id);
+        let report = shipshape_check::check(&common::input(&name, &text), &Options::default());
+        clashes.extend(common::same_field_clashes(&name, &report));
+    }
+    common::assert_no_clashes(&clashes);
 }
 
 #[test]

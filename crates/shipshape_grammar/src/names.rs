@@ -128,32 +128,57 @@ pub fn path_segment(s: &str) -> Result<(), String> {
     }
 }
 
-/// An IANA service name (`IsValidPortName`): at most 15 of `[a-z0-9-]`, at least one
-/// letter, no `--`, no `-` at either end.
-///
-/// # Errors
-/// The API server's reason.
-pub fn iana_svc_name(s: &str) -> Result<(), String> {
-    let fault = if s.len() > 15 {
-        Some("must be no more than 15 characters")
+/// Why a text is not an IANA service name, in terms a caller can word its own way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PortNameFault {
+    /// Empty, or longer than 15 characters.
+    Length,
+    /// A character other than `[a-z0-9-]`.
+    Characters,
+    /// No letter at all (it would read as a number).
+    NoLetter,
+    /// A `-` at either end, or `--`.
+    Hyphens,
+}
+
+/// Why `s` is not an IANA service name (`IsValidPortName`), if it is not: 1 to 15 of
+/// `[a-z0-9-]`, at least one letter, no `--`, no `-` at either end.
+#[must_use]
+pub fn iana_svc_name_fault(s: &str) -> Option<PortNameFault> {
+    if s.is_empty() || s.len() > 15 {
+        Some(PortNameFault::Length)
     } else if !s
         .bytes()
         .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     {
-        Some("must contain only lower-case alphanumeric characters and '-'")
+        Some(PortNameFault::Characters)
     } else if !s.bytes().any(|b| b.is_ascii_lowercase()) {
-        Some("must contain at least one letter")
+        Some(PortNameFault::NoLetter)
     } else if s.contains("--") || s.starts_with('-') || s.ends_with('-') {
-        Some("may not start or end with '-' or hold '--'")
+        Some(PortNameFault::Hyphens)
     } else {
         None
-    };
-    match fault {
-        Some(why) => Err(format!(
-            "`{s}` is not a port name or number: a port name {why} (e.g. 'http')"
-        )),
-        None => Ok(()),
     }
+}
+
+/// An IANA service name (`IsValidPortName`): container port names.
+///
+/// # Errors
+/// The API server's reason.
+pub fn iana_svc_name(s: &str) -> Result<(), String> {
+    let why = match iana_svc_name_fault(s) {
+        None => return Ok(()),
+        Some(PortNameFault::Length) if s.is_empty() => "must not be empty",
+        Some(PortNameFault::Length) => "must be no more than 15 characters",
+        Some(PortNameFault::Characters) => {
+            "must contain only lower-case alphanumeric characters and '-'"
+        }
+        Some(PortNameFault::NoLetter) => "must contain at least one letter",
+        Some(PortNameFault::Hyphens) => "may not start or end with '-' or hold '--'",
+    };
+    Err(format!(
+        "`{s}` is not a port name or number: a port name {why} (e.g. 'http')"
+    ))
 }
 
 /// Alphanumerics, `-`, `_` or `.`, alphanumeric at both ends; the name part of a
@@ -229,6 +254,48 @@ pub fn annotation_key(key: &str) -> Result<(), String> {
         Err(e) if qualified_name(&key.to_ascii_lowercase()).is_err() => Err(e),
         _ => Ok(()),
     }
+}
+
+/// `text` made into a DNS-1123 label, for suggesting a name: lower case, any other
+/// character as `-`, no `-` at the ends or twice in a row, at most 63 characters. Empty
+/// when nothing of `text` is usable.
+#[must_use]
+pub fn to_dns1123_label(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        let c = c.to_ascii_lowercase();
+        let c = if c.is_ascii_lowercase() || c.is_ascii_digit() {
+            c
+        } else {
+            '-'
+        };
+        if !(c == '-' && (out.is_empty() || out.ends_with('-'))) {
+            out.push(c);
+        }
+    }
+    out.truncate(LABEL_MAX.min(out.len()));
+    out.trim_end_matches('-').to_owned()
+}
+
+/// `text` made into a label value (an image tag as `app.kubernetes.io/version`): any
+/// character outside `[A-Za-z0-9._-]` as `_`, at most 63 characters, alphanumeric at
+/// both ends. Empty when nothing of `text` is usable.
+#[must_use]
+pub fn to_label_value(text: &str) -> String {
+    let cleaned: String = text
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || "._-".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(LABEL_MAX)
+        .collect();
+    cleaned
+        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
+        .to_owned()
 }
 
 /// The API server's limit on all annotations of an object together, keys and values
@@ -321,6 +388,41 @@ mod tests {
     }
 
     #[test]
+    fn made_up_names_and_values_follow_the_grammar() {
+        assert_eq!(to_dns1123_label("My_App"), "my-app");
+        assert_eq!(to_dns1123_label("--a__b--"), "a-b");
+        assert_eq!(to_dns1123_label("!!!"), "");
+        assert_eq!(to_label_value("main-abc1234"), "main-abc1234");
+        assert_eq!(to_label_value("v1.0+build"), "v1.0_build");
+        assert_eq!(to_label_value("+++"), "");
+        // The old spec helper cut at 63 characters after removing edge hyphens, so a
+        // hyphen could end up last.
+        let long = format!("{}-{}", "a".repeat(62), "b".repeat(10));
+        assert_eq!(to_dns1123_label(&long), "a".repeat(62));
+        let samples = [
+            "Hello World",
+            "ü-ber",
+            "a.b.c",
+            "-x-",
+            "9lives",
+            "x",
+            "UPPER_CASE",
+            "",
+            "..--..",
+            "tag@sha256:abc",
+            &long,
+        ];
+        for sample in samples {
+            let label = to_dns1123_label(sample);
+            assert!(
+                label.is_empty() || dns1123_label(&label).is_ok(),
+                "{sample}: {label}"
+            );
+            assert_eq!(label_value(&to_label_value(sample)), Ok(()), "{sample}");
+        }
+    }
+
+    #[test]
     fn port_names() {
         assert_eq!(iana_svc_name("http-metrics"), Ok(()));
         for bad in [
@@ -333,6 +435,17 @@ mod tests {
         ] {
             assert!(iana_svc_name(bad).is_err(), "{bad}");
         }
+        assert_eq!(iana_svc_name_fault(""), Some(PortNameFault::Length));
+        assert_eq!(iana_svc_name_fault("HTTP"), Some(PortNameFault::Characters));
+        assert_eq!(iana_svc_name_fault("8080"), Some(PortNameFault::NoLetter));
+        assert_eq!(iana_svc_name_fault("a--b"), Some(PortNameFault::Hyphens));
+        assert_eq!(
+            iana_svc_name(""),
+            Err(
+                "`` is not a port name or number: a port name must not be empty (e.g. 'http')"
+                    .to_owned()
+            )
+        );
         assert_eq!(
             iana_svc_name("8080"),
             Err("`8080` is not a port name or number: a port name must contain at least one letter (e.g. 'http')".to_owned())

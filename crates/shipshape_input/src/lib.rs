@@ -14,7 +14,7 @@
 //! let read = shipshape_input::Reader::new("default")
 //!     .read(&[PathBuf::from("deploy/"), PathBuf::from("-")])?;
 //! let version = read.kubernetes(None)?;
-//! println!("{} objects for Kubernetes {version}", read.input.len());
+//! println!("{} objects for Kubernetes {version}", read.model.len());
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
@@ -34,7 +34,7 @@ pub use target::SpecTarget;
 #[derive(Debug)]
 pub struct Inputs {
     /// Every object, as one scope, in the order the paths were given.
-    pub input: Model,
+    pub model: Model,
     /// Standard input's text, when it was read and [`Reader::keep_stdin`] asked for it.
     pub stdin: Option<String>,
     /// The version each spec was rendered for, in the order they were read.
@@ -138,7 +138,7 @@ impl<'a> Reader<'a> {
         let mut assembly = Assembly {
             reader: self,
             inputs: Inputs {
-                input: Model::new(),
+                model: Model::new(),
                 stdin: None,
                 specs: Vec::new(),
             },
@@ -217,7 +217,7 @@ impl Assembly<'_> {
     fn add_objects(&mut self, name: &str, text: &str) {
         self.files += 1;
         match shipshape_manifest::load(name, text, self.reader.namespace) {
-            Ok(objects) => self.inputs.input.add_objects(objects),
+            Ok(objects) => self.inputs.model.add_objects(objects),
             Err(diags) => self.problems.extend(diags.0),
         }
     }
@@ -227,7 +227,7 @@ impl Assembly<'_> {
         match spec::render(path, self.reader.environment) {
             Ok(rendered) => {
                 self.inputs
-                    .input
+                    .model
                     .add_rendered(rendered.manifests, rendered.source);
                 self.inputs.specs.push(rendered.target);
             }

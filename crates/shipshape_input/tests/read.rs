@@ -50,7 +50,7 @@ fn tree(files: &[(&str, &str)]) -> tempfile::TempDir {
 /// `Kind namespace/name @ file:line:column` of every object, the directory written `<dir>`.
 fn placed(inputs: &Inputs, dir: &Path) -> Vec<String> {
     inputs
-        .input
+        .model
         .objects()
         .iter()
         .map(|o| {
@@ -126,7 +126,7 @@ fn standard_input_is_read_and_kept_for_snippets_when_asked() {
         .stdin(DEPLOYMENT.as_bytes())
         .read(&[PathBuf::from("-")])
         .unwrap();
-    assert_eq!(inputs.input.len(), 1);
+    assert_eq!(inputs.model.len(), 1);
     assert_eq!(inputs.stdin, None);
 }
 
@@ -138,7 +138,7 @@ fn empty_standard_input_is_an_input_without_objects() {
         .keep_stdin(true)
         .read(&[PathBuf::from("-")])
         .unwrap();
-    assert_eq!(inputs.input.len(), 0);
+    assert_eq!(inputs.model.len(), 0);
     assert_eq!(inputs.stdin.as_deref(), Some(""));
 }
 
@@ -205,14 +205,14 @@ fn a_spec_is_rendered_and_its_objects_point_into_it() {
             "{}",
             path.display()
         );
-        assert!(inputs.input.objects().iter().all(|o| o.is_rendered()));
+        assert!(inputs.model.objects().iter().all(|o| o.is_rendered()));
         assert_eq!(inputs.kubernetes(None).unwrap(), KubeVersion::new(35));
         let flag = Some(KubeVersion::new(37));
         assert_eq!(inputs.kubernetes(flag).unwrap(), KubeVersion::new(37));
     }
     // Next to manifests, the spec is rendered and the manifests read.
     let inputs = read(&[dir.path().to_path_buf()]).unwrap();
-    assert_eq!(inputs.input.len(), 7);
+    assert_eq!(inputs.model.len(), 7);
     assert_eq!(inputs.specs.len(), 1);
 }
 
@@ -297,7 +297,7 @@ fn an_unreadable_directory_is_an_error() {
     std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     if readable {
         // Root reads any directory: there is nothing to refuse.
-        assert_eq!(result.unwrap().input.len(), 1);
+        assert_eq!(result.unwrap().model.len(), 1);
         return;
     }
     assert_eq!(
@@ -368,4 +368,20 @@ fn every_problem_in_every_path_is_reported_together() {
         error_text(&err, dir.path()),
         "`<dir>/missing` does not exist\n<dir>/bad.yaml:1:1: this document is a list, not a Kubernetes object"
     );
+}
+
+#[test]
+fn the_selected_environment_can_set_the_target() {
+    let spec = format!("{SPEC}environments:\n  old:\n    kubernetes: \"1.33\"\n");
+    let dir = tree(&[("shipshape.yaml", &spec)]);
+    let paths = [dir.path().to_path_buf()];
+    let inputs = read(&paths).unwrap();
+    assert_eq!(inputs.kubernetes(None).unwrap(), KubeVersion::new(35));
+    let inputs = Reader::new("default")
+        .environment(Some("old"))
+        .read(&paths)
+        .unwrap();
+    assert_eq!(inputs.kubernetes(None).unwrap(), KubeVersion::new(33));
+    let (_, span) = inputs.specs[0].stated.as_ref().unwrap();
+    assert_eq!((span.line, span.column), (10, 17));
 }

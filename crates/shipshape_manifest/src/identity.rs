@@ -46,6 +46,48 @@ pub fn api_group(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(group, _)| group)
 }
 
+/// The version of an `apiVersion`: `v1` for `apps/v1` and for `v1`.
+#[must_use]
+pub fn api_version_of(api_version: &str) -> &str {
+    api_version
+        .rsplit_once('/')
+        .map_or(api_version, |(_, version)| version)
+}
+
+/// Which object an object is: its group, version, kind, namespace and name. Two
+/// manifests are the same object when all but the version agree; the version says only
+/// how it was written.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ObjectId<'a> {
+    /// The group and kind.
+    pub kind: GroupKind<'a>,
+    /// The version it was written in (`v1`, `v2beta2`).
+    pub version: &'a str,
+    /// `metadata.namespace`; empty for cluster-scoped kinds.
+    pub namespace: &'a str,
+    /// `metadata.name`.
+    pub name: &'a str,
+}
+
+impl ObjectId<'_> {
+    /// Whether `other` is the same object, in whatever version it is written.
+    #[must_use]
+    pub fn same_object(&self, other: &ObjectId<'_>) -> bool {
+        self.kind == other.kind && self.namespace == other.namespace && self.name == other.name
+    }
+}
+
+impl fmt::Display for ObjectId<'_> {
+    /// `Deployment.apps/v1 shop/web`, or `Namespace/v1 shop` when cluster-scoped.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}/{} ", self.kind, self.version)?;
+        match self.namespace {
+            "" => f.write_str(self.name),
+            namespace => write!(f, "{namespace}/{}", self.name),
+        }
+    }
+}
+
 /// How messages name an object: `Kind namespace/name`, or `Kind name` when
 /// cluster-scoped.
 #[must_use]
@@ -150,6 +192,31 @@ mod tests {
         assert_eq!(kinds::DEPLOYMENT.to_string(), "Deployment.apps");
         assert_eq!(kinds::SERVICE.to_string(), "Service");
         assert_eq!(display_name("Namespace", "", "shop"), "Namespace shop");
+        assert_eq!(api_version_of("apps/v1"), "v1");
+        assert_eq!(api_version_of("v1"), "v1");
+        let v2 = ObjectId {
+            kind: GroupKind::of("autoscaling/v2", "HorizontalPodAutoscaler"),
+            version: "v2",
+            namespace: "shop",
+            name: "web",
+        };
+        let v1 = ObjectId {
+            version: "v1",
+            ..v2
+        };
+        assert!(v2.same_object(&v1));
+        assert_ne!(v2, v1);
+        assert_eq!(
+            v2.to_string(),
+            "HorizontalPodAutoscaler.autoscaling/v2 shop/web"
+        );
+        let namespace = ObjectId {
+            kind: kinds::NAMESPACE,
+            version: "v1",
+            namespace: "",
+            name: "shop",
+        };
+        assert_eq!(namespace.to_string(), "Namespace/v1 shop");
         assert_eq!(display_name("Service", "shop", "web"), "Service shop/web");
     }
 }

@@ -6,7 +6,7 @@
 use std::collections::HashMap;
 
 use crate::autoscaling::Autoscaler;
-use crate::identity::GroupKind;
+use crate::identity::{GroupKind, ObjectId};
 use crate::model::Model;
 use crate::object::Object;
 use crate::pod::PodTemplate;
@@ -126,6 +126,15 @@ impl<'a> ModelIndex<'a> {
     #[must_use]
     pub fn find(&self, kind: &GroupKind<'_>, namespace: &str, name: &str) -> Option<&'a Object> {
         self.find_all(kind, namespace, name).next()
+    }
+
+    /// Every object of the model that is `id` (in any version: the version says how it
+    /// is written, not which object it is); more than one is a duplicate.
+    pub fn get_all<'s, 'k>(
+        &'s self,
+        id: &'k ObjectId<'k>,
+    ) -> impl Iterator<Item = &'a Object> + use<'a, 's, 'k> {
+        self.find_all(&id.kind, id.namespace, id.name)
     }
 
     /// Every pod template of the model: one per Pod and per workload.

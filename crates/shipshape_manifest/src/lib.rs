@@ -9,27 +9,40 @@
 //! produces and writes). A [`Model`] is every object of one run, each an [`Object`] with
 //! its identity ([`GroupKind`], namespace, name) read once; a [`ModelIndex`] relates them
 //! (by group-kind, by name, pods by label, autoscalers by target), and the views
-//! ([`PodTemplate`], [`ServicePort`], [`Autoscaler`], [`Selector`]) answer what consumers
-//! ask of them.
+//! ([`PodTemplate`] with its [`Reference`]s and [`Scheduling`], [`ServicePort`],
+//! [`DisruptionBudget`], [`Autoscaler`], [`Selector`]) answer what consumers ask of them.
+//! [`routes`] says where Ingresses and Gateway routes send traffic. [`Object::typed`]
+//! gives a built-in kind as its k8s-openapi type.
 
+pub mod api_lifecycle;
 mod autoscaling;
+mod disruption;
 mod identity;
 mod index;
 mod load;
 mod manifest;
 mod model;
+pub mod network_policy;
 mod object;
 mod order;
 mod pod;
 mod pointer;
+pub mod probes;
+mod provenance;
+mod references;
+pub mod routes;
+mod scheduling;
 mod scope;
 mod selector;
 mod service;
 mod source;
+mod typed;
 mod write;
 
+pub use api_lifecycle::{ApiChange, ApiStatus};
 pub use autoscaling::{Autoscaler, ScaleTarget};
-pub use identity::{GroupKind, api_group, display_name, kinds};
+pub use disruption::DisruptionBudget;
+pub use identity::{GroupKind, ObjectId, api_group, api_version_of, display_name, kinds};
 pub use index::ModelIndex;
 pub use load::{is_yaml, load, yaml_files};
 pub use manifest::{Manifest, ManifestSet, Origin, to_yaml};
@@ -38,8 +51,12 @@ pub use object::Object;
 pub use order::kind_rank;
 pub use pod::{Container, ContainerKind, PodTemplate};
 pub use pointer::{items, lookup};
+pub use provenance::{Provenance, pointer_token};
+pub use references::Reference;
+pub use scheduling::Scheduling;
 pub use scope::is_namespaced;
 pub use selector::Selector;
 pub use service::{PortRef, ServicePort, Serving, serving};
 pub use source::SpecSource;
+pub use typed::TypedError;
 pub use write::{Format, WriteError};

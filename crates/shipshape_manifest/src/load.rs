@@ -12,6 +12,7 @@ use std::sync::Arc;
 use shipshape_yaml::{Diagnostic, Diagnostics, Location, Node, SourceFile, Value};
 
 use crate::manifest::{Manifest, Origin};
+use crate::provenance::Provenance;
 use crate::scope::set_default_namespace;
 
 /// Reads every object of the YAML stream `text`; `name` is what locations call the file.
@@ -250,6 +251,7 @@ fn manifest(file: &str, found: Found, default_namespace: &str) -> Manifest {
         value,
         origin: Some(origin),
         tree: Some(Arc::new(node)),
+        provenance: Provenance::new(),
     }
 }
 

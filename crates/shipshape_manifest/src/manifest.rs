@@ -7,6 +7,7 @@ use serde::Serialize;
 use shipshape_yaml::{Location, Node, PathSegment, Span, Value};
 
 use crate::order::kind_rank;
+use crate::provenance::Provenance;
 use crate::scope::set_default_namespace;
 
 /// Where an object came from.
@@ -28,6 +29,8 @@ pub struct Manifest {
     /// The spanned YAML it was read from, for locating fields inside it; `None` for
     /// objects built in code (rendered objects point into the spec through `origin`).
     pub tree: Option<Arc<Node>>,
+    /// For a rendered object, the spec key each of its fields came from; empty otherwise.
+    pub provenance: Provenance,
 }
 
 impl Manifest {
@@ -65,6 +68,18 @@ impl Manifest {
         self.str_at(&["metadata", "namespace"])
     }
 
+    /// The spec key that produced the field at the JSON `pointer` of a rendered object:
+    /// the key recorded for the field (or for the nearest field that contains it), else
+    /// the spec value the whole object was rendered from. `None` for objects read from a
+    /// file.
+    #[must_use]
+    pub fn spec_path(&self, pointer: &str) -> Option<&[PathSegment]> {
+        let Some(Origin::Spec(origin)) = &self.origin else {
+            return None;
+        };
+        Some(self.provenance.spec_path(pointer).unwrap_or(origin))
+    }
+
     /// Where the field at the JSON `pointer` (`/spec/template/spec/containers/0/image`)
     /// was written: the key of the field when it exists, else the key (or list item) of
     /// the deepest part of the path that does, so a missing `resources.limits` points at
@@ -72,10 +87,23 @@ impl Manifest {
     #[must_use]
     pub fn locate(&self, pointer: &str) -> Option<Location> {
         let tree = self.tree.as_deref()?;
+        self.location_of(deepest_span(tree, &pointer_path(tree, pointer)))
+    }
+
+    /// The spanned YAML of the field at the JSON `pointer`, for objects read from a file.
+    #[must_use]
+    pub fn node_at(&self, pointer: &str) -> Option<&Node> {
+        let tree = self.tree.as_deref()?;
+        tree.get_path(&pointer_path(tree, pointer))
+    }
+
+    /// Where `span` (of its spanned tree) is in its file; `None` for objects that were
+    /// not read from a file.
+    #[must_use]
+    pub fn location_of(&self, span: Span) -> Option<Location> {
         let Some(Origin::File(start)) = &self.origin else {
             return None;
         };
-        let span = deepest_span(tree, &pointer_path(tree, pointer));
         Some(Location {
             file: start.file.clone(),
             line: span.line,
@@ -156,6 +184,30 @@ impl ManifestSet {
             value: without_nulls(value),
             origin,
             tree: None,
+            provenance: Provenance::new(),
+        });
+    }
+
+    /// Adds an object rendered from the spec value at `origin`, with the spec keys its
+    /// fields came from (entries for fields the object does not have are dropped).
+    ///
+    /// # Panics
+    /// If the object does not serialize to JSON, which typed Kubernetes objects always do.
+    pub fn push_rendered(
+        &mut self,
+        object: &impl Serialize,
+        origin: Vec<PathSegment>,
+        provenance: Provenance,
+    ) {
+        let value = serde_json::to_value(object).expect("Kubernetes objects serialize to JSON");
+        let value = without_nulls(value);
+        let mut provenance = provenance;
+        provenance.keep_fields_of(&value);
+        self.items.push(Manifest {
+            value,
+            origin: Some(Origin::Spec(origin)),
+            tree: None,
+            provenance,
         });
     }
 

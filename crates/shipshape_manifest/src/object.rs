@@ -6,7 +6,7 @@ use std::sync::Arc;
 use serde_json::Value;
 use shipshape_yaml::Location;
 
-use crate::identity::{GroupKind, api_group, display_name};
+use crate::identity::{GroupKind, ObjectId, api_group, api_version_of, display_name};
 use crate::manifest::{Manifest, Origin};
 use crate::pointer::lookup;
 use crate::source::{SpecSource, spec_location};
@@ -94,6 +94,17 @@ impl Object {
         GroupKind::new(self.group(), self.kind())
     }
 
+    /// Its full identity: group, version, kind, namespace and name.
+    #[must_use]
+    pub fn id(&self) -> ObjectId<'_> {
+        ObjectId {
+            kind: self.group_kind(),
+            version: api_version_of(self.api_version()),
+            namespace: self.namespace(),
+            name: self.name(),
+        }
+    }
+
     /// Whether it is of `kind`, group included: a custom resource called `Deployment` is
     /// not a [`kinds::DEPLOYMENT`](crate::kinds::DEPLOYMENT).
     #[must_use]
@@ -141,7 +152,10 @@ impl Object {
                 .manifest
                 .locate(pointer)
                 .or_else(|| Some(start.clone())),
-            (Some(Origin::Spec(path)), Some(spec)) => Some(spec_location(spec, path, pointer)),
+            (Some(Origin::Spec(_)), Some(spec)) => {
+                let path = self.manifest.spec_path(pointer)?;
+                Some(spec_location(spec, path))
+            }
             _ => None,
         }
     }

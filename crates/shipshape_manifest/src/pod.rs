@@ -1,11 +1,13 @@
 //! Pod templates and their containers, found once for every workload kind so that no
 //! consumer re-implements where each kind keeps its pods.
 
+use k8s_openapi::api::core::v1 as k8s;
 use serde_json::{Map, Value};
 
 use crate::identity::{GroupKind, kinds};
 use crate::object::Object;
 use crate::pointer::lookup;
+use crate::typed::TypedError;
 
 /// Where each kind keeps its pod template (`metadata` and `spec` of the pods it runs).
 const TEMPLATE_POINTERS: &[(GroupKind<'static>, &str)] = &[
@@ -63,6 +65,8 @@ impl ContainerKind {
 /// One container of a pod template.
 #[derive(Debug, Clone)]
 pub struct Container<'a> {
+    /// The object whose pod template holds it.
+    pub object: &'a Object,
     /// `name`.
     pub name: &'a str,
     /// The container as JSON.
@@ -84,6 +88,17 @@ impl<'a> Container<'a> {
     #[must_use]
     pub fn pointer_to(&self, relative: &str) -> String {
         format!("{}{relative}", self.pointer)
+    }
+
+    /// The container as its k8s-openapi type: probes, resources, ports, volume mounts,
+    /// typed.
+    ///
+    /// # Errors
+    /// A field that does not fit its Kubernetes type, located.
+    pub fn typed(&self) -> Result<k8s::Container, TypedError> {
+        self.object
+            .typed_field(&self.pointer)
+            .map(|c| c.unwrap_or_default())
     }
 
     /// The ports it declares: `(name, containerPort)`.
@@ -136,6 +151,18 @@ impl<'a> PodTemplate<'a> {
         lookup(self.spec, relative)
     }
 
+    /// The pod spec as its k8s-openapi type: containers, volumes and everything else,
+    /// typed.
+    ///
+    /// # Errors
+    /// A field that does not fit its Kubernetes type (a container without a name, a
+    /// volume that is not a mapping), located.
+    pub fn typed_spec(&self) -> Result<k8s::PodSpec, TypedError> {
+        self.object
+            .typed_field(&self.spec_pointer(""))
+            .map(|spec| spec.unwrap_or_default())
+    }
+
     /// The labels its pods carry.
     #[must_use]
     pub fn labels(&self) -> Option<&'a Map<String, Value>> {
@@ -152,6 +179,7 @@ impl<'a> PodTemplate<'a> {
     pub fn containers_of(&self, kind: ContainerKind) -> impl Iterator<Item = Container<'a>> + 'a {
         let list = kind.list();
         let base = self.spec_pointer(&format!("/{list}"));
+        let object = self.object;
         self.spec
             .get(list)
             .and_then(Value::as_array)
@@ -159,6 +187,7 @@ impl<'a> PodTemplate<'a> {
             .flatten()
             .enumerate()
             .map(move |(i, value)| Container {
+                object,
                 name: value["name"].as_str().unwrap_or(""),
                 value,
                 kind,

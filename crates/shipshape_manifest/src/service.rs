@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use crate::index::ModelIndex;
 use crate::object::Object;
-use crate::pod::{Container, PodTemplate};
+use crate::pod::{Container, ContainerKind, PodTemplate};
 use crate::pointer::items;
 use crate::selector::Selector;
 
@@ -59,12 +59,15 @@ pub struct ServicePort<'a> {
 }
 
 impl<'a> ServicePort<'a> {
+    /// Every entry of `service`'s `spec.ports`, in order.
+    pub fn all(service: &'a Object) -> impl Iterator<Item = ServicePort<'a>> + 'a {
+        items(service.value(), "/spec/ports").map(move |(_, value)| ServicePort { service, value })
+    }
+
     /// The entry of `service`'s `spec.ports` that `port` names.
     #[must_use]
     pub fn find(service: &'a Object, port: PortRef<'_>) -> Option<Self> {
-        items(service.value(), "/spec/ports")
-            .find(|(_, entry)| port.matches(entry))
-            .map(|(_, value)| ServicePort { service, value })
+        ServicePort::all(service).find(|entry| port.matches(entry.value))
     }
 
     /// The port on the pods: `targetPort`, else `port`.
@@ -77,6 +80,32 @@ impl<'a> ServicePort<'a> {
     #[must_use]
     pub fn protocol(&self) -> &'a str {
         self.value["protocol"].as_str().unwrap_or("TCP")
+    }
+
+    /// The port on `pod`'s pods that the endpoints controller sends this Service port's
+    /// traffic to (`FindPort`): a numbered `targetPort` as it is, a named one looked up
+    /// among the ports of the application containers, then of the sidecars (init
+    /// containers with `restartPolicy: Always`), with the same protocol. `None` when no
+    /// container declares the name, and the pod gets no endpoint for this port.
+    #[must_use]
+    pub fn endpoint_port(&self, pod: &PodTemplate<'_>) -> Option<i64> {
+        let target = self.target();
+        if let Some(number) = target.as_i64() {
+            return Some(number);
+        }
+        let name = target.as_str()?;
+        let protocol = self.protocol();
+        let sidecars = pod
+            .containers_of(ContainerKind::Init)
+            .filter(|c| c.value["restartPolicy"].as_str() == Some("Always"));
+        pod.app_containers()
+            .chain(sidecars)
+            .flat_map(|c| items(c.value, "/ports").map(|(_, port)| port))
+            .find(|port| {
+                port["name"].as_str() == Some(name)
+                    && port["protocol"].as_str().unwrap_or("TCP") == protocol
+            })
+            .and_then(|port| port["containerPort"].as_i64())
     }
 
     /// The pod templates the Service selects; none for a Service without a selector.

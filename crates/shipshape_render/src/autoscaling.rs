@@ -6,11 +6,12 @@ use k8s_openapi::api::autoscaling::v2::{
     MetricTarget, PodsMetricSource, ResourceMetricSource,
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use shipshape_manifest::Provenance;
 use shipshape_spec::{
-    BehaviorPreset, Component, ComponentKind, Percent, Replicas, ScalingBehavior,
+    BehaviorPreset, Component, ComponentKind, Percent, Replicas, ScalingBehavior, path,
 };
 
-use crate::context::{Ctx, component_path};
+use crate::context::{Ctx, component_key};
 use crate::workload;
 
 /// CPU utilisation targeted when a range is given without targets.
@@ -74,14 +75,27 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
         return;
     };
     let auto = component.autoscale.clone().unwrap_or_default();
+    let key = |rest| component_key(name, rest);
+    let mut fields = Provenance::new();
+    for bound in ["/spec/minReplicas", "/spec/maxReplicas"] {
+        fields.record(bound, key(path!["replicas"]));
+    }
     let mut metrics = Vec::new();
     if let Some(cpu) = auto.cpu {
+        fields.record(
+            &format!("/spec/metrics/{}", metrics.len()),
+            key(path!["autoscale", "cpu"]),
+        );
         metrics.push(utilization("cpu", cpu));
     }
     if let Some(memory) = auto.memory {
+        let memory_key = key(path!["autoscale", "memory"]);
+        fields.record(&format!("/spec/metrics/{}", metrics.len()), memory_key);
         metrics.push(utilization("memory", memory));
     }
     for (metric, target) in &auto.pods {
+        let metric_key = key(path!["autoscale", "pods", metric]);
+        fields.record(&format!("/spec/metrics/{}", metrics.len()), metric_key);
         metrics.push(MetricSpec {
             type_: "Pods".to_owned(),
             pods: Some(PodsMetricSource {
@@ -100,6 +114,9 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     }
     if metrics.is_empty() {
         metrics.push(utilization("cpu", Percent(DEFAULT_CPU_TARGET)));
+    }
+    if auto.behavior.is_some() {
+        fields.record("/spec/behavior", key(path!["autoscale", "behavior"]));
     }
     let behavior_or_default = auto
         .behavior
@@ -120,7 +137,5 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
         }),
         status: None,
     };
-    let mut path = component_path(name);
-    path.push("replicas".into());
-    ctx.emit(&hpa, path);
+    ctx.emit(&hpa, key(path!["replicas"]), fields);
 }

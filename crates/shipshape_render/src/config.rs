@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::ConfigMap;
-use shipshape_spec::{Component, EnvValue};
+use shipshape_manifest::{Provenance, pointer_token};
+use shipshape_spec::{Component, EnvValue, path};
 
-use crate::context::{Ctx, component_path};
+use crate::context::{Ctx, component_key};
 
 /// The ConfigMap behind a spec config (its own name, or the existing one it points to).
 pub fn config_map_name(ctx: &Ctx<'_>, config: &str) -> String {
@@ -84,7 +85,12 @@ pub fn render(ctx: &mut Ctx<'_>) {
             ),
             ..ConfigMap::default()
         };
-        ctx.emit(&map, shipshape_spec::path!["configs", name]);
+        let mut fields = Provenance::new();
+        for key in config.data.keys() {
+            let pointer = format!("/data/{}", pointer_token(key));
+            fields.record(&pointer, path!["configs", name, "data", key]);
+        }
+        ctx.emit(&map, path!["configs", name], fields);
     }
     for (name, component) in &ctx.spec.components {
         let data: BTreeMap<String, String> = component
@@ -100,8 +106,13 @@ pub fn render(ctx: &mut Ctx<'_>) {
             data: Some(data),
             ..ConfigMap::default()
         };
-        let mut path = component_path(name);
-        path.push("files".into());
-        ctx.emit(&map, path);
+        let mut fields = Provenance::new();
+        for (path, file) in &component.files {
+            if file.content.is_some() {
+                let pointer = format!("/data/{}", pointer_token(&file_key(path)));
+                fields.record(&pointer, component_key(name, path!["files", path]));
+            }
+        }
+        ctx.emit(&map, component_key(name, path!["files"]), fields);
     }
 }

@@ -6,7 +6,8 @@ use std::collections::BTreeMap;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use shipshape_manifest::{ManifestSet, Origin};
+use shipshape_grammar::names::to_label_value;
+use shipshape_manifest::{ManifestSet, Provenance};
 use shipshape_spec::{AppSpec, BackingService, Component, Problem, SpecPath};
 
 /// The label that names a component; part of every selector.
@@ -74,7 +75,7 @@ impl<'a> Ctx<'a> {
     pub fn pod_labels(&self, name: &str, component: &Component) -> BTreeMap<String, String> {
         let mut labels = self.labels(Some(name));
         if let Some(v) = component.image.version() {
-            labels.insert("app.kubernetes.io/version".to_owned(), label_value(&v));
+            labels.insert("app.kubernetes.io/version".to_owned(), to_label_value(&v));
         }
         labels
     }
@@ -134,14 +135,10 @@ impl<'a> Ctx<'a> {
         format!("{name}.{}.svc.cluster.local", self.namespace())
     }
 
-    /// Adds an object that came from the spec value at `path`.
-    pub fn emit(&mut self, object: &impl Serialize, path: SpecPath) {
-        self.out.push(object, Some(Origin::Spec(path)));
-    }
-
-    /// Adds a JSON object (custom resources) that came from the spec value at `path`.
-    pub fn emit_value(&mut self, object: serde_json::Value, path: SpecPath) {
-        self.out.push_value(object, Some(Origin::Spec(path)));
+    /// Adds an object that came from the spec value at `path`, with the spec keys that
+    /// produced its fields (`fields`, pointers from the object's root).
+    pub fn emit(&mut self, object: &impl Serialize, path: SpecPath, fields: Provenance) {
+        self.out.push_rendered(object, path, fields);
     }
 }
 
@@ -150,9 +147,38 @@ pub fn component_path(name: &str) -> SpecPath {
     shipshape_spec::path!["components", name]
 }
 
+/// Path of a key inside a component: `components.NAME` followed by `rest`.
+pub fn component_key(name: &str, rest: SpecPath) -> SpecPath {
+    let mut path = component_path(name);
+    path.extend(rest);
+    path
+}
+
+/// Records, for each `(pointer, key, written)` whose key the spec writes, that the field
+/// at `pointer` came from the key (`at` turns a key into its path in the spec). A key the
+/// spec leaves out gives its field a default, which no key produced.
+pub fn record_written(
+    fields: &mut Provenance,
+    at: impl Fn(SpecPath) -> SpecPath,
+    keys: &[(&str, &str, bool)],
+) {
+    for (pointer, key, written) in keys {
+        if *written {
+            fields.record(pointer, at(shipshape_spec::path![*key]));
+        }
+    }
+}
+
 /// Path of a backing service in the spec, for origins.
 pub fn service_path(name: &str) -> SpecPath {
     shipshape_spec::path!["services", name]
+}
+
+/// Path of a key inside a backing service: `services.NAME` followed by `rest`.
+pub fn service_key(name: &str, rest: SpecPath) -> SpecPath {
+    let mut path = service_path(name);
+    path.extend(rest);
+    path
 }
 
 /// The first `len` hex digits of the SHA-256 of `parts`, for content-derived names and
@@ -169,25 +195,6 @@ pub fn content_hash<'p>(parts: impl IntoIterator<Item = &'p str>, len: usize) ->
     hex[..len.min(hex.len())].to_owned()
 }
 
-/// A string made safe for a label value (63 chars of `[A-Za-z0-9._-]`, alphanumeric at
-/// both ends).
-pub fn label_value(text: &str) -> String {
-    let cleaned: String = text
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || "._-".contains(c) {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(63)
-        .collect();
-    cleaned
-        .trim_matches(|c: char| !c.is_ascii_alphanumeric())
-        .to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -197,11 +204,5 @@ mod tests {
         assert_eq!(content_hash(["a"], 8), content_hash(["a"], 8));
         assert_ne!(content_hash(["ab", "c"], 8), content_hash(["a", "bc"], 8));
         assert_eq!(content_hash(["x"], 8).len(), 8);
-    }
-
-    #[test]
-    fn label_values_are_sanitised() {
-        assert_eq!(label_value("main-abc1234"), "main-abc1234");
-        assert_eq!(label_value("v1.0+build"), "v1.0_build");
     }
 }

@@ -3,9 +3,10 @@
 
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use shipshape_spec::Component;
+use shipshape_manifest::Provenance;
+use shipshape_spec::{Component, path};
 
-use crate::context::{Ctx, component_path};
+use crate::context::{Ctx, component_key, component_path};
 
 /// Renders the PDB of a component with at least two pods. It allows one pod down at a
 /// time (or what the spec says), which keeps capacity during drains and can never block
@@ -42,5 +43,10 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
         }),
         status: None,
     };
-    ctx.emit(&pdb, component_path(name));
+    let mut fields = Provenance::new();
+    if component.disruption.is_some() {
+        let key = component_key(name, path!["disruption", "max_unavailable"]);
+        fields.record("/spec/maxUnavailable", key);
+    }
+    ctx.emit(&pdb, component_path(name), fields);
 }

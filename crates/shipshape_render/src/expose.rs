@@ -17,11 +17,12 @@ use k8s_openapi::api::networking::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::{Map, Value, json};
+use shipshape_manifest::{Provenance, pointer_token};
 use shipshape_spec::{
-    Component, Expose, ExposeProtocol, GatewayParent, IngressOptions, PortDetail,
+    Component, Expose, ExposeProtocol, GatewayParent, IngressOptions, PortDetail, SpecPath, path,
 };
 
-use crate::context::{Ctx, component_path};
+use crate::context::{Ctx, component_key};
 
 /// The prefix of the ingress-nginx annotations.
 const NGINX: &str = "nginx.ingress.kubernetes.io";
@@ -35,18 +36,105 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let Some(port) = component.ports.get(&expose.port) else {
         return;
     };
-    let mut path = component_path(name);
-    path.push("expose".into());
+    let key = |rest| component_key(name, rest);
     match &expose.gateway {
         None => {
             let ingress = ingress(ctx, name, expose);
-            ctx.emit(&ingress, path);
+            ctx.emit(&ingress, key(path!["expose"]), ingress_fields(name, expose));
         }
         Some(parent) => {
             let route = route(ctx, name, expose, &port.0, parent);
-            ctx.emit_value(route, path);
+            let mut fields = Provenance::new();
+            fields.record("/spec/parentRefs/0", key(path!["expose", "gateway"]));
+            fields.record("/spec/hostnames/0", key(path!["expose", "host"]));
+            let port = key(path!["expose", "port"]);
+            fields.record("/spec/rules/0/backendRefs/0/port", port);
+            if expose.protocol == ExposeProtocol::Http {
+                for i in 0..expose.paths.len() {
+                    let path = key(path!["expose", "paths", i]);
+                    fields.record(&format!("/spec/rules/0/matches/{i}"), path);
+                }
+            }
+            ctx.emit(&route, key(path!["expose"]), fields);
         }
     }
+}
+
+/// The spec keys behind an Ingress's fields: the host, paths and port, the certificate,
+/// the class and each annotation.
+fn ingress_fields(name: &str, expose: &Expose) -> Provenance {
+    let key = |rest: SpecPath| component_key(name, [path!["expose"], rest].concat());
+    let mut fields = Provenance::new();
+    let mut annotations: Vec<(String, SpecPath)> = Vec::new();
+    fields.record("/spec/rules/0/host", key(path!["host"]));
+    for i in 0..paths(expose).len() {
+        let path = format!("/spec/rules/0/http/paths/{i}");
+        if !expose.paths.is_empty() {
+            // The prefix only: the backend is the component's Service.
+            fields.record(&format!("{path}/path"), key(path!["paths", i]));
+        }
+        fields.record(&format!("{path}/backend/service/port"), key(path!["port"]));
+    }
+    if let Some(tls) = &expose.tls {
+        fields.record("/spec/tls", key(path!["tls"]));
+        fields.record("/spec/tls/0/hosts/0", key(path!["host"]));
+        if tls.secret.is_some() {
+            fields.record("/spec/tls/0/secretName", key(path!["tls", "secret"]));
+        }
+        let issuers = [
+            (
+                "cert-manager.io/cluster-issuer",
+                "cluster_issuer",
+                &tls.cluster_issuer,
+            ),
+            ("cert-manager.io/issuer", "issuer", &tls.issuer),
+        ];
+        for (annotation, spec_key, issuer) in issuers {
+            if issuer.is_some() {
+                annotations.push((annotation.to_owned(), path!["tls", spec_key]));
+            }
+        }
+        for redirect in ["ssl-redirect", "force-ssl-redirect"] {
+            annotations.push((format!("{NGINX}/{redirect}"), path!["tls"]));
+        }
+    }
+    if expose.protocol == ExposeProtocol::Grpc {
+        annotations.push((format!("{NGINX}/backend-protocol"), path!["protocol"]));
+    }
+    if let Some(options) = &expose.ingress {
+        if options.class.is_some() {
+            fields.record("/spec/ingressClassName", key(path!["ingress", "class"]));
+        }
+        let redirect_written = options
+            .ssl_redirect
+            .is_some_and(|r| r || expose.tls.is_some());
+        let nginx = [
+            ("proxy-body-size", "body_size", options.body_size.is_some()),
+            ("proxy-read-timeout", "timeout", options.timeout.is_some()),
+            ("proxy-send-timeout", "timeout", options.timeout.is_some()),
+            ("limit-rps", "rate_limit", options.rate_limit.is_some()),
+            // Written only when redirecting or on TLS (see `annotations`).
+            ("ssl-redirect", "ssl_redirect", redirect_written),
+            ("force-ssl-redirect", "ssl_redirect", redirect_written),
+        ];
+        for (annotation, spec_key, set) in nginx {
+            if set {
+                annotations.push((format!("{NGINX}/{annotation}"), path!["ingress", spec_key]));
+            }
+        }
+        for annotation in options.annotations.keys() {
+            annotations.push((
+                annotation.clone(),
+                path!["ingress", "annotations", annotation],
+            ));
+        }
+    }
+    // In the order the annotations are written, so the user's own win, as in the output.
+    for (annotation, spec_key) in annotations {
+        let pointer = format!("/metadata/annotations/{}", pointer_token(&annotation));
+        fields.record(&pointer, key(spec_key));
+    }
+    fields
 }
 
 /// The URL path prefixes routed to the component: `/` unless the spec lists some.

@@ -21,36 +21,82 @@
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use shipshape_spec::{Component, ComponentKind, DEFAULT_BACKOFF, DEFAULT_TIME_ZONE};
+use shipshape_manifest::Provenance;
+use shipshape_spec::{Component, ComponentKind, DEFAULT_BACKOFF, DEFAULT_TIME_ZONE, path};
 
-use crate::context::{Ctx, component_path};
+use crate::context::{Ctx, component_key, component_path, record_written};
 use crate::hooks::hashed_name;
 use crate::workload;
 
 /// Renders the Job of a `job` component or the CronJob of a `cron` component.
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
-    let template = pod_template(ctx, name, component);
+    let mut template_fields = Provenance::new();
+    let template = pod_template(ctx, name, component, &mut template_fields);
+    let mut job_fields = job_fields(name, component);
+    job_fields.nest("/template", template_fields);
     match component.kind {
-        ComponentKind::Job => render_job(ctx, name, component, template),
-        ComponentKind::Cron => render_cron(ctx, name, component, template),
+        ComponentKind::Job => render_job(ctx, name, component, template, job_fields),
+        ComponentKind::Cron => render_cron(ctx, name, component, template, job_fields),
         ComponentKind::Service | ComponentKind::Worker | ComponentKind::Stateful => {}
     }
 }
 
-fn render_job(ctx: &mut Ctx<'_>, name: &str, component: &Component, template: PodTemplateSpec) {
+fn render_job(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    component: &Component,
+    template: PodTemplateSpec,
+    job_fields: Provenance,
+) {
     let job = Job {
         metadata: ctx.metadata(&hashed_name(name, &template), Some(name)),
         spec: Some(job_spec(component, template)),
         status: None,
     };
-    ctx.emit(&job, component_path(name));
+    let mut fields = Provenance::new();
+    fields.nest("/spec", job_fields);
+    ctx.emit(&job, component_path(name), fields);
 }
 
-fn render_cron(ctx: &mut Ctx<'_>, name: &str, component: &Component, template: PodTemplateSpec) {
+fn render_cron(
+    ctx: &mut Ctx<'_>,
+    name: &str,
+    component: &Component,
+    template: PodTemplateSpec,
+    job_fields: Provenance,
+) {
     // Validation makes `schedule` required for a `cron`; without it there is nothing to run.
     let Some(schedule) = &component.schedule else {
         return;
     };
+    let mut fields = Provenance::new();
+    let key = |rest| component_key(name, rest);
+    fields.record("/spec/schedule", key(path!["schedule"]));
+    let optional = [
+        ("/spec/timeZone", "time_zone", component.time_zone.is_some()),
+        (
+            "/spec/concurrencyPolicy",
+            "concurrency",
+            component.concurrency.is_some(),
+        ),
+        (
+            "/spec/successfulJobsHistoryLimit",
+            "history",
+            component.history.is_some(),
+        ),
+        (
+            "/spec/failedJobsHistoryLimit",
+            "history",
+            component.history.is_some(),
+        ),
+        (
+            "/spec/startingDeadlineSeconds",
+            "starting_deadline",
+            component.starting_deadline.is_some(),
+        ),
+    ];
+    record_written(&mut fields, key, &optional);
+    fields.nest("/spec/jobTemplate/spec", job_fields);
     let history = component.history.unwrap_or_default();
     let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
     let cron = CronJob {
@@ -85,7 +131,24 @@ fn render_cron(ctx: &mut Ctx<'_>, name: &str, component: &Component, template: P
         }),
         status: None,
     };
-    ctx.emit(&cron, component_path(name));
+    ctx.emit(&cron, component_path(name), fields);
+}
+
+/// The spec keys behind a run's retries, deadline and lifetime (pointers from the
+/// Job's spec).
+fn job_fields(name: &str, component: &Component) -> Provenance {
+    let mut fields = Provenance::new();
+    let optional = [
+        ("/backoffLimit", "backoff", component.backoff.is_some()),
+        (
+            "/activeDeadlineSeconds",
+            "deadline",
+            component.deadline.is_some(),
+        ),
+        ("/ttlSecondsAfterFinished", "ttl", component.ttl.is_some()),
+    ];
+    record_written(&mut fields, |k| component_key(name, k), &optional);
+    fields
 }
 
 /// What a run is and how it is retried, stopped and kept.
@@ -102,8 +165,13 @@ fn job_spec(component: &Component, template: PodTemplateSpec) -> JobSpec {
 }
 
 /// The component's pod, never restarted in place.
-fn pod_template(ctx: &Ctx<'_>, name: &str, component: &Component) -> PodTemplateSpec {
-    let mut template = workload::pod_template(ctx, name, component);
+fn pod_template(
+    ctx: &Ctx<'_>,
+    name: &str,
+    component: &Component,
+    fields: &mut Provenance,
+) -> PodTemplateSpec {
+    let mut template = workload::pod_template(ctx, name, component, fields);
     if let Some(spec) = template.spec.as_mut() {
         spec.restart_policy = Some("Never".to_owned());
     }

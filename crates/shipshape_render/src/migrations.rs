@@ -16,9 +16,10 @@
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{Container, PodTemplateSpec};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use shipshape_spec::{Component, DEFAULT_BACKOFF, Migrations};
+use shipshape_manifest::Provenance;
+use shipshape_spec::{Component, DEFAULT_BACKOFF, Migrations, path};
 
-use crate::context::{Ctx, component_path};
+use crate::context::{Ctx, component_key};
 use crate::hooks::{Hook, hashed_name, job_labels, job_network_policy};
 use crate::{network_policy, pod};
 
@@ -54,7 +55,25 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
         return;
     };
     let labels = job_labels(ctx.labels(Some(name)), &migration_name(name), "migration");
-    let template = pod_template(ctx, name, component, migrations, command);
+    let mut fields = Provenance::new();
+    let mut template_fields = Provenance::new();
+    let template = pod_template(
+        ctx,
+        name,
+        component,
+        migrations,
+        command,
+        &mut template_fields,
+    );
+    fields.nest("/spec/template", template_fields);
+    let key = |rest| component_key(name, rest);
+    if migrations.backoff.is_some() {
+        fields.record("/spec/backoffLimit", key(path!["migrations", "backoff"]));
+    }
+    if migrations.deadline.is_some() {
+        let deadline = key(path!["migrations", "deadline"]);
+        fields.record("/spec/activeDeadlineSeconds", deadline);
+    }
     let seconds = |s: Option<shipshape_spec::Seconds>, default: u32| {
         i64::from(s.map_or(default, shipshape_spec::Seconds::get))
     };
@@ -75,19 +94,21 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
         }),
         status: None,
     };
+    // Where the app may connect, its migration may too. The component's own policy does
+    // not cover these pods: it selects by the name label they do not carry.
+    let (egress, egress_fields) = network_policy::egress_rules(ctx, name, component);
     let policy = job_network_policy(
         ctx,
         &migration_name(name),
         &labels,
-        // Where the app may connect, its migration may too. The component's own policy
-        // does not cover these pods: it selects by the name label they do not carry.
-        network_policy::egress_rules(ctx, name, component),
+        egress,
         MIGRATION_HOOK.before(),
     );
-    let mut path = component_path(name);
-    path.push("migrations".into());
-    ctx.emit(&policy, path.clone());
-    ctx.emit(&job, path);
+    let mut policy_fields = Provenance::new();
+    policy_fields.nest("/spec/egress", egress_fields);
+    let path = component_key(name, path!["migrations"]);
+    ctx.emit(&policy, path.clone(), policy_fields);
+    ctx.emit(&job, path, fields);
 }
 
 /// The app's pod with the migration command: same container and pod spec, never
@@ -98,18 +119,31 @@ fn pod_template(
     component: &Component,
     migrations: &Migrations,
     command: Vec<String>,
+    fields: &mut Provenance,
 ) -> PodTemplateSpec {
+    let mut container_fields = Provenance::new();
+    let base = pod::base_container(ctx, name, component, &mut container_fields);
+    let key = |rest| component_key(name, rest);
+    container_fields.record("/command", key(path!["migrations", "command"]));
+    match migrations.args {
+        Some(_) => container_fields.record("/args", key(path!["migrations", "args"])),
+        None => container_fields.forget("/args"),
+    }
     let container = Container {
         name: "migrate".to_owned(),
         command: Some(command),
         args: migrations.args.clone(),
-        ..pod::base_container(ctx, name, component)
+        ..base
     };
-    let mut spec = pod::pod_spec(ctx, name, component, vec![container]);
+    let mut spec_fields = Provenance::new();
+    let mut spec = pod::pod_spec(ctx, name, component, vec![container], &mut spec_fields);
+    spec_fields.nest("/containers/0", container_fields);
     spec.restart_policy = Some("Never".to_owned());
     // The same checksums as the app's pods, so the Job's name (a hash of this template)
     // changes when the config or secrets it reads change.
-    let annotations = pod::annotations(ctx, component);
+    pod::label_fields(name, fields);
+    let annotations = pod::annotations(ctx, name, component, fields);
+    fields.nest("/spec", spec_fields);
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(job_labels(

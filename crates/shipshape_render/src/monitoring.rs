@@ -6,10 +6,14 @@
 
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::{Value, json};
-use shipshape_spec::{Component, Metrics};
+use shipshape_manifest::Provenance;
+use shipshape_spec::{Component, Metrics, path};
 
-use crate::context::{Ctx, component_path};
+use crate::context::{Ctx, component_key};
 use crate::service;
+
+/// The metrics path when the spec gives none (the spec's own default).
+const DEFAULT_PATH: &str = "/metrics";
 
 /// Scrape interval when the spec gives none.
 const DEFAULT_INTERVAL: &str = "30s";
@@ -32,9 +36,19 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
         return;
     }
     let monitor = service_monitor(ctx, name, metrics);
-    let mut path = component_path(name);
-    path.push("metrics".into());
-    ctx.emit_value(monitor, path);
+    let key = |rest| component_key(name, rest);
+    let mut fields = Provenance::new();
+    fields.record("/spec/endpoints/0/port", key(path!["metrics", "port"]));
+    if metrics.path != DEFAULT_PATH {
+        fields.record("/spec/endpoints/0/path", key(path!["metrics", "path"]));
+    }
+    if metrics.interval.is_some() {
+        fields.record(
+            "/spec/endpoints/0/interval",
+            key(path!["metrics", "interval"]),
+        );
+    }
+    ctx.emit(&monitor, key(path!["metrics"]), fields);
 }
 
 /// Whether the Service named `service` was rendered with a port named `port`.

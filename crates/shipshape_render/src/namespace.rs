@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use k8s_openapi::api::core::v1::Namespace;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 
+use shipshape_manifest::Provenance;
+
 use crate::context::Ctx;
 
 /// Renders the namespace. `enforce` rejects any pod that breaks the restricted profile;
@@ -30,5 +32,9 @@ pub fn render(ctx: &mut Ctx<'_>) {
         },
         ..Namespace::default()
     };
-    ctx.emit(&ns, Vec::new());
+    let mut fields = Provenance::new();
+    if ctx.spec.namespace.is_some() {
+        fields.record("/metadata/name", shipshape_spec::path!["namespace"]);
+    }
+    ctx.emit(&ns, Vec::new(), fields);
 }

@@ -21,10 +21,11 @@ use k8s_openapi::api::networking::v1::{
     NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPort,
     NetworkPolicySpec,
 };
-use shipshape_spec::{Component, PortSpec};
+use shipshape_manifest::Provenance;
+use shipshape_spec::{Component, PortSpec, SpecPath, path};
 
 use crate::backing::{self, Reach};
-use crate::context::{Ctx, component_path};
+use crate::context::{Ctx, component_key, component_path};
 use crate::network_rules::{
     api_server_egress, dns_egress, egress_rule, ingress_rule, network, pods_in, pods_of, port,
     reach_egress, tcp_ports, unique,
@@ -33,6 +34,11 @@ use crate::wiring::{self, Dependency};
 
 /// Renders the NetworkPolicy of one component.
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
+    let (ingress, ingress_fields) = ingress_rules(ctx, name, component);
+    let (egress, egress_fields) = egress_rules(ctx, name, component);
+    let mut fields = Provenance::new();
+    fields.nest("/spec/ingress", ingress_fields);
+    fields.nest("/spec/egress", egress_fields);
     let policy = NetworkPolicy {
         metadata: ctx.metadata(name, Some(name)),
         spec: Some(NetworkPolicySpec {
@@ -40,11 +46,11 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
             policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
             // An empty list (rather than none) with `Ingress` in the policy types denies all
             // inbound traffic, which is what a component nobody calls should get.
-            ingress: Some(ingress_rules(ctx, name, component)),
-            egress: Some(egress_rules(ctx, name, component)),
+            ingress: Some(ingress),
+            egress: Some(egress),
         }),
     };
-    ctx.emit(&policy, component_path(name));
+    ctx.emit(&policy, component_path(name), fields);
     for note in open_egress_notes(ctx, component) {
         if !ctx.notes.contains(&note) {
             ctx.notes.push(note);
@@ -74,12 +80,13 @@ fn open_egress_notes(ctx: &Ctx<'_>, component: &Component) -> Vec<String> {
 }
 
 /// Who may connect to the component: the ingress controller, its peers, its callers,
-/// monitoring.
+/// monitoring; with the spec key behind each rule (pointers from the list).
 fn ingress_rules(
     ctx: &Ctx<'_>,
     name: &str,
     component: &Component,
-) -> Vec<NetworkPolicyIngressRule> {
+) -> (Vec<NetworkPolicyIngressRule>, Provenance) {
+    let key = |rest| Some(component_key(name, rest));
     let platform = &ctx.spec.platform;
     let controller = component.expose.as_ref().and_then(|expose| {
         let from = pods_in(&platform.ingress.namespace, &platform.ingress.pod_labels);
@@ -91,51 +98,89 @@ fn ingress_rules(
         .components
         .iter()
         .filter(|(caller, c)| caller.as_str() != name && c.needs.0.contains_key(name))
-        .filter_map(|(caller, _)| ingress_rule(pods_of(ctx, caller), service_ports(component)));
+        .filter_map(|(caller, _)| {
+            let rule = ingress_rule(pods_of(ctx, caller), service_ports(component))?;
+            Some((rule, Some(component_key(caller, path!["needs", name]))))
+        });
     let monitoring = component.metrics.as_ref().and_then(|metrics| {
         let from = pods_in(&platform.monitoring.namespace, &IndexMap::new());
         ingress_rule(from, named_ports(component, [metrics.port.as_str()]))
     });
-    unique(
+    traced(
         controller
+            .map(|rule| (rule, key(path!["expose"])))
             .into_iter()
-            .chain(peers)
+            .chain(peers.map(|rule| (rule, key(path!["peers"]))))
             .chain(callers)
-            .chain(monitoring),
+            .chain(monitoring.map(|rule| (rule, key(path!["metrics"])))),
     )
 }
 
+/// `rules` each once, in the order first seen, with the spec key of the first that made
+/// each recorded at its index (pointers from the list).
+fn traced<T: PartialEq>(
+    rules: impl IntoIterator<Item = (T, Option<SpecPath>)>,
+) -> (Vec<T>, Provenance) {
+    let mut out = Vec::new();
+    let mut fields = Provenance::new();
+    for (rule, key) in rules {
+        if out.contains(&rule) {
+            continue;
+        }
+        if let Some(key) = key {
+            fields.record(&format!("/{}", out.len()), key);
+        }
+        out.push(rule);
+    }
+    (out, fields)
+}
+
 /// Where the component may connect: DNS, its peers, its needs, its `egress:` rules, maybe
-/// the API. Its migration Job's pods may connect to the same.
+/// the API; with the spec key behind each rule (pointers from the list). Its migration
+/// Job's pods may connect to the same.
 pub fn egress_rules(
     ctx: &Ctx<'_>,
     name: &str,
     component: &Component,
-) -> Vec<NetworkPolicyEgressRule> {
+) -> (Vec<NetworkPolicyEgressRule>, Provenance) {
+    let key = |rest| Some(component_key(name, rest));
     let peers = egress_rule(Some(pods_of(ctx, name)), peer_ports(component));
     let needs = wiring::dependencies(ctx, component)
         .into_iter()
-        .filter_map(|dependency| match dependency {
-            Dependency::Component { name, spec } => {
-                egress_rule(Some(pods_of(ctx, name)), service_ports(spec))
-            }
-            Dependency::Service { name, spec } => {
-                reach_egress(&backing::outputs(ctx, name, spec).reach)
-            }
+        .filter_map(|dependency| {
+            let (needed, rule) = match dependency {
+                Dependency::Component { name, spec } => (
+                    name,
+                    egress_rule(Some(pods_of(ctx, name)), service_ports(spec)),
+                ),
+                Dependency::Service { name, spec } => {
+                    (name, reach_egress(&backing::outputs(ctx, name, spec).reach))
+                }
+            };
+            Some((rule?, key(path!["needs", needed])))
         });
-    let declared = component.egress.iter().filter_map(|rule| {
-        egress_rule(
+    let declared = component.egress.iter().enumerate().filter_map(|(i, rule)| {
+        let rule = egress_rule(
             rule.cidr.as_deref().map(network),
             tcp_ports(rule.ports.iter().copied()),
-        )
+        )?;
+        Some((rule, key(path!["egress", i])))
     });
+    // The API is open to a component that asks for it or has permissions to use.
+    let api_key = if component.api_access.is_some() {
+        key(path!["api_access"])
+    } else if component.permissions.is_empty() {
+        None
+    } else {
+        key(path!["permissions"])
+    };
     let api = component.uses_api().then(api_server_egress);
-    unique(
-        std::iter::once(dns_egress(ctx))
-            .chain(peers)
+    traced(
+        std::iter::once((dns_egress(ctx), None))
+            .chain(peers.map(|rule| (rule, key(path!["peers"]))))
             .chain(needs)
             .chain(declared)
-            .chain(api),
+            .chain(api.map(|rule| (rule, api_key))),
     )
 }
 

@@ -14,7 +14,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use shipshape_spec::Protocol;
 
-use crate::backing::Reach;
+use crate::backing::outputs::Reach;
 use crate::builders;
 use crate::context::Ctx;
 

@@ -7,7 +7,8 @@
 //! `AppSpec` can be built without the loader.
 
 use json_patch::PatchOperation;
-use shipshape_manifest::{Manifest, ManifestSet};
+use serde_json::Value;
+use shipshape_manifest::{Manifest, ManifestSet, Provenance, pointer_token};
 use shipshape_spec::{AppSpec, Patch, PatchTarget, Problem, SpecPath, path};
 
 /// Applies every patch in order; each sees the changes of the ones before.
@@ -36,9 +37,12 @@ fn apply_one(index: usize, patch: &Patch, set: &mut ManifestSet) -> Result<(), P
         return Err(missing_target(index, target, set));
     };
     let mut value = manifest.value.clone();
+    let mut fields = manifest.provenance.clone();
     if let Some(merge) = &patch.merge {
+        let at = path!["patches", index, "merge"];
+        merge_fields(&mut fields, Some(&value), "", merge, &at);
         json_patch::merge(&mut value, merge);
-        keeps_identity(&manifest.value, &value, path!["patches", index, "merge"])?;
+        keeps_identity(&manifest.value, &value, at)?;
     }
     if let Some(operations) = &patch.json {
         let at = |op: usize| path!["patches", index, "json", op];
@@ -54,9 +58,86 @@ fn apply_one(index: usize, patch: &Patch, set: &mut ManifestSet) -> Result<(), P
             ))
         })?;
         keeps_identity(&manifest.value, &value, path!["patches", index, "json"])?;
+        for (op, operation) in operations.iter().enumerate() {
+            json_fields(&mut fields, operation, at(op));
+        }
     }
+    fields.keep_fields_of(&value);
     manifest.value = value;
+    manifest.provenance = fields;
     Ok(())
+}
+
+/// What a merge patch sets comes from the patch's key that sets it, and what it removes
+/// comes from nothing: `fields` follows `merge` (applied at `pointer`, where the object
+/// holds `target`), and `at` is the patch key of `merge`.
+fn merge_fields(
+    fields: &mut Provenance,
+    target: Option<&Value>,
+    pointer: &str,
+    merge: &Value,
+    at: &SpecPath,
+) {
+    let Value::Object(changes) = merge else {
+        // A value that is not an object replaces the field whole.
+        fields.forget(pointer);
+        fields.record(pointer, at.clone());
+        return;
+    };
+    if !target.is_some_and(Value::is_object) {
+        fields.forget(pointer);
+    }
+    for (key, change) in changes {
+        let inner = format!("{pointer}/{}", pointer_token(key));
+        if change.is_null() {
+            fields.forget(&inner);
+            continue;
+        }
+        let mut at = at.clone();
+        at.push(key.as_str().into());
+        merge_fields(fields, target.and_then(|t| t.get(key)), &inner, change, &at);
+    }
+}
+
+/// The field a JSON patch operation (the patch key `at`) writes comes from it; what it
+/// removes or moves away comes from nothing. An operation on a list item shifts the
+/// items after it, so what was recorded inside the list is forgotten.
+fn json_fields(fields: &mut Provenance, operation: &PatchOperation, at: SpecPath) {
+    let written = match operation {
+        PatchOperation::Test(_) => return,
+        PatchOperation::Remove(op) => {
+            forget_item(fields, op.path.as_str());
+            return;
+        }
+        PatchOperation::Move(op) => {
+            forget_item(fields, op.from.as_str());
+            op.path.as_str()
+        }
+        PatchOperation::Add(op) => op.path.as_str(),
+        PatchOperation::Copy(op) => op.path.as_str(),
+        PatchOperation::Replace(op) => op.path.as_str(),
+    };
+    forget_item(fields, written);
+    fields.record(written, at);
+}
+
+/// Forgets the field at `pointer`; for a list item (`.../ports/1`, `.../ports/-`), what
+/// was recorded inside its list too, but not for the list itself.
+fn forget_item(fields: &mut Provenance, pointer: &str) {
+    fields.forget(pointer);
+    let Some((list, last)) = pointer.rsplit_once('/') else {
+        return;
+    };
+    if last == "-" || last.parse::<usize>().is_ok() {
+        let own = fields
+            .entries()
+            .find(|(recorded, _)| *recorded == list)
+            .map(|(_, path)| path.to_vec());
+        fields.forget(list);
+        if let Some(path) = own {
+            fields.record(list, path);
+        }
+    }
 }
 
 /// The operations of a JSON patch, each checked on its own so a malformed one is
@@ -199,6 +280,56 @@ patches:
 
     fn problems(patches: &str) -> Vec<Problem> {
         render(patches).expect_err("the patch is refused")
+    }
+
+    /// The spec keys recorded for the Deployment's fields, dotted, by pointer.
+    fn deployment_fields(rendered: &Rendered) -> Vec<(String, String)> {
+        rendered
+            .manifests
+            .items()
+            .iter()
+            .find(|m| m.kind() == "Deployment")
+            .expect("a Deployment")
+            .provenance
+            .entries()
+            .map(|(pointer, path)| (pointer.to_owned(), shipshape_spec::dotted(path)))
+            .collect()
+    }
+
+    #[test]
+    fn patched_fields_come_from_the_patch_and_removed_ones_from_nothing() {
+        let rendered = render(
+            "  - target: { kind: Deployment, name: api }
+    merge:
+      spec:
+        replicas: 4
+        template: { metadata: { annotations: { team: payments } } }
+  - target: { kind: Deployment, name: api }
+    json:
+      - { op: remove, path: /spec/template/spec/containers/0/ports/0 }
+      - { op: replace, path: /spec/template/spec/containers/0/image, value: example/api:2.0.0 }
+",
+        )
+        .expect("the patches apply");
+        let pair = |p: &str, k: &str| (p.to_owned(), k.to_owned());
+        let container = "/spec/template/spec/containers/0";
+        assert_eq!(
+            deployment_fields(&rendered),
+            [
+                pair("/spec/replicas", "patches[0].merge.spec.replicas"),
+                pair(
+                    "/spec/template/metadata/annotations/team",
+                    "patches[0].merge.spec.template.metadata.annotations.team"
+                ),
+                pair(
+                    "/spec/template/metadata/labels/app.kubernetes.io~1version",
+                    "components.api.image"
+                ),
+                pair(&format!("{container}/image"), "patches[1].json[1]"),
+                // The list is still the one `ports` made; only its item is gone.
+                pair(&format!("{container}/ports"), "components.api.ports"),
+            ]
+        );
     }
 
     #[test]

@@ -13,15 +13,16 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use shipshape_manifest::{Provenance, pointer_token};
 use shipshape_spec::{
-    Component, EnvValue, FileSource, Probe, ProbeScheme, Resources, SizePreset, TaintEffect,
-    TolerationOperator,
+    Component, EnvValue, FileSource, Probe, ProbeScheme, Resources, SizePreset, SpecPath,
+    TaintEffect, TolerationOperator, path,
 };
 
 use crate::builders::{
     container_security, non_empty, pod_security, protocol, pull_policy, resource_requirements,
 };
-use crate::context::{Ctx, content_hash};
+use crate::context::{Ctx, component_key, content_hash};
 use crate::{config, identity, rbac, secrets, wiring};
 
 /// The resources of a component; `small` when the spec says nothing.
@@ -43,23 +44,97 @@ pub fn run_as_user(ctx: &Ctx<'_>, component: &Component) -> i64 {
 }
 
 /// The app container without ports, probes or lifecycle: what a migration Job runs too.
-pub fn base_container(ctx: &Ctx<'_>, name: &str, component: &Component) -> Container {
+/// Records in `fields` (pointers from the container) the spec keys its fields come from.
+pub fn base_container(
+    ctx: &Ctx<'_>,
+    name: &str,
+    component: &Component,
+    fields: &mut Provenance,
+) -> Container {
+    let key = |rest| component_key(name, rest);
+    fields.record("/image", key(path!["image"]));
+    if component.command.is_some() {
+        fields.record("/command", key(path!["command"]));
+    }
+    if component.args.is_some() {
+        fields.record("/args", key(path!["args"]));
+    }
+    if component.resources.is_some() {
+        fields.record("/resources", key(path!["resources"]));
+    }
+    record_uid(fields, name, component, &["runAsUser", "runAsGroup"]);
+    if !component.env.is_empty() {
+        // The list holds what `needs` and `identity` add too; each variable says whose it is.
+        fields.record("/env", key(path!["env"]));
+    }
+    let env = env(ctx, name, component);
+    for (i, (var, path)) in env.iter().enumerate() {
+        fields.record(&format!("/env/{i}"), path.clone());
+        let secret = var
+            .value_from
+            .as_ref()
+            .and_then(|from| from.secret_key_ref.as_ref());
+        if let Some(name_key) = secret.and_then(|s| secrets::name_key(ctx, &s.name)) {
+            fields.record(&format!("/env/{i}/valueFrom/secretKeyRef/name"), name_key);
+        }
+    }
+    let mounts = volume_mounts(component);
+    for (i, (_, path)) in mounts.iter().enumerate() {
+        if let Some(path) = path {
+            fields.record(&format!("/volumeMounts/{i}"), key(path.clone()));
+        }
+    }
     Container {
         name: name.to_owned(),
         image: Some(component.image.reference.clone()),
         image_pull_policy: Some(pull_policy(&component.image.reference).to_owned()),
         command: component.command.clone(),
         args: component.args.clone(),
-        env: non_empty(env(ctx, name, component)),
+        env: non_empty(env.into_iter().map(|(var, _)| var).collect()),
         resources: Some(resource_requirements(&resources_of(component))),
         security_context: Some(container_security(run_as_user(ctx, component))),
-        volume_mounts: non_empty(volume_mounts(component)),
+        volume_mounts: non_empty(mounts.into_iter().map(|(mount, _)| mount).collect()),
         ..Container::default()
     }
 }
 
-/// The full app container of a long-running component.
-pub fn app_container(ctx: &Ctx<'_>, name: &str, component: &Component) -> Container {
+/// The full app container of a long-running component, recording in `fields` (pointers
+/// from the container) the spec keys its fields come from.
+pub fn app_container(
+    ctx: &Ctx<'_>,
+    name: &str,
+    component: &Component,
+    fields: &mut Provenance,
+) -> Container {
+    let key = |rest| component_key(name, rest);
+    if !component.ports.is_empty() {
+        fields.record("/ports", key(path!["ports"]));
+    }
+    for (i, port) in component.ports.keys().enumerate() {
+        fields.record(&format!("/ports/{i}"), key(path!["ports", port]));
+    }
+    let health = &component.health;
+    let probes = [
+        ("/livenessProbe", "live"),
+        ("/readinessProbe", "ready"),
+        ("/startupProbe", "start"),
+    ];
+    // Recorded set or not: a finding about a missing probe points at where to add it.
+    for (pointer, probe) in probes {
+        fields.record(pointer, key(path!["health", probe]));
+    }
+    if health.start.is_none() && component.migrations.as_ref().is_some_and(|m| m.on_start) {
+        // The startup probe below is the readiness (or liveness) probe, given time.
+        let from = if health.ready.is_some() {
+            "ready"
+        } else {
+            "live"
+        };
+        fields.record("/startupProbe", key(path!["health", from]));
+    }
+    if component.shutdown.pre_stop.is_some() {
+        fields.record("/lifecycle", key(path!["shutdown", "pre_stop"]));
+    }
     let times = component.shutdown_times();
     let lifecycle = (times.pre_stop > 0).then(|| Lifecycle {
         pre_stop: Some(LifecycleHandler {
@@ -106,18 +181,46 @@ pub fn app_container(ctx: &Ctx<'_>, name: &str, component: &Component) -> Contai
         readiness_probe: health.ready.as_ref().map(|p| probe(p, component)),
         startup_probe: startup,
         lifecycle,
-        ..base_container(ctx, name, component)
+        ..base_container(ctx, name, component, fields)
     }
 }
 
 /// The pod spec around `containers`: restricted security, dedicated service account,
-/// volumes, placement.
+/// volumes, placement. Records in `fields` (pointers from the pod spec) the spec keys
+/// its own fields come from; the containers' are their builders' to record.
 pub fn pod_spec(
     ctx: &Ctx<'_>,
     name: &str,
     component: &Component,
     containers: Vec<Container>,
+    fields: &mut Provenance,
 ) -> PodSpec {
+    let key = |rest| component_key(name, rest);
+    record_uid(
+        fields,
+        name,
+        component,
+        &["runAsUser", "runAsGroup", "fsGroup"],
+    );
+    if !component.node_selector.is_empty() {
+        fields.record("/nodeSelector", key(path!["node_selector"]));
+    }
+    for i in 0..component.tolerations.len() {
+        fields.record(&format!("/tolerations/{i}"), key(path!["tolerations", i]));
+    }
+    let volumes = volumes(ctx, name, component);
+    for (i, (volume, path)) in volumes.iter().enumerate() {
+        if let Some(path) = path {
+            fields.record(&format!("/volumes/{i}"), key(path.clone()));
+        }
+        let secret = volume
+            .secret
+            .as_ref()
+            .and_then(|s| s.secret_name.as_deref());
+        if let Some(name_key) = secret.and_then(|s| secrets::name_key(ctx, s)) {
+            fields.record(&format!("/volumes/{i}/secret/secretName"), name_key);
+        }
+    }
     PodSpec {
         containers,
         service_account_name: Some(name.to_owned()),
@@ -126,7 +229,7 @@ pub fn pod_spec(
         automount_service_account_token: Some(false),
         enable_service_links: Some(false),
         security_context: Some(pod_security(run_as_user(ctx, component))),
-        volumes: non_empty(volumes(ctx, name, component)),
+        volumes: non_empty(volumes.into_iter().map(|(volume, _)| volume).collect()),
         node_selector: (!component.node_selector.is_empty()).then(|| {
             component
                 .node_selector
@@ -139,9 +242,42 @@ pub fn pod_spec(
     }
 }
 
+/// Records that the security context's `ids` come from `security.run_as_user` when the
+/// spec sets it (else they are the platform's).
+fn record_uid(fields: &mut Provenance, name: &str, component: &Component, ids: &[&str]) {
+    if component.security.run_as_user.is_some() {
+        for id in ids {
+            let uid = component_key(name, path!["security", "run_as_user"]);
+            fields.record(&format!("/securityContext/{id}"), uid);
+        }
+    }
+}
+
+/// Records that the pods' version label (`Ctx::pod_labels`) comes from the image, whose
+/// tag it carries (pointers from the pod template).
+pub fn label_fields(name: &str, fields: &mut Provenance) {
+    let label = pointer_token("app.kubernetes.io/version");
+    fields.record(
+        &format!("/metadata/labels/{label}"),
+        component_key(name, path!["image"]),
+    );
+}
+
 /// The annotations of a component's pods: the checksums, then the spec's
-/// `pod_annotations` (which may override them).
-pub fn annotations(ctx: &Ctx<'_>, component: &Component) -> BTreeMap<String, String> {
+/// `pod_annotations` (which may override them), recorded in `fields` (pointers from the
+/// pod template).
+pub fn annotations(
+    ctx: &Ctx<'_>,
+    name: &str,
+    component: &Component,
+    fields: &mut Provenance,
+) -> BTreeMap<String, String> {
+    for key in component.pod_annotations.keys() {
+        fields.record(
+            &format!("/metadata/annotations/{}", pointer_token(key)),
+            component_key(name, path!["pod_annotations", key]),
+        );
+    }
     let mut annotations = checksum_annotations(ctx, component);
     annotations.extend(
         component
@@ -193,11 +329,11 @@ fn secret_references<'a>(ctx: &Ctx<'a>, component: &'a Component) -> Vec<&'a str
     from_env.chain(from_files).chain(from_needs).collect()
 }
 
-/// The container's variables: the pod's identity first, then what `needs` wires, then
-/// `env`, so each may refer to those before it.
-fn env(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<EnvVar> {
-    let mut vars = identity::env(ctx, name, component);
-    vars.extend(wiring::env(ctx, component));
+/// The container's variables, each with the spec key it comes from: the pod's identity
+/// first, then what `needs` wires, then `env`, so each may refer to those before it.
+fn env(ctx: &Ctx<'_>, component_name: &str, component: &Component) -> Vec<(EnvVar, SpecPath)> {
+    let mut vars = identity::env(ctx, component_name, component);
+    vars.extend(wiring::env(ctx, component_name, component));
     for (name, value) in &component.env {
         let var = match value {
             EnvValue::Literal(v) => EnvVar {
@@ -235,7 +371,7 @@ fn env(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<EnvVar> {
                 }
             }
         };
-        vars.push(var);
+        vars.push((var, component_key(component_name, path!["env", name])));
     }
     vars
 }
@@ -301,44 +437,53 @@ fn volume_name_for(path: &str) -> String {
     format!("w-{}-{hash}", short.trim_matches('-'))
 }
 
-fn writable_paths(component: &Component) -> Vec<&str> {
-    let mut paths = vec!["/tmp"];
+/// The paths the container may write to, each with the component key that asks for it
+/// (`/tmp` always is writable, asked or not).
+fn writable_paths(component: &Component) -> Vec<(&str, Option<SpecPath>)> {
+    let mut paths = vec![("/tmp", None)];
     paths.extend(
         component
             .security
             .writable
             .iter()
-            .map(String::as_str)
-            .filter(|p| *p != "/tmp"),
+            .enumerate()
+            .filter(|(_, p)| *p != "/tmp")
+            .map(|(i, p)| (p.as_str(), Some(path!["security", "writable", i]))),
     );
     paths
 }
 
-fn volume_mounts(component: &Component) -> Vec<VolumeMount> {
-    let mut mounts: Vec<VolumeMount> = writable_paths(component)
+/// The container's mounts, each with the component key it comes from (relative to the
+/// component).
+fn volume_mounts(component: &Component) -> Vec<(VolumeMount, Option<SpecPath>)> {
+    let mut mounts: Vec<(VolumeMount, Option<SpecPath>)> = writable_paths(component)
         .into_iter()
-        .map(|p| VolumeMount {
-            name: if p == "/tmp" {
-                "tmp".to_owned()
-            } else {
-                volume_name_for(p)
-            },
-            mount_path: p.to_owned(),
-            ..VolumeMount::default()
+        .map(|(p, key)| {
+            let mount = VolumeMount {
+                name: if p == "/tmp" {
+                    "tmp".to_owned()
+                } else {
+                    volume_name_for(p)
+                },
+                mount_path: p.to_owned(),
+                ..VolumeMount::default()
+            };
+            (mount, key)
         })
         .collect();
     for (path, source) in &component.files {
         let (volume, sub_path) = file_volume(path, source);
-        mounts.push(VolumeMount {
+        let mount = VolumeMount {
             name: volume,
             mount_path: path.clone(),
             sub_path: Some(sub_path),
             read_only: Some(true),
             ..VolumeMount::default()
-        });
+        };
+        mounts.push((mount, Some(path!["files", path])));
     }
     if component.uses_api() {
-        mounts.push(rbac::token_mount());
+        mounts.push((rbac::token_mount(), None));
     }
     mounts
 }
@@ -360,20 +505,25 @@ fn file_volume(path: &str, source: &FileSource) -> (String, String) {
     }
 }
 
-fn volumes(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<Volume> {
-    let mut out: Vec<Volume> = writable_paths(component)
+/// The pod's volumes, each with the component key it comes from (relative to the
+/// component): for a volume that serves several files, the first of them.
+fn volumes(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<(Volume, Option<SpecPath>)> {
+    let mut out: Vec<(Volume, Option<SpecPath>)> = writable_paths(component)
         .into_iter()
-        .map(|p| Volume {
-            name: if p == "/tmp" {
-                "tmp".to_owned()
-            } else {
-                volume_name_for(p)
-            },
-            empty_dir: Some(EmptyDirVolumeSource {
-                medium: None,
-                size_limit: Some(Quantity("256Mi".to_owned())),
-            }),
-            ..Volume::default()
+        .map(|(p, key)| {
+            let volume = Volume {
+                name: if p == "/tmp" {
+                    "tmp".to_owned()
+                } else {
+                    volume_name_for(p)
+                },
+                empty_dir: Some(EmptyDirVolumeSource {
+                    medium: None,
+                    size_limit: Some(Quantity("256Mi".to_owned())),
+                }),
+                ..Volume::default()
+            };
+            (volume, key)
         })
         .collect();
     let mut seen: Vec<String> = Vec::new();
@@ -428,10 +578,10 @@ fn volumes(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<Volume> {
                 ..Volume::default()
             }
         };
-        out.push(v);
+        out.push((v, Some(path!["files", path])));
     }
     if component.uses_api() {
-        out.push(rbac::token_volume(rbac::APP_TOKEN_SECONDS));
+        out.push((rbac::token_volume(rbac::APP_TOKEN_SECONDS), None));
     }
     out
 }

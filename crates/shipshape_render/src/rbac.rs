@@ -14,9 +14,10 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use shipshape_spec::{Component, Permission};
+use shipshape_manifest::Provenance;
+use shipshape_spec::{Component, Permission, path};
 
-use crate::context::{Ctx, component_path};
+use crate::context::{Ctx, component_key, component_path};
 use crate::{config, secrets};
 
 /// Where client libraries (client-go, kubectl, the official clients) look for in-cluster
@@ -41,7 +42,7 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
         automount_service_account_token: Some(false),
         ..ServiceAccount::default()
     };
-    ctx.emit(&account, component_path(name));
+    ctx.emit(&account, component_path(name), Provenance::new());
     if component.permissions.is_empty() {
         return;
     }
@@ -56,10 +57,16 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
         ),
     };
     let binding = binding(ctx, ctx.metadata(name, Some(name)), name);
-    let mut path = component_path(name);
-    path.push("permissions".into());
-    ctx.emit(&role, path.clone());
-    ctx.emit(&binding, path);
+    let path = component_key(name, path!["permissions"]);
+    let mut fields = Provenance::new();
+    for i in 0..component.permissions.len() {
+        fields.record(
+            &format!("/rules/{i}"),
+            component_key(name, path!["permissions", i]),
+        );
+    }
+    ctx.emit(&role, path.clone(), fields);
+    ctx.emit(&binding, path, Provenance::new());
 }
 
 /// A RoleBinding (with `metadata`) of the Role named `account` to the ServiceAccount of

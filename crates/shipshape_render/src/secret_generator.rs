@@ -14,6 +14,7 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::api::rbac::v1::{PolicyRule, Role};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use shipshape_manifest::Provenance;
 use shipshape_spec::{Generate, GenerateFormat};
 
 use crate::builders::{container_security, pod_security, pull_policy};
@@ -94,11 +95,12 @@ fn render_generator(ctx: &mut Ctx<'_>, secret: &str, generate: &Generate) {
         status: None,
     };
     let path = shipshape_spec::path!["secrets", secret, "generate"];
-    ctx.emit(&policy, path.clone());
-    ctx.emit(&service_account, path.clone());
-    ctx.emit(&role, path.clone());
-    ctx.emit(&binding, path.clone());
-    ctx.emit(&job, path);
+    // Nothing in these is the value of one key: they follow from `generate` as a whole.
+    ctx.emit(&policy, path.clone(), Provenance::new());
+    ctx.emit(&service_account, path.clone(), Provenance::new());
+    ctx.emit(&role, path.clone(), Provenance::new());
+    ctx.emit(&binding, path.clone(), Provenance::new());
+    ctx.emit(&job, path, Provenance::new());
 }
 
 /// One try should take seconds; three retries ride out an API server hiccup, and the

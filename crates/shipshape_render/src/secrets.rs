@@ -4,7 +4,9 @@
 
 use k8s_openapi::api::core::v1::SecretKeySelector;
 use serde_json::json;
-use shipshape_spec::{External, Generate, GenerateFormat, SecretSpec, StoreKind};
+use shipshape_spec::{External, Generate, GenerateFormat, SecretSpec, SpecPath, StoreKind, path};
+
+use shipshape_manifest::Provenance;
 
 use crate::context::{Ctx, content_hash};
 
@@ -52,6 +54,30 @@ pub fn secret_name(ctx: &Ctx<'_>, secret: &str) -> String {
         }) => e.name.clone(),
         _ => secret.to_owned(),
     }
+}
+
+/// The spec key that names the Kubernetes Secret `name`, when a spec secret stands for
+/// it: an existing secret's `existing.name`, or the `generate` or `external` that makes
+/// it. What refers to a spec secret (env, files, needs) gets its Secret's name from
+/// [`secret_name`]; this finds the spec key back from that name.
+pub fn name_key(ctx: &Ctx<'_>, name: &str) -> Option<SpecPath> {
+    let (secret, spec) = ctx
+        .spec
+        .secrets
+        .iter()
+        .find(|(secret, _)| secret_name(ctx, secret) == name)?;
+    Some(match spec {
+        SecretSpec {
+            existing: Some(_), ..
+        } => path!["secrets", secret, "existing", "name"],
+        SecretSpec {
+            generate: Some(_), ..
+        } => path!["secrets", secret, "generate"],
+        SecretSpec {
+            external: Some(_), ..
+        } => path!["secrets", secret, "external"],
+        _ => path!["secrets", secret],
+    })
 }
 
 /// The key in the Kubernetes Secret behind `key` of a spec secret (existing secrets may
@@ -122,7 +148,16 @@ fn render_external(ctx: &mut Ctx<'_>, name: &str, external: &External) {
             "data": data,
         },
     });
-    ctx.emit_value(object, shipshape_spec::path!["secrets", name, "external"]);
+    let key = |rest: SpecPath| [path!["secrets", name, "external"], rest].concat();
+    let mut fields = Provenance::new();
+    fields.record("/spec/secretStoreRef/name", key(path!["store"]));
+    if external.refresh.is_some() {
+        fields.record("/spec/refreshInterval", key(path!["refresh"]));
+    }
+    for (i, data) in external.data.keys().enumerate() {
+        fields.record(&format!("/spec/data/{i}"), key(path!["data", data]));
+    }
+    ctx.emit(&object, key(Vec::new()), fields);
 }
 
 /// `remote/key#property` as an ExternalSecret `remoteRef`.

@@ -3,9 +3,10 @@
 
 use k8s_openapi::api::core::v1::{Service, ServicePort, ServiceSpec};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use shipshape_spec::{Component, ComponentKind, HEADLESS_SUFFIX, PortDetail, Protocol};
+use shipshape_manifest::Provenance;
+use shipshape_spec::{Component, ComponentKind, HEADLESS_SUFFIX, PortDetail, Protocol, path};
 
-use crate::context::{Ctx, component_path};
+use crate::context::{Ctx, component_key, component_path};
 
 /// The name of a worker's metrics Service.
 pub fn metrics_service_name(component: &str) -> String {
@@ -62,6 +63,7 @@ pub fn render_headless(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
         .iter()
         .filter_map(|p| Some(service_port(p, &component.ports.get(p)?.0)))
         .collect();
+    let fields = port_fields(name, &ports);
     let service_name = match component.kind {
         ComponentKind::Stateful => governing_service_name(name),
         _ if ports.is_empty() => return,
@@ -82,7 +84,7 @@ pub fn render_headless(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     if !component.peers.is_empty() {
         path.push("peers".into());
     }
-    ctx.emit(&service, path);
+    ctx.emit(&service, path, fields);
 }
 
 /// Renders the client Service of a `service` or `stateful` component (every declared
@@ -112,20 +114,32 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     if ports.is_empty() {
         return;
     }
+    let ports: Vec<ServicePort> = ports
+        .into_iter()
+        .map(|(port_name, p)| service_port(port_name, &p.0))
+        .collect();
+    let fields = port_fields(name, &ports);
     let service = Service {
         metadata: ctx.metadata(&service_name, Some(name)),
         spec: Some(ServiceSpec {
             type_: Some("ClusterIP".to_owned()),
             selector: Some(ctx.selector_labels(name)),
-            ports: Some(
-                ports
-                    .into_iter()
-                    .map(|(port_name, p)| service_port(port_name, &p.0))
-                    .collect(),
-            ),
+            ports: Some(ports),
             ..ServiceSpec::default()
         }),
         status: None,
     };
-    ctx.emit(&service, component_path(name));
+    ctx.emit(&service, component_path(name), fields);
+}
+
+/// Each port of a component's Service comes from the component's port of the same name.
+fn port_fields(name: &str, ports: &[ServicePort]) -> Provenance {
+    let mut fields = Provenance::new();
+    for (i, port) in ports.iter().enumerate() {
+        if let Some(port_name) = &port.name {
+            let key = component_key(name, path!["ports", port_name]);
+            fields.record(&format!("/spec/ports/{i}"), key);
+        }
+    }
+    fields
 }

@@ -28,10 +28,11 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use shipshape_spec::{Component, Volume};
+use shipshape_manifest::Provenance;
+use shipshape_spec::{Component, Volume, path};
 
 use crate::builders::non_empty;
-use crate::context::{Ctx, component_path};
+use crate::context::{Ctx, component_key, component_path};
 use crate::{service, workload};
 
 /// What happens to the claims when the StatefulSet is deleted or scaled down: they stay.
@@ -40,6 +41,33 @@ const RETAIN: &str = "Retain";
 /// Renders the StatefulSet of a `stateful` component.
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let rollout = &component.rollout;
+    let mut fields = workload::controller_fields(name, component);
+    let key = |rest| component_key(name, rest);
+    if component.pod_management.is_some() {
+        fields.record("/spec/podManagementPolicy", key(path!["pod_management"]));
+    }
+    if rollout.partition.is_some() {
+        let partition = key(path!["rollout", "partition"]);
+        fields.record("/spec/updateStrategy/rollingUpdate/partition", partition);
+    }
+    let mut template_fields = Provenance::new();
+    let template = workload::pod_template(ctx, name, component, &mut template_fields);
+    let container = "/spec/containers/0/volumeMounts";
+    let mounts_before = template
+        .spec
+        .as_ref()
+        .and_then(|spec| spec.containers.first())
+        .and_then(|c| c.volume_mounts.as_ref())
+        .map_or(0, Vec::len);
+    for (i, volume) in component.volumes.keys().enumerate() {
+        let claim = format!("/spec/volumeClaimTemplates/{i}");
+        fields.record(&claim, key(path!["volumes", volume]));
+        let size = format!("{claim}/spec/resources/requests/storage");
+        fields.record(&size, key(path!["volumes", volume, "size"]));
+        let mount = format!("{container}/{}", mounts_before + i);
+        template_fields.record(&mount, key(path!["volumes", volume, "mount"]));
+    }
+    fields.nest("/spec/template", template_fields);
     let set = StatefulSet {
         metadata: ctx.metadata(name, Some(name)),
         spec: Some(StatefulSetSpec {
@@ -77,12 +105,12 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
                     .map(|(volume, spec)| claim_template(volume, spec))
                     .collect(),
             ),
-            template: with_volume_mounts(workload::pod_template(ctx, name, component), component),
+            template: with_volume_mounts(template, component),
             ..StatefulSetSpec::default()
         }),
         status: None,
     };
-    ctx.emit(&set, component_path(name));
+    ctx.emit(&set, component_path(name), fields);
 }
 
 /// The claim each pod gets for `volume`, named `VOLUME-COMPONENT-N` by the controller.

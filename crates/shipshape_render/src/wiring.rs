@@ -9,11 +9,11 @@
 
 use indexmap::IndexMap;
 use k8s_openapi::api::core::v1::EnvVar;
-use shipshape_spec::{BackingService, Component};
+use shipshape_spec::{BackingService, Component, SpecPath, path};
 
 use crate::backing::{self, Outputs, Piece, Value};
 use crate::builders::{from_secret, literal};
-use crate::context::Ctx;
+use crate::context::{Ctx, component_key};
 
 /// Something a component needs, resolved.
 pub enum Dependency<'a> {
@@ -50,16 +50,27 @@ pub fn dependencies<'a>(ctx: &Ctx<'a>, component: &Component) -> Vec<Dependency<
         .collect()
 }
 
-/// The environment variables that wire `component`'s needs, in dependency order.
-pub fn env(ctx: &Ctx<'_>, component: &Component) -> Vec<EnvVar> {
+/// The environment variables that wire the needs of the component `name`, in dependency
+/// order, each with the key in `needs` it comes from: the output that asked for it, or
+/// the dependency for a helper variable that a template refers to.
+pub fn env(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<(EnvVar, SpecPath)> {
     let mut vars = Vec::new();
     for (dep_name, wanted) in &component.needs.0 {
-        if let Some(target) = ctx.spec.components.get(dep_name.as_str()) {
-            vars.extend(component_env(ctx, dep_name, target, wanted));
+        let made = if let Some(target) = ctx.spec.components.get(dep_name.as_str()) {
+            component_env(ctx, dep_name, target, wanted)
         } else if let Some(service) = ctx.spec.services.get(dep_name.as_str()) {
             let outputs = backing::outputs(ctx, dep_name, service);
-            vars.extend(service_env(dep_name, &outputs, wanted));
-        }
+            service_env(dep_name, &outputs, wanted)
+        } else {
+            continue;
+        };
+        vars.extend(made.into_iter().map(|var| {
+            let mut key = component_key(name, path!["needs", dep_name]);
+            if let Some((output, _)) = wanted.iter().find(|(_, v)| **v == var.name) {
+                key.push(output.into());
+            }
+            (var, key)
+        }));
     }
     vars
 }

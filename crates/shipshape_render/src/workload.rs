@@ -11,22 +11,33 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+use shipshape_manifest::Provenance;
 use shipshape_spec::{
-    Component, ComponentKind, IntOrPercent, Rollout, RolloutStrategy, Seconds, SpreadMode,
+    Component, ComponentKind, IntOrPercent, Rollout, RolloutStrategy, Seconds, SpreadMode, path,
 };
 
-use crate::context::{Ctx, component_path};
+use crate::context::{Ctx, component_key, component_path};
 use crate::pod;
 
 /// The pod template of a component: its container in its pod, spread over hosts and
-/// zones when there can be more than one pod.
-pub fn pod_template(ctx: &Ctx<'_>, name: &str, component: &Component) -> PodTemplateSpec {
-    let mut spec = pod::pod_spec(
-        ctx,
-        name,
-        component,
-        vec![pod::app_container(ctx, name, component)],
-    );
+/// zones when there can be more than one pod. Records in `fields` (pointers from the
+/// template) the spec keys its fields come from.
+pub fn pod_template(
+    ctx: &Ctx<'_>,
+    name: &str,
+    component: &Component,
+    fields: &mut Provenance,
+) -> PodTemplateSpec {
+    let mut container_fields = Provenance::new();
+    let container = pod::app_container(ctx, name, component, &mut container_fields);
+    let mut spec_fields = Provenance::new();
+    let mut spec = pod::pod_spec(ctx, name, component, vec![container], &mut spec_fields);
+    spec_fields.nest("/containers/0", container_fields);
+    let shutdown = &component.shutdown;
+    if shutdown.grace.is_some() || shutdown.pre_stop.is_some() || shutdown.drain.is_some() {
+        let key = component_key(name, path!["shutdown"]);
+        spec_fields.record("/terminationGracePeriodSeconds", key);
+    }
     spec.termination_grace_period_seconds = Some(i64::from(component.shutdown_times().grace));
     // A run of a `job` or `cron` is a single pod, with nothing to spread from.
     if !component.kind.is_batch() && component.replicas_or_default().max() > 1 {
@@ -34,7 +45,9 @@ pub fn pod_template(ctx: &Ctx<'_>, name: &str, component: &Component) -> PodTemp
         let zones = zone_spread(ctx, name, component);
         spec.topology_spread_constraints = (!zones.is_empty()).then_some(zones);
     }
-    let annotations = pod::annotations(ctx, component);
+    pod::label_fields(name, fields);
+    let annotations = pod::annotations(ctx, name, component, fields);
+    fields.nest("/spec", spec_fields);
     PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(ctx.pod_labels(name, component)),
@@ -79,9 +92,54 @@ pub fn seconds(s: Option<Seconds>, default: u32) -> i32 {
     i32::try_from(s.map_or(default, Seconds::get)).unwrap_or(i32::MAX)
 }
 
+/// The spec keys behind the fields a Deployment and a StatefulSet share (pointers from
+/// the object): the replicas, unless an autoscaler owns them, and the rollout's history
+/// and readiness delay.
+pub fn controller_fields(name: &str, component: &Component) -> Provenance {
+    let mut fields = Provenance::new();
+    let key = |rest| component_key(name, rest);
+    if component.replicas.is_some() && fixed_replicas(component).is_some() {
+        fields.record("/spec/replicas", key(path!["replicas"]));
+    }
+    let rollout = &component.rollout;
+    if rollout.history.is_some() {
+        fields.record(
+            "/spec/revisionHistoryLimit",
+            key(path!["rollout", "history"]),
+        );
+    }
+    if rollout.min_ready.is_some() {
+        fields.record("/spec/minReadySeconds", key(path!["rollout", "min_ready"]));
+    }
+    fields
+}
+
 /// Renders the Deployment of a `service` or `worker` component.
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
+    let mut fields = controller_fields(name, component);
+    let key = |rest| component_key(name, rest);
     let rollout = &component.rollout;
+    let strategy_keys = [
+        ("maxSurge", "max_surge", rollout.max_surge.is_some()),
+        (
+            "maxUnavailable",
+            "max_unavailable",
+            rollout.max_unavailable.is_some(),
+        ),
+    ];
+    for (field, spec_key, set) in strategy_keys {
+        if set && matches!(rollout.strategy, RolloutStrategy::Rolling) {
+            let pointer = format!("/spec/strategy/rollingUpdate/{field}");
+            fields.record(&pointer, key(path!["rollout", spec_key]));
+        }
+    }
+    if rollout.progress_deadline.is_some() {
+        let deadline = key(path!["rollout", "progress_deadline"]);
+        fields.record("/spec/progressDeadlineSeconds", deadline);
+    }
+    let mut template_fields = Provenance::new();
+    let template = pod_template(ctx, name, component, &mut template_fields);
+    fields.nest("/spec/template", template_fields);
     let strategy = match rollout.strategy {
         RolloutStrategy::Recreate => DeploymentStrategy {
             type_: Some("Recreate".to_owned()),
@@ -111,12 +169,12 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
             revision_history_limit: Some(revision_history(rollout)),
             progress_deadline_seconds: Some(seconds(rollout.progress_deadline, 600)),
             min_ready_seconds: rollout.min_ready.map(|s| seconds(Some(s), 0)),
-            template: pod_template(ctx, name, component),
+            template,
             ..DeploymentSpec::default()
         }),
         status: None,
     };
-    ctx.emit(&deployment, component_path(name));
+    ctx.emit(&deployment, component_path(name), fields);
 }
 
 /// Spreading over hosts is pod anti-affinity on the hostname, and deliberately not also a

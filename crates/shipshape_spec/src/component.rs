@@ -169,6 +169,16 @@ pub enum ComponentKind {
     Cron,
 }
 
+impl Component {
+    /// Whether the component's pods call the Kubernetes API and so get a token: when
+    /// `api_access` says so, or when the component has `permissions` (which would be
+    /// useless without one).
+    #[must_use]
+    pub fn uses_api(&self) -> bool {
+        self.api_access.unwrap_or(!self.permissions.is_empty())
+    }
+}
+
 impl ComponentKind {
     /// Whether the pods run to completion (`job`, `cron`) rather than until replaced.
     #[must_use]

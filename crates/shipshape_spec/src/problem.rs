@@ -1,6 +1,6 @@
 //! Problems found after deserialization, located by their path in the spec.
 
-use shipshape_yaml::{Diagnostic, Node, PathSegment, SourceFile, Value};
+use shipshape_yaml::{Diagnostic, Node, PathSegment, SourceFile};
 
 /// A path into the spec, such as `components.api.health.live.port`.
 pub type Path = Vec<PathSegment>;
@@ -63,7 +63,7 @@ impl Problem {
     pub fn diagnostic(&self, source: &SourceFile, tree: &Node) -> Diagnostic {
         let mut d = Diagnostic::new(self.message.clone());
         if tree.span != shipshape_yaml::Span::default() || !self.path.is_empty() {
-            let span = tree.span_of(&list_items(tree, &self.path), self.at_key);
+            let span = tree.span_of(&tree.written_path(&self.path), self.at_key);
             if span != shipshape_yaml::Span::default() {
                 d = d.located(source, span);
             }
@@ -73,26 +73,6 @@ impl Problem {
         }
         d
     }
-}
-
-/// `path` with every key step that meets a list turned into the index of the list item
-/// spelled as that key: `needs: [db]` is a list in the text and a map in the spec, and a
-/// problem with `needs.db` should point at the item `db`.
-fn list_items(tree: &Node, path: &[PathSegment]) -> Path {
-    let mut node = Some(tree);
-    path.iter()
-        .map(|seg| {
-            let step = match (seg, node.map(|n| &n.value)) {
-                (PathSegment::Key(k), Some(Value::Seq(items))) => items
-                    .iter()
-                    .position(|i| i.as_str() == Some(k))
-                    .map_or_else(|| seg.clone(), PathSegment::Index),
-                _ => seg.clone(),
-            };
-            node = node.and_then(|n| n.get_path(std::slice::from_ref(&step)));
-            step
-        })
-        .collect()
 }
 
 /// `components.api.ports[0]` style.

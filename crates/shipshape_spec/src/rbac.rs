@@ -1,10 +1,8 @@
-//! What a component may do through the Kubernetes API: `permissions` (RBAC rules) and
-//! whether its pods get an API token at all.
+//! What a component may do through the Kubernetes API: `permissions` (RBAC rules). A leaf:
+//! `Component` holds them and decides from them whether its pods get an API token.
 
 use schemars::JsonSchema;
 use serde::Deserialize;
-
-use crate::component::Component;
 
 /// One RBAC rule: what the component may do to which resources in its own namespace.
 /// The rules of a component become a Role, bound to its ServiceAccount.
@@ -25,14 +23,4 @@ pub struct Permission {
     /// stands for the Secret or ConfigMap shipshape renders for it.
     #[serde(default)]
     pub names: Vec<String>,
-}
-
-impl Component {
-    /// Whether the component's pods call the Kubernetes API and so get a token: when
-    /// `api_access` says so, or when the component has `permissions` (which would be
-    /// useless without one).
-    #[must_use]
-    pub fn uses_api(&self) -> bool {
-        self.api_access.unwrap_or(!self.permissions.is_empty())
-    }
 }

@@ -112,3 +112,32 @@ impl Builtin {
 pub(crate) fn group_of(api_version: &str) -> &str {
     api_version.rsplit_once('/').map_or("", |(group, _)| group)
 }
+
+#[cfg(test)]
+mod tests {
+    use shipshape_grammar::KubeVersion;
+    use shipshape_manifest::api_lifecycle::API_CHANGES;
+
+    use super::Builtin;
+
+    /// The shared table of removed APIs and the embedded schemas agree: a removed kind
+    /// has no schema from its removal on, and a kind removed within the supported range
+    /// still has one before.
+    #[test]
+    fn removals_match_the_schemas() {
+        for change in API_CHANGES {
+            for version in KubeVersion::SUPPORTED {
+                let builtin = Builtin::get(version);
+                for kind in change.kinds {
+                    let served = builtin.kind(change.api_version, kind).is_some();
+                    let removed = change.removed_in.is_some_and(|r| version >= r);
+                    assert_eq!(
+                        served, !removed,
+                        "{} {kind} in {version}: schema {served}, table says removed {removed}",
+                        change.api_version
+                    );
+                }
+            }
+        }
+    }
+}

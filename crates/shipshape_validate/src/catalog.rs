@@ -3,15 +3,15 @@
 use std::sync::Arc;
 
 use serde_json::Value;
+use shipshape_grammar::KubeVersion;
+use shipshape_manifest::api_lifecycle::{self, ApiChange, ApiStatus};
 
 use crate::builtin::{Builtin, group_of};
 use crate::crd::{self, CustomKinds, Lookup};
-use crate::deprecations::{self, ApiChange, ApiStatus};
 use crate::meta;
 use crate::problem::{Problem, Step};
 use crate::schema::{NodeId, Schema};
 use crate::walk::{Walk, nearest};
-use shipshape_grammar::KubeVersion;
 
 /// What a run validates against.
 #[derive(Debug, Clone)]
@@ -74,7 +74,7 @@ pub enum Verdict {
     Valid,
     /// It would be refused, for these reasons.
     Invalid(Vec<Problem>),
-    /// Its API version is no longer served (see [`deprecations`]).
+    /// Its API version is no longer served (see [`api_lifecycle`]).
     Removed(&'static ApiChange),
     /// A custom resource no known CRD defines: not validated (an error instead with
     /// [`Target::strict_crds`]).
@@ -143,7 +143,7 @@ impl Catalog {
     fn resolve(&self, object: &Value) -> Resolved<'_> {
         let (api_version, kind) = type_of(object);
         if let Some(ApiStatus::Removed(change)) =
-            deprecations::status(api_version, kind, self.version)
+            api_lifecycle::status(api_version, kind, self.version)
         {
             return Resolved::Removed(change);
         }

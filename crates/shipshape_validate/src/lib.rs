@@ -7,7 +7,8 @@
 //! object: valid, invalid with located [`Problem`]s (unknown fields with the nearest
 //! valid name, wrong types, missing required fields, invalid enums, quantities, ports,
 //! names and labels), removed from the target version, or skipped (a custom resource
-//! that no CRD defines). [`deprecations`] says which API versions are deprecated or gone.
+//! that no CRD defines). Which API versions are deprecated or gone is
+//! `shipshape_manifest::api_lifecycle`, shared with the checker.
 //!
 //! The validator is our own, over the subset of JSON Schema the Kubernetes schemas use
 //! (types, properties, additionalProperties, required, items, enum, format, $ref) plus
@@ -21,7 +22,6 @@ mod builtin;
 mod catalog;
 mod compile;
 mod crd;
-pub mod deprecations;
 mod format;
 mod meta;
 mod problem;
@@ -29,7 +29,6 @@ mod schema;
 mod walk;
 
 pub use catalog::{Catalog, Target, Verdict};
-pub use deprecations::{ApiChange, ApiStatus};
 pub use problem::Problem;
 pub use shipshape_grammar::KubeVersion;
 

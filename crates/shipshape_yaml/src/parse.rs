@@ -270,6 +270,7 @@ fn resolve_plain(text: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::PathSegment;
 
     #[test]
     fn resolves_core_schema_scalars() {
@@ -292,6 +293,27 @@ mod tests {
         let err = parse_single("a: 1\na: 2\n").unwrap_err();
         assert_eq!(err.span().map(|s| (s.line, s.column)), Some((2, 1)));
         assert!(err.to_string().contains("duplicate key `a`"));
+    }
+
+    #[test]
+    fn a_key_step_into_a_list_finds_the_item_spelled_as_the_key() {
+        let node = parse_single("needs: [db, cache]\nports: { http: 80 }\n").unwrap();
+        let written = |path: &[&str]| {
+            let path: Vec<PathSegment> = path.iter().map(|k| (*k).into()).collect();
+            node.written_path(&path)
+        };
+        assert_eq!(
+            written(&["needs", "cache"]),
+            [PathSegment::from("needs"), PathSegment::Index(1)]
+        );
+        assert_eq!(
+            written(&["needs", "queue"]),
+            [PathSegment::from("needs"), PathSegment::from("queue")]
+        );
+        assert_eq!(
+            written(&["ports", "http"]),
+            [PathSegment::from("ports"), PathSegment::from("http")]
+        );
     }
 
     #[test]

@@ -202,6 +202,27 @@ impl Node {
         Some(node)
     }
 
+    /// `path` as the text writes it: a key step that meets a list becomes the index of
+    /// the item spelled as that key. A spec may write a map of names as a list of them
+    /// (`needs: [db]` for `needs: {db: }`), and `needs.db` should find the item `db`.
+    #[must_use]
+    pub fn written_path(&self, path: &[PathSegment]) -> Vec<PathSegment> {
+        let mut node = Some(self);
+        path.iter()
+            .map(|seg| {
+                let step = match (seg, node.map(|n| &n.value)) {
+                    (PathSegment::Key(k), Some(Value::Seq(items))) => items
+                        .iter()
+                        .position(|i| i.as_str() == Some(k))
+                        .map_or_else(|| seg.clone(), PathSegment::Index),
+                    _ => seg.clone(),
+                };
+                node = node.and_then(|n| n.get_path(std::slice::from_ref(&step)));
+                step
+            })
+            .collect()
+    }
+
     /// The best span for `path`: the span of the deepest existing node on the way; for a
     /// path that ends at a mapping key, the key itself when `prefer_key` is set.
     #[must_use]

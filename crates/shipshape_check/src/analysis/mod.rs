@@ -1,9 +1,7 @@
 //! What several rules judge the same way, kept in one place so that they cannot
-//! disagree: how NetworkPolicies admit traffic, where Ingresses and Gateway API routes
-//! send it, probe timings with the kubelet's defaults, and the numbers an application
-//! declares about itself in annotations.
+//! disagree: how messages name the NetworkPolicies that decided (the model evaluates
+//! them), and the numbers an application declares about itself in annotations. Probe
+//! timings and where routes send traffic are the model's (`shipshape_manifest`).
 
 pub(crate) mod annotations;
 pub(crate) mod network_policy;
-pub(crate) mod probes;
-pub(crate) mod routes;

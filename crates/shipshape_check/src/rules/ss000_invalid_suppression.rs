@@ -1,4 +1,3 @@
-use crate::registry;
 use crate::suppress::{self, ANNOTATION};
 use crate::{Emitter, Object, ObjectRule, declare_rule};
 
@@ -36,7 +35,10 @@ declare_rule! {
     ///   annotations:
     ///     shipshape.dev/ignore: SS011 -- restarted by its queue, a probe would only add restarts
     /// ```
-    pub struct InvalidSuppression {
+    // The registry gives it a function that says why a code names nothing (`None` when
+    // it names a rule, a theme or `all`): the rule that checks codes cannot import the
+    // list of rules it is itself listed in.
+    pub struct InvalidSuppression(pub fn(&str) -> Option<String>) {
         id: "SS000",
         name: "invalid-suppression",
         severity: Warning,
@@ -50,12 +52,8 @@ impl ObjectRule for InvalidSuppression {
         for (pointer, value) in suppress::annotations(object) {
             for entry in suppress::parse(value) {
                 let codes = entry.codes.join(", ");
-                if let Some(bad) = entry.codes.iter().find(|c| !registry::is_known(c)) {
-                    out.report(
-                        object,
-                        &pointer,
-                        format!("{ANNOTATION}: {}", registry::unknown(bad)),
-                    );
+                if let Some(why) = entry.codes.iter().find_map(|c| (self.0)(c)) {
+                    out.report(object, &pointer, format!("{ANNOTATION}: {why}"));
                 } else if entry.codes.is_empty() {
                     out.report(
                         object,

@@ -1,5 +1,5 @@
-use crate::{CheckContext, Emitter, Selector, SetRule, declare_rule};
-use shipshape_manifest::kinds;
+use crate::{CheckContext, Emitter, SetRule, declare_rule};
+use shipshape_manifest::{DisruptionBudget, kinds};
 
 declare_rule! {
     /// ## What it checks
@@ -81,15 +81,13 @@ declare_rule! {
 
 impl SetRule for PdbSelectsNoPods {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        for pdb in cx.of_kind(&kinds::POD_DISRUPTION_BUDGET) {
-            let selects_some = pdb.get("/spec/selector").is_some_and(|s| {
-                cx.selected(pdb.namespace(), Selector::LabelSelector(s))
-                    .next()
-                    .is_some()
-            });
-            if !selects_some {
+        let budgets = cx
+            .of_kind(&kinds::POD_DISRUPTION_BUDGET)
+            .filter_map(DisruptionBudget::of);
+        for pdb in budgets {
+            if pdb.pods(cx).next().is_none() {
                 out.report(
-                    pdb,
+                    pdb.object,
                     "/spec/selector",
                     "selects no pod template in its namespace: it protects nothing",
                 );

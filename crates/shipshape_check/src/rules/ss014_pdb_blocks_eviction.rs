@@ -2,8 +2,8 @@ use shipshape_grammar::{IntOrPercent, Rounding};
 
 use crate::templates::int_or_percent;
 
-use crate::{CheckContext, Emitter, Object, Selector, SetRule, declare_rule};
-use shipshape_manifest::kinds;
+use crate::{CheckContext, Emitter, SetRule, declare_rule};
+use shipshape_manifest::{DisruptionBudget, kinds};
 
 declare_rule! {
     /// ## What it checks
@@ -87,13 +87,10 @@ declare_rule! {
 }
 
 /// The pods `pdb` selects, and how they are counted (`Deployment shop/web: 2`).
-fn selected_pods(cx: &CheckContext<'_>, pdb: &Object) -> (Option<i64>, Vec<String>) {
-    let Some(selector) = pdb.get("/spec/selector") else {
-        return (None, Vec::new());
-    };
+fn selected_pods(cx: &CheckContext<'_>, pdb: &DisruptionBudget<'_>) -> (Option<i64>, Vec<String>) {
     let mut total = Some(0);
     let mut parts = Vec::new();
-    for pod in cx.selected(pdb.namespace(), Selector::LabelSelector(selector)) {
+    for pod in pdb.pods(cx) {
         let count = cx.min_replicas(pod);
         total = total.zip(count).map(|(t, c)| t + c);
         match count {
@@ -110,8 +107,12 @@ fn selected_pods(cx: &CheckContext<'_>, pdb: &Object) -> (Option<i64>, Vec<Strin
 
 impl SetRule for PdbBlocksEviction {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        for pdb in cx.of_kind(&kinds::POD_DISRUPTION_BUDGET) {
-            if let Some(max) = pdb.get("/spec/maxUnavailable") {
+        let budgets = cx
+            .of_kind(&kinds::POD_DISRUPTION_BUDGET)
+            .filter_map(DisruptionBudget::of);
+        for budget in budgets {
+            let pdb = budget.object;
+            if let Some(max) = budget.max_unavailable() {
                 // Any non-zero share of at least one pod rounds up to one eviction.
                 if int_or_percent(max).is_some_and(|m| m.scaled(1, Rounding::Up) == 0) {
                     out.report(
@@ -122,7 +123,7 @@ impl SetRule for PdbBlocksEviction {
                 }
                 continue;
             }
-            let Some(min) = pdb.get("/spec/minAvailable") else {
+            let Some(min) = budget.min_available() else {
                 continue;
             };
             if int_or_percent(min) == Some(IntOrPercent::Percent(100)) {
@@ -133,7 +134,7 @@ impl SetRule for PdbBlocksEviction {
                 );
                 continue;
             }
-            let (Some(total), parts) = selected_pods(cx, pdb) else {
+            let (Some(total), parts) = selected_pods(cx, &budget) else {
                 continue;
             };
             // The disruption controller rounds a percentage up (`getExpectedPodCount`).

@@ -1,7 +1,7 @@
 use std::collections::BTreeMap;
 
-use crate::{CheckContext, Emitter, Selector, SetRule, declare_rule};
-use shipshape_manifest::kinds;
+use crate::{CheckContext, Emitter, SetRule, declare_rule};
+use shipshape_manifest::{DisruptionBudget, kinds};
 
 declare_rule! {
     /// ## What it checks
@@ -93,15 +93,15 @@ impl SetRule for OverlappingPdbs {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         // Object index of each pod template's workload -> the budgets selecting it.
         let mut budgets: BTreeMap<usize, Vec<&str>> = BTreeMap::new();
-        for pdb in cx.of_kind(&kinds::POD_DISRUPTION_BUDGET) {
-            let Some(selector) = pdb.get("/spec/selector") else {
-                continue;
-            };
-            for pod in cx.selected(pdb.namespace(), Selector::LabelSelector(selector)) {
+        let pdbs = cx
+            .of_kind(&kinds::POD_DISRUPTION_BUDGET)
+            .filter_map(DisruptionBudget::of);
+        for pdb in pdbs {
+            for pod in pdb.pods(cx) {
                 budgets
                     .entry(pod.object.index())
                     .or_default()
-                    .push(pdb.name());
+                    .push(pdb.object.name());
             }
         }
         for pod in cx.pod_templates() {

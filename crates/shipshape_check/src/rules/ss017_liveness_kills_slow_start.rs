@@ -1,7 +1,7 @@
 use crate::analysis::annotations::{self, START_SECONDS};
-use crate::analysis::probes::{self, Timing};
 use crate::templates::describe;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
+use shipshape_manifest::probes::{self, Timing};
 
 declare_rule! {
     /// ## What it checks

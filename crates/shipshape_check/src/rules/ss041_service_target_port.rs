@@ -1,4 +1,5 @@
 use serde_json::Value;
+use shipshape_grammar::names;
 
 use crate::{CheckContext, Emitter, PodTemplate, Selector, SetRule, declare_rule};
 use shipshape_manifest::kinds;
@@ -121,6 +122,14 @@ impl SetRule for ServiceTargetPort {
                     Some(t) => (t, "targetPort"),
                     None => (&port["port"], "port"),
                 };
+                // A port the API server refuses is SS191's finding: it matches nothing
+                // because it is not a port at all.
+                if target
+                    .as_str()
+                    .is_some_and(|name| names::iana_svc_name_fault(name).is_some())
+                {
+                    continue;
+                }
                 for pod in cx.selected(service.namespace(), selector) {
                     if serves(pod, target) == Some(false) {
                         out.report(

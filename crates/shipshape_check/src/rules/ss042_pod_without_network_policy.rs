@@ -1,7 +1,6 @@
-use std::collections::HashSet;
+use shipshape_manifest::network_policy::Endpoint;
 
-use crate::{CheckContext, Emitter, Selector, SetRule, declare_rule};
-use shipshape_manifest::kinds;
+use crate::{CheckContext, Emitter, SetRule, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -75,16 +74,9 @@ declare_rule! {
 
 impl SetRule for PodWithoutNetworkPolicy {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        // Object index of every workload some policy selects.
-        let mut covered = HashSet::new();
-        for policy in cx.of_kind(&kinds::NETWORK_POLICY) {
-            if let Some(selector) = policy.get("/spec/podSelector") {
-                let selected = cx.selected(policy.namespace(), Selector::LabelSelector(selector));
-                covered.extend(selected.map(|pod| pod.object.index()));
-            }
-        }
+        let policies = cx.network_policies();
         for pod in cx.pod_templates() {
-            if !covered.contains(&pod.object.index()) {
+            if policies.selecting(&Endpoint::of_template(pod)).is_empty() {
                 out.report(
                     pod.object,
                     format!("{}/metadata/labels", pod.pointer),

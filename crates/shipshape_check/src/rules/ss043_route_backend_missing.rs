@@ -1,5 +1,5 @@
-use crate::analysis::routes::{self, Backend, Resolution};
-use crate::{CheckContext, Emitter, SetRule, declare_rule};
+use crate::{CheckContext, Emitter, Object, SetRule, declare_rule};
+use shipshape_manifest::routes::{self, Backend, Resolution};
 use shipshape_manifest::{ServicePort, Serving, serving};
 
 declare_rule! {
@@ -162,12 +162,27 @@ impl SetRule for RouteBackendMissing {
                         format!(
                             "routes to port {port} of {}, which has no such port (it has {})",
                             backend.service_name(),
-                            routes::service_ports(service),
+                            service_ports(service),
                         ),
                     );
                 }
                 Resolution::Port(service_port) => check_target(cx, &backend, &service_port, out),
             }
         }
+    }
+}
+
+/// The ports a Service has, for messages: "`http` 80, 9090".
+fn service_ports(service: &Object) -> String {
+    let ports: Vec<String> = ServicePort::all(service)
+        .map(|p| match (p.value["name"].as_str(), &p.value["port"]) {
+            (Some(name), number) => format!("`{name}` {number}"),
+            (None, number) => number.to_string(),
+        })
+        .collect();
+    if ports.is_empty() {
+        "none".to_owned()
+    } else {
+        ports.join(", ")
     }
 }

@@ -1,9 +1,9 @@
 use serde_json::Value;
 
-use crate::analysis::probes;
-use crate::analysis::routes::{self, Resolution};
 use crate::templates::describe;
 use crate::{CheckContext, Container, Emitter, PodTemplate, SetRule, declare_rule};
+use shipshape_manifest::probes;
+use shipshape_manifest::routes::{self, Resolution};
 use shipshape_manifest::{Serving, serving};
 
 declare_rule! {

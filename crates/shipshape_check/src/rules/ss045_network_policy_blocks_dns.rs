@@ -1,14 +1,19 @@
-use crate::analysis::network_policy::{self, Direction, Port, PortName};
+use shipshape_manifest::network_policy::{Decision, Direction, Endpoint, Port, cluster_dns_pods};
+
+use crate::analysis::network_policy;
 use crate::{CheckContext, Emitter, SetRule, declare_rule};
 
 declare_rule! {
     /// ## What it checks
     /// Pods whose egress NetworkPolicies together allow no DNS: some policy that
     /// selects them restricts egress (`policyTypes` includes `Egress`), and no egress
-    /// rule of any policy that selects them allows UDP port 53. Policies add up: one
-    /// policy that allows DNS is enough. A rule without `ports` (or with an empty list)
-    /// allows every port, a rule without `to` allows every destination, and a named
-    /// port may be the DNS server's, so it counts as allowing it. Pods on the host
+    /// rule of any policy that selects them allows UDP port 53 to the cluster DNS. The
+    /// cluster DNS is the input's pods labelled `k8s-app: kube-dns` in `kube-system`, or,
+    /// when the input does not run it, such pods as kube-dns and CoreDNS run them, with
+    /// port 53 named `dns` over UDP and `dns-tcp` over TCP. Policies add up: one policy
+    /// that allows DNS is enough. A rule without `ports` (or with an empty list) allows
+    /// every port, a rule without `to` allows every destination, and an `ipBlock` may
+    /// hold the DNS pods' addresses, so it counts as allowing them. Pods on the host
     /// network are left out, since policies do not apply to them.
     ///
     /// ## Why it matters
@@ -104,34 +109,29 @@ declare_rule! {
     }
 }
 
-/// DNS as resolvers send it first.
-const DNS_UDP: Port<'static> = Port {
-    number: Some(53),
-    name: PortName::Unknown,
-    protocol: "UDP",
-};
-
-/// DNS over TCP, which resolvers use only after UDP.
-const DNS_TCP: Port<'static> = Port {
-    protocol: "TCP",
-    ..DNS_UDP
-};
-
 impl SetRule for NetworkPolicyBlocksDns {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+        let policies = cx.network_policies();
+        let servers = cluster_dns_pods(cx);
+        let server = match servers.first() {
+            Some(server) => server.clone(),
+            None => Endpoint::cluster_dns(),
+        };
         for pod in cx.pod_templates() {
-            let policies = network_policy::isolating(cx, pod, Direction::Egress);
-            if policies.is_empty() {
+            let dns = policies.resolve_names(&Endpoint::of_template(pod), &servers);
+            // The servers' own ingress is their policies' business, not these pods'.
+            let Decision::Denied(isolating) = &dns.udp.egress else {
                 continue;
-            }
-            let allows = |port| {
-                network_policy::rules(&policies, Direction::Egress)
-                    .any(|rule| network_policy::admits_port(rule, &port))
             };
-            if allows(DNS_UDP) {
-                continue;
-            }
-            let tcp_only = if allows(DNS_TCP) {
+            let elsewhere = isolating
+                .iter()
+                .any(|p| p.names_port(Direction::Egress, Port::udp(53), &server));
+            let destination = if elsewhere {
+                " to the cluster DNS (pods `k8s-app: kube-dns` of kube-system)"
+            } else {
+                ""
+            };
+            let tcp_only = if dns.tcp.egress.may_admit() {
                 " (TCP port 53 alone does not do: resolvers ask over UDP first)"
             } else {
                 ""
@@ -140,8 +140,8 @@ impl SetRule for NetworkPolicyBlocksDns {
                 pod.object,
                 format!("{}/metadata/labels", pod.pointer),
                 format!(
-                    "egress of these pods is restricted by {} and no rule allows DNS on UDP port 53{tcp_only}: every name lookup times out",
-                    network_policy::describe(&policies),
+                    "egress of these pods is restricted by {} and no rule allows DNS on UDP port 53{destination}{tcp_only}: every name lookup times out",
+                    network_policy::describe(isolating),
                 ),
             );
         }

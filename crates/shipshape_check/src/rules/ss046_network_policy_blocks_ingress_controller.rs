@@ -1,7 +1,9 @@
-use crate::analysis::network_policy::{self, Direction, Port, PortName};
-use crate::analysis::routes::{self, Resolution};
-use crate::{CheckContext, Emitter, PodTemplate, SetRule, declare_rule};
+use shipshape_manifest::network_policy::{Decision, Endpoint, Port, Protocol};
 use shipshape_manifest::{ServicePort, Serving, serving};
+
+use crate::analysis::network_policy;
+use crate::{CheckContext, Emitter, PodTemplate, SetRule, declare_rule};
+use shipshape_manifest::routes::{self, Resolution};
 
 declare_rule! {
     /// ## What it checks
@@ -151,33 +153,38 @@ declare_rule! {
     }
 }
 
-/// The port the controller connects to on `pod`, when it can be told.
-fn pod_port<'a>(pod: &PodTemplate<'a>, service_port: &ServicePort<'a>) -> Option<Port<'a>> {
+/// The port the controller connects to on `pod` and the name the pod gives it, when it
+/// can be told.
+fn pod_port<'a>(
+    pod: &PodTemplate<'a>,
+    service_port: &ServicePort<'a>,
+) -> Option<(Port, Option<&'a str>)> {
+    let protocol = Protocol::parse(service_port.protocol())?;
     let (number, name) = match serving(pod, service_port.target()) {
-        Serving::Declared { number, name, .. } => (number, name),
-        Serving::Undeclared(number) => (Some(number), None),
-        // A port nothing serves is SS043's finding, not a policy's.
-        Serving::Missing => return None,
+        Serving::Declared {
+            number: Some(number),
+            name,
+            ..
+        } => (number, name),
+        Serving::Undeclared(number) => (number, None),
+        // A port nothing serves is SS043's finding, not a policy's; so is a declared
+        // port without a number, which the API server rejects.
+        Serving::Declared { number: None, .. } | Serving::Missing => return None,
     };
-    Some(Port {
-        number,
-        name: name.map_or(PortName::Unnamed, PortName::Named),
-        protocol: service_port.protocol(),
-    })
+    Some((Port { number, protocol }, name))
 }
 
-/// How messages show a port: "8080 (`http`)", "8080" or "`http`".
-fn shown(port: &Port<'_>) -> String {
-    match (port.number, port.name) {
-        (Some(n), PortName::Named(name)) => format!("{n} (`{name}`)"),
-        (Some(n), _) => n.to_string(),
-        (None, PortName::Named(name)) => format!("`{name}`"),
-        (None, _) => "?".to_owned(),
+/// How messages show a port: "8080 (`http`)" or "8080".
+fn shown(port: Port, name: Option<&str>) -> String {
+    match name {
+        Some(name) => format!("{} (`{name}`)", port.number),
+        None => port.number.to_string(),
     }
 }
 
 impl SetRule for NetworkPolicyBlocksIngressController {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+        let policies = cx.network_policies();
         let ingress_backends = routes::backends(cx)
             .into_iter()
             .filter(|b| b.route.kind() == "Ingress");
@@ -186,19 +193,13 @@ impl SetRule for NetworkPolicyBlocksIngressController {
                 continue;
             };
             for pod in service_port.pods(cx) {
-                let Some(port) = pod_port(pod, &service_port) else {
+                let Some((port, name)) = pod_port(pod, &service_port) else {
                     continue;
                 };
-                let policies = network_policy::isolating(cx, pod, Direction::Ingress);
-                if policies.is_empty() {
-                    continue;
-                }
-                let namespace = pod.object.namespace();
-                let admitted = network_policy::rules(&policies, Direction::Ingress).any(|rule| {
-                    network_policy::admits_port(rule, &port)
-                        && network_policy::admits_other_namespaces(rule, namespace)
-                });
-                if !admitted {
+                // The controller runs in a namespace of its own, with labels unknown here.
+                let to = Endpoint::of_template(pod);
+                if let Decision::Denied(isolating) = policies.reach_from_other_namespace(&to, port)
+                {
                     out.report(
                         backend.route,
                         &backend.name_pointer,
@@ -206,8 +207,8 @@ impl SetRule for NetworkPolicyBlocksIngressController {
                             "the ingress controller cannot reach {} behind {}: the pods' ingress is restricted by {} and no rule admits port {} from other namespaces",
                             pod.object.display_name(),
                             backend.service_name(),
-                            network_policy::describe(&policies),
-                            shown(&port),
+                            network_policy::describe(&isolating),
+                            shown(port, name),
                         ),
                     );
                 }

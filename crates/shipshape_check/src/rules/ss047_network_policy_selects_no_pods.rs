@@ -1,7 +1,7 @@
-use serde_json::Value;
-
-use crate::{CheckContext, Emitter, Selector, SetRule, declare_rule};
 use shipshape_manifest::kinds;
+use shipshape_manifest::network_policy::NetworkPolicy;
+
+use crate::{CheckContext, Emitter, SetRule, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -81,33 +81,22 @@ declare_rule! {
     }
 }
 
-/// Whether a label selector has no terms, and so selects every pod.
-fn is_empty(selector: &Value) -> bool {
-    let terms = |field| {
-        selector.get(field).is_some_and(|v| {
-            v.as_object().is_some_and(|m| !m.is_empty())
-                || v.as_array().is_some_and(|a| !a.is_empty())
-        })
-    };
-    !terms("matchLabels") && !terms("matchExpressions")
-}
-
 impl SetRule for NetworkPolicySelectsNoPods {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
-        for policy in cx.of_kind(&kinds::NETWORK_POLICY) {
-            let Some(selector) = policy.get("/spec/podSelector") else {
+        for object in cx.of_kind(&kinds::NETWORK_POLICY) {
+            let Some(policy) = NetworkPolicy::parse(object.value()) else {
                 continue;
             };
-            if is_empty(selector) {
+            if policy.selects_whole_namespace() {
                 continue;
             }
             let selects_some = cx
-                .selected(policy.namespace(), Selector::LabelSelector(selector))
+                .selected(policy.namespace(), policy.pod_selector())
                 .next()
                 .is_some();
             if !selects_some {
                 out.report(
-                    policy,
+                    object,
                     "/spec/podSelector",
                     "selects no pod template in its namespace: it restricts nothing",
                 );

@@ -49,7 +49,7 @@ impl SetRule for DuplicateObject {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         for object in cx.objects() {
             let first = cx
-                .find_all(&object.group_kind(), object.namespace(), object.name())
+                .get_all(&object.id())
                 .next()
                 .filter(|first| first.index() != object.index());
             let Some(first) = first else {

@@ -1,7 +1,4 @@
-use serde_json::Value;
-
-use crate::{CheckContext, Emitter, Object, PodTemplate, RefKind, SetRule, declare_rule};
-use shipshape_manifest::kinds;
+use crate::{CheckContext, Emitter, RefKind, SetRule, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -73,194 +70,23 @@ declare_rule! {
     }
 }
 
-/// A name a pod template refers to, and where.
-struct Reference<'a> {
-    kind: RefKind,
-    name: &'a str,
-    pointer: String,
-}
-
-/// Objects every namespace has.
-const ALWAYS_PRESENT: &[(&str, &str)] = &[
-    ("ServiceAccount", "default"),
-    ("ConfigMap", "kube-root-ca.crt"),
-];
-
-/// Every reference of `pod` to a ConfigMap, Secret, ServiceAccount or claim.
-fn references<'a>(pod: &PodTemplate<'a>) -> Vec<Reference<'a>> {
-    let mut refs = Vec::new();
-    let mut add = |kind, source: &'a Value, field: &str, pointer: String| {
-        let optional = source["optional"].as_bool() == Some(true);
-        if let Some(name) = source[field].as_str().filter(|_| !optional) {
-            refs.push(Reference {
-                kind,
-                name,
-                pointer: format!("{pointer}/{field}"),
-            });
-        }
-    };
-    for field in ["serviceAccountName", "serviceAccount"] {
-        if pod.spec.get(field).is_some() {
-            add(
-                RefKind::ServiceAccount,
-                pod.spec,
-                field,
-                pod.spec_pointer(""),
-            );
-            break;
-        }
-    }
-    for (i, secret) in items(pod.spec, "imagePullSecrets") {
-        add(
-            RefKind::Secret,
-            secret,
-            "name",
-            pod.spec_pointer(&format!("/imagePullSecrets/{i}")),
-        );
-    }
-    for (i, volume) in items(pod.spec, "volumes") {
-        let at = pod.spec_pointer(&format!("/volumes/{i}"));
-        add(
-            RefKind::ConfigMap,
-            &volume["configMap"],
-            "name",
-            format!("{at}/configMap"),
-        );
-        add(
-            RefKind::Secret,
-            &volume["secret"],
-            "secretName",
-            format!("{at}/secret"),
-        );
-        add(
-            RefKind::PersistentVolumeClaim,
-            &volume["persistentVolumeClaim"],
-            "claimName",
-            format!("{at}/persistentVolumeClaim"),
-        );
-        for (j, source) in items(&volume["projected"], "sources") {
-            let at = format!("{at}/projected/sources/{j}");
-            add(
-                RefKind::ConfigMap,
-                &source["configMap"],
-                "name",
-                format!("{at}/configMap"),
-            );
-            add(
-                RefKind::Secret,
-                &source["secret"],
-                "name",
-                format!("{at}/secret"),
-            );
-        }
-    }
-    for container in pod.containers() {
-        for (i, env) in items(container.value, "env") {
-            let at = container.pointer_to(&format!("/env/{i}/valueFrom"));
-            let from = &env["valueFrom"];
-            add(
-                RefKind::ConfigMap,
-                &from["configMapKeyRef"],
-                "name",
-                format!("{at}/configMapKeyRef"),
-            );
-            add(
-                RefKind::Secret,
-                &from["secretKeyRef"],
-                "name",
-                format!("{at}/secretKeyRef"),
-            );
-        }
-        for (i, from) in items(container.value, "envFrom") {
-            let at = container.pointer_to(&format!("/envFrom/{i}"));
-            add(
-                RefKind::ConfigMap,
-                &from["configMapRef"],
-                "name",
-                format!("{at}/configMapRef"),
-            );
-            add(
-                RefKind::Secret,
-                &from["secretRef"],
-                "name",
-                format!("{at}/secretRef"),
-            );
-        }
-    }
-    refs
-}
-
-fn items<'a>(value: &'a Value, field: &str) -> impl Iterator<Item = (usize, &'a Value)> {
-    value
-        .get(field)
-        .and_then(Value::as_array)
-        .into_iter()
-        .flatten()
-        .enumerate()
-}
-
-/// Whether a Secret named `name` in `namespace` is produced by an object of the input
-/// that makes Secrets (External Secrets Operator, Sealed Secrets).
-fn produced_secret(cx: &CheckContext<'_>, namespace: &str, name: &str) -> bool {
-    let external = cx.of_kind(&kinds::EXTERNAL_SECRET).any(|e| {
-        e.namespace() == namespace && e.str_at("/spec/target/name").unwrap_or(e.name()) == name
-    });
-    external || cx.find(&kinds::SEALED_SECRET, namespace, name).is_some()
-}
-
-/// Whether a claim named `name` in `namespace` is one that a StatefulSet of the input
-/// creates for a pod: `<template>-<statefulset>-<ordinal>`.
-fn produced_claim(cx: &CheckContext<'_>, namespace: &str, name: &str) -> bool {
-    cx.of_kind(&kinds::STATEFUL_SET)
-        .filter(|set| set.namespace() == namespace)
-        .any(|set| {
-            let templates = set
-                .get("/spec/volumeClaimTemplates")
-                .and_then(Value::as_array);
-            templates.into_iter().flatten().any(|t| {
-                let prefix = format!(
-                    "{}-{}-",
-                    t.pointer("/metadata/name")
-                        .and_then(Value::as_str)
-                        .unwrap_or(""),
-                    set.name()
-                );
-                name.strip_prefix(&prefix).is_some_and(|ordinal| {
-                    !ordinal.is_empty() && ordinal.bytes().all(|b| b.is_ascii_digit())
-                })
-            })
-        })
-}
-
-fn exists(cx: &CheckContext<'_>, pod_object: &Object, reference: &Reference<'_>) -> bool {
-    let kind = reference.kind.kind();
-    let namespace = pod_object.namespace();
-    ALWAYS_PRESENT.contains(&(kind, reference.name))
-        || reference
-            .kind
-            .group_kind()
-            .is_some_and(|k| cx.find(&k, namespace, reference.name).is_some())
-        || match reference.kind {
-            RefKind::Secret => produced_secret(cx, namespace, reference.name),
-            RefKind::PersistentVolumeClaim => produced_claim(cx, namespace, reference.name),
-            _ => false,
-        }
-}
-
 impl SetRule for MissingReference {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         let settings = cx.settings();
         for pod in cx.pod_templates() {
-            for reference in references(pod) {
-                let declared_by_spec =
-                    reference.kind == RefKind::Secret && pod.object.is_rendered();
-                if settings.is_external(reference.kind)
+            for reference in pod.references() {
+                let Some(ref_kind) = RefKind::of(&reference.kind) else {
+                    continue;
+                };
+                let declared_by_spec = ref_kind == RefKind::Secret && pod.object.is_rendered();
+                if reference.optional
+                    || settings.is_external(ref_kind)
                     || declared_by_spec
-                    || exists(cx, pod.object, &reference)
+                    || cx.provides(pod.object.namespace(), &reference)
                 {
                     continue;
                 }
-                let kind = reference.kind.kind();
+                let kind = ref_kind.kind();
                 out.report(
                     pod.object,
                     reference.pointer,

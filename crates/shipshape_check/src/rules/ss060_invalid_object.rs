@@ -14,6 +14,11 @@ declare_rule! {
     /// shipshape; those without one are skipped (an error with `--strict-crds`). Kinds
     /// of Kubernetes' own API groups that the version does not serve are errors too.
     ///
+    /// Where a more specific rule reports the same field of the same object (SS193 a
+    /// label, SS191 a port, SS192 a selector), its finding is the one kept: one problem,
+    /// one finding. When those rules do not run, as in `shipshape validate`, this rule
+    /// reports the field.
+    ///
     /// ## Why it matters
     /// The API server refuses an invalid object, so `kubectl apply` fails, often after
     /// half of a release has been applied. An unknown field is worse: with client-side

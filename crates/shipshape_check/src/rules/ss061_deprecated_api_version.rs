@@ -1,4 +1,4 @@
-use shipshape_validate::{ApiStatus, deprecations};
+use shipshape_manifest::api_lifecycle::{self, ApiStatus};
 
 use crate::{CheckContext, Emitter, SetRule, declare_rule};
 
@@ -53,7 +53,7 @@ impl SetRule for DeprecatedApiVersion {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         let target = cx.settings().api.version;
         for object in cx.objects() {
-            let status = deprecations::status(object.api_version(), object.kind(), target);
+            let status = api_lifecycle::status(object.api_version(), object.kind(), target);
             if let Some(ApiStatus::Deprecated(change)) = status {
                 out.report(
                     object,

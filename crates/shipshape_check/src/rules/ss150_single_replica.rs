@@ -1,3 +1,5 @@
+use std::collections::HashMap;
+
 use serde_json::Value;
 
 use crate::{CheckContext, Emitter, Object, Selector, SetRule, declare_rule};
@@ -85,25 +87,39 @@ declare_rule! {
     }
 }
 
-/// The first Service in `deployment`'s namespace that selects its pods.
-fn service_of<'a>(cx: &CheckContext<'a>, deployment: &Object) -> Option<&'a Object> {
-    let labels = deployment.pod_template()?.labels();
-    cx.of_kind(&kinds::SERVICE).find(|service| {
-        service.namespace() == deployment.namespace()
-            && Selector::of_service(service.value()).is_some_and(|s| s.matches(labels))
-    })
+/// The first Service (in input order) that selects each workload's pods, by the
+/// workload's object index. Asking the label index from each Service, rather than
+/// trying every Service on each Deployment, keeps a large input from being quadratic.
+fn first_services<'a>(cx: &CheckContext<'a>) -> HashMap<usize, &'a Object> {
+    let mut first = HashMap::new();
+    for service in cx.of_kind(&kinds::SERVICE) {
+        let Some(selector) = Selector::of_service(service.value()) else {
+            continue;
+        };
+        for pod in cx.selected(service.namespace(), selector) {
+            first.entry(pod.object.index()).or_insert(service);
+        }
+    }
+    first
 }
 
 impl SetRule for SingleReplica {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+        let services = first_services(cx);
         for deployment in cx.of_kind(&kinds::DEPLOYMENT) {
-            let Some(service) = service_of(cx, deployment) else {
+            let Some(service) = services.get(&deployment.index()) else {
                 continue;
             };
             let service = service.display_name();
             let mut autoscalers = cx.autoscalers_of(deployment).peekable();
             if autoscalers.peek().is_none() {
-                let replicas = deployment.get("/spec/replicas").and_then(Value::as_i64);
+                let replicas = deployment.get("/spec/replicas");
+                // A count the API server refuses (`"2"`) is SS060's finding, not a
+                // count of one.
+                if replicas.is_some_and(|r| !r.is_i64()) {
+                    continue;
+                }
+                let replicas = replicas.and_then(Value::as_i64);
                 if replicas.unwrap_or(1) == 1 {
                     let how = if replicas.is_some() {
                         ""

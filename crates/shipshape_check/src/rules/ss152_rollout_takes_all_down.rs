@@ -9,7 +9,9 @@ declare_rule! {
     /// ## What it checks
     /// Rolling updates whose `maxUnavailable` lets every pod go at once: `100%` (or
     /// more) on a Deployment, StatefulSet or DaemonSet, or a number at least as large as
-    /// the workload's explicit `replicas`.
+    /// the workload's explicit `replicas`, or a percentage of them that resolves to all
+    /// of them as the controller resolves it (a Deployment rounds down; a StatefulSet
+    /// rounds down but always lets one pod go, so `10%` of one replica is that pod).
     ///
     /// ## Why it matters
     /// The controller may then stop every old pod before a new one is ready: each

@@ -1,6 +1,7 @@
 use std::collections::HashSet;
 
 use serde_json::Value;
+use shipshape_grammar::names::{self, PortNameFault};
 
 use crate::templates::describe;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
@@ -61,22 +62,12 @@ declare_rule! {
 
 /// Why `name` is not a valid port name (an IANA service name), if it is not.
 fn name_problem(name: &str) -> Option<&'static str> {
-    if name.is_empty() || name.len() > 15 {
-        return Some("must be 1 to 15 characters");
-    }
-    if !name
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        return Some("may contain only lower-case letters, digits and hyphens");
-    }
-    if !name.bytes().any(|b| b.is_ascii_lowercase()) {
-        return Some("must contain a letter");
-    }
-    if name.starts_with('-') || name.ends_with('-') || name.contains("--") {
-        return Some("may not start or end with a hyphen, or have two in a row");
-    }
-    None
+    names::iana_svc_name_fault(name).map(|fault| match fault {
+        PortNameFault::Length => "must be 1 to 15 characters",
+        PortNameFault::Characters => "may contain only lower-case letters, digits and hyphens",
+        PortNameFault::NoLetter => "must contain a letter",
+        PortNameFault::Hyphens => "may not start or end with a hyphen, or have two in a row",
+    })
 }
 
 impl InvalidPort {

@@ -13,6 +13,12 @@ declare_rule! {
     /// with a letter or digit), or a key whose name or DNS prefix breaks the same
     /// rules.
     ///
+    /// The grammar is the API server's (`IsQualifiedName`, `IsValidLabelValue`), the
+    /// same one the validator behind SS060 uses. This rule owns a bad label in
+    /// `shipshape check`, since it says more (a number or boolean to quote), so SS060
+    /// yields that field to it; `shipshape validate`, which runs only the `api` rules,
+    /// reports the label as SS060. Either way one bad label is one finding.
+    ///
     /// ## Why it matters
     /// The apply fails, and YAML's number and boolean conversion makes the mistake
     /// invisible in review: the manifest says `1.10`, the API server receives `1.1`.

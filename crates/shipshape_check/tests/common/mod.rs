@@ -28,3 +28,71 @@ pub fn only(select: &[&str]) -> Options {
 pub fn run(name: &str, text: &str, select: &[&str]) -> Report {
     check(&input(name, text), &only(select))
 }
+
+/// Pairs of rules that may report on the same field of the same object, because they
+/// report different problems there. Keep it short: anything else is one problem
+/// reported twice, and one of the two rules should yield.
+pub const SAME_FIELD_ALLOWED: &[(&str, &str, &str)] = &[
+    (
+        "SS015",
+        "SS042",
+        "pod labels: two PodDisruptionBudgets select the pods, and no NetworkPolicy does",
+    ),
+    (
+        "SS044",
+        "SS046",
+        "a route's backend: it has no ready pod, and a NetworkPolicy keeps the ingress controller out",
+    ),
+    (
+        "SS051",
+        "SS171",
+        "`serviceAccount`: the account it names does not exist, and the field itself is deprecated",
+    ),
+    (
+        "SS103",
+        "SS172",
+        "the AppArmor annotation: its profile is unconfined, and the annotation is deprecated for a field",
+    ),
+];
+
+/// Where two rules report on the same field (JSON pointer) of the same object in
+/// `report` and [`SAME_FIELD_ALLOWED`] does not list the pair, prefixed with `what`.
+pub fn same_field_clashes(what: &str, report: &Report) -> Vec<String> {
+    use std::collections::{BTreeMap, BTreeSet};
+    let mut rules: BTreeMap<(String, &str), BTreeSet<&str>> = BTreeMap::new();
+    for finding in &report.findings {
+        let object = format!(
+            "{} {}",
+            finding.object.api_version,
+            finding.object.display_name()
+        );
+        rules
+            .entry((object, finding.pointer.as_str()))
+            .or_default()
+            .insert(finding.rule.id);
+    }
+    let allowed = |a: &str, b: &str| {
+        SAME_FIELD_ALLOWED
+            .iter()
+            .any(|(x, y, _)| (*x, *y) == (a, b) || (*x, *y) == (b, a))
+    };
+    rules
+        .iter()
+        .filter(|(_, ids)| {
+            let ids: Vec<&&str> = ids.iter().collect();
+            ids.iter()
+                .enumerate()
+                .any(|(i, a)| ids[i + 1..].iter().any(|b| !allowed(a, b)))
+        })
+        .map(|((object, pointer), ids)| format!("{what}: {object} `{pointer}`: {ids:?}"))
+        .collect()
+}
+
+/// Panics, listing them, when there are `clashes`.
+pub fn assert_no_clashes(clashes: &[String]) {
+    assert!(
+        clashes.is_empty(),
+        "several rules report the same field: one problem should get one rule (or list a genuinely different pair in SAME_FIELD_ALLOWED):\n{}",
+        clashes.join("\n")
+    );
+}

@@ -34,16 +34,17 @@ use k8s_openapi::api::core::v1::{
 use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
-use shipshape_spec::{BackingService, Backup, ServiceType, SizePreset};
+use shipshape_manifest::Provenance;
+use shipshape_spec::{BackingService, Backup, ServiceType, SizePreset, SpecPath, path};
 use std::collections::BTreeMap;
 
 use super::backup_pods::{has_job, job_labels, job_name};
 use super::outputs::{Details, Outputs};
-use super::{etcd, outputs, postgres_statefulset, s3};
+use super::{etcd, outputs, postgres_statefulset, s3, workload};
 use crate::builders::{
     claim_spec, container_security, literal, pod_security, pull_policy, resource_requirements,
 };
-use crate::context::{Ctx, service_path};
+use crate::context::{Ctx, service_key, service_path};
 use crate::hooks::job_selector;
 use crate::network_rules::{dns_egress, reach_egress, unique};
 use crate::wiring::service_env;
@@ -100,12 +101,46 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
             status: None,
         }
     });
-    ctx.emit(&account, path.clone());
-    ctx.emit(&policy, path.clone());
-    if let Some(claim) = claim {
-        ctx.emit(&claim, path.clone());
+    let key = |rest: SpecPath| [path.clone(), rest].concat();
+    let size_key = if backup.size.is_some() {
+        Some(key(path!["size"]))
+    } else {
+        service
+            .storage
+            .as_ref()
+            .map(|_| service_key(name, path!["storage"]))
+    };
+    let mut volume = Provenance::new();
+    if let Some(size) = &size_key {
+        volume.record("/spec/resources/requests/storage", size.clone());
     }
-    ctx.emit(&cron, path);
+    if backup.class.is_some() {
+        volume.record("/spec/storageClassName", key(path!["class"]));
+    }
+    let pod = "/spec/jobTemplate/spec/template/spec";
+    let mut cron_fields = Provenance::new();
+    cron_fields.record("/spec/schedule", key(path!["schedule"]));
+    if let Some(image) = workload::image_key(name, service) {
+        cron_fields.record(&format!("{pod}/initContainers/0/image"), image);
+    }
+    // The storing step is what `to` chooses, and it deletes what `retention` lets go.
+    cron_fields.record(&format!("{pod}/containers/0"), key(path!["to"]));
+    if backup.retention.is_some() {
+        cron_fields.record(
+            &format!("{pod}/containers/0/command"),
+            key(path!["retention"]),
+        );
+    }
+    ctx.emit(&account, path.clone(), Provenance::new());
+    ctx.emit(&policy, path.clone(), Provenance::new());
+    match claim {
+        Some(claim) => ctx.emit(&claim, path.clone(), volume),
+        None => {
+            let scratch = format!("{pod}/volumes/0/ephemeral/volumeClaimTemplate");
+            cron_fields.nest(&scratch, volume);
+        }
+    }
+    ctx.emit(&cron, path, cron_fields);
 }
 
 /// The backup volume's size: as written, or the size of the service's own volume.

@@ -17,13 +17,14 @@
 
 use k8s_openapi::api::core::v1::SecretKeySelector;
 use serde_json::{Value as Json, json};
-use shipshape_spec::{BackingService, Backup};
+use shipshape_manifest::Provenance;
+use shipshape_spec::{BackingService, Backup, path};
 
 use super::outputs::{Details, Outputs, Reach, Value};
 use super::postgres::Server as Postgres;
 use super::{s3, workload};
 use crate::builders::resource_requirements;
-use crate::context::{Ctx, service_path};
+use crate::context::{Ctx, record_written, service_key, service_path};
 use crate::secrets;
 
 /// The port of the instances.
@@ -117,7 +118,11 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
             "backup": backup,
         },
     });
-    ctx.emit_value(cluster, service_path(name));
+    ctx.emit(
+        &cluster,
+        service_path(name),
+        cluster_fields(ctx, name, service),
+    );
     if let (Some(b), Some(_)) = (&service.backup, &backup) {
         let scheduled = json!({
             "apiVersion": "postgresql.cnpg.io/v1",
@@ -133,8 +138,66 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
                 "backupOwnerReference": "self",
             },
         });
-        ctx.emit_value(scheduled, service_path(name));
+        let mut fields = Provenance::new();
+        fields.record(
+            "/spec/schedule",
+            service_key(name, path!["backup", "schedule"]),
+        );
+        ctx.emit(&scheduled, service_path(name), fields);
     }
+}
+
+/// The spec keys behind a Cluster's fields.
+fn cluster_fields(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Provenance {
+    let mut fields = Provenance::new();
+    let key = |rest| service_key(name, rest);
+    let optional = [
+        ("/spec/instances", "instances", service.instances.is_some()),
+        ("/spec/storage", "storage", service.storage.is_some()),
+        ("/spec/resources", "resources", service.resources.is_some()),
+        (
+            "/spec/bootstrap/initdb/database",
+            "database",
+            service.database.is_some(),
+        ),
+        (
+            "/spec/bootstrap/initdb/owner",
+            "owner",
+            service.owner.is_some(),
+        ),
+        (
+            "/spec/bootstrap/initdb/secret",
+            "credentials",
+            service.credentials.is_some(),
+        ),
+        (
+            "/spec/postgresql",
+            "max_connections",
+            service.max_connections.is_some(),
+        ),
+        ("/spec/backup", "backup", service.backup.is_some()),
+    ];
+    record_written(&mut fields, key, &optional);
+    if let Some(image) = workload::image_key(name, service) {
+        fields.record("/spec/imageName", image);
+    }
+    let secret = password(ctx, name, service).name;
+    if let Some(name_key) = service
+        .credentials
+        .as_ref()
+        .and(secrets::name_key(ctx, &secret))
+    {
+        fields.record("/spec/bootstrap/initdb/secret/name", name_key);
+    }
+    if service
+        .backup
+        .as_ref()
+        .is_some_and(|b| b.retention.is_some())
+    {
+        let retention = key(path!["backup", "retention"]);
+        fields.record("/spec/backup/retentionPolicy", retention);
+    }
+    fields
 }
 
 /// The Cluster's `backup`: WAL and base backups to the s3 service `backup.to`,

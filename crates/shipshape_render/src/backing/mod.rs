@@ -20,7 +20,7 @@ mod backup_pods;
 mod backups;
 mod cloudnative_pg;
 mod etcd;
-mod outputs;
+pub mod outputs;
 mod postgres;
 mod postgres_statefulset;
 mod redis;

@@ -29,13 +29,15 @@ use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec}
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use shipshape_spec::{BackingService, Image, Resources, SizePreset, StorageDetail};
+use shipshape_grammar::names::to_label_value;
+use shipshape_manifest::Provenance;
+use shipshape_spec::{BackingService, Image, Resources, SizePreset, SpecPath, StorageDetail, path};
 
 use super::backup_pods;
 use crate::builders::{
     claim_spec, container_security, pod_security, pull_policy, resource_requirements,
 };
-use crate::context::{Ctx, content_hash, label_value, service_path};
+use crate::context::{Ctx, content_hash, service_key, service_path};
 use crate::network_rules::{dns_egress, egress_rule, ingress_rule, pods_of, tcp_ports};
 use crate::secrets;
 
@@ -94,21 +96,59 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService, se
         automount_service_account_token: Some(false),
         ..ServiceAccount::default()
     };
-    ctx.emit(&account, path.clone());
-    ctx.emit(&client_service(ctx, name, service, &server), path.clone());
+    ctx.emit(&account, path.clone(), Provenance::new());
+    let client = client_service(ctx, name, service, &server);
+    ctx.emit(&client, path.clone(), Provenance::new());
     if !server.peer_ports.is_empty() {
-        ctx.emit(&peers_service(ctx, name, service, &server), path.clone());
+        let peers = peers_service(ctx, name, service, &server);
+        ctx.emit(&peers, path.clone(), Provenance::new());
     }
     if server.replicas > 1 {
-        ctx.emit(&disruption_budget(ctx, name, service), path.clone());
+        let budget = disruption_budget(ctx, name, service);
+        ctx.emit(&budget, path.clone(), Provenance::new());
     } else {
         ctx.notes.push(format!(
             "service `{name}` runs a single {} pod: it has no failover and is down while its node drains",
             service.kind
         ));
     }
-    ctx.emit(&network_policy(ctx, name, service, &server), path.clone());
-    ctx.emit(&statefulset(ctx, name, service, server), path);
+    let policy = network_policy(ctx, name, service, &server);
+    ctx.emit(&policy, path.clone(), Provenance::new());
+    let fields = statefulset_fields(name, service);
+    ctx.emit(&statefulset(ctx, name, service, server), path, fields);
+}
+
+/// The spec key that chooses a server's image: `image`, else `version`; `None` when the
+/// provider's default stands.
+pub(super) fn image_key(name: &str, service: &BackingService) -> Option<SpecPath> {
+    if service.image.is_some() {
+        Some(service_key(name, path!["image"]))
+    } else if service.version.is_some() {
+        Some(service_key(name, path!["version"]))
+    } else {
+        None
+    }
+}
+
+/// The spec keys behind a server's StatefulSet: the members, the image, the resources
+/// and the storage.
+fn statefulset_fields(name: &str, service: &BackingService) -> Provenance {
+    let mut fields = Provenance::new();
+    let key = |rest| service_key(name, rest);
+    let container = "/spec/template/spec/containers/0";
+    if service.instances.is_some() {
+        fields.record("/spec/replicas", key(path!["instances"]));
+    }
+    if let Some(image) = image_key(name, service) {
+        fields.record(&format!("{container}/image"), image);
+    }
+    if service.resources.is_some() {
+        fields.record(&format!("{container}/resources"), key(path!["resources"]));
+    }
+    if service.storage.is_some() {
+        fields.record("/spec/volumeClaimTemplates/0", key(path!["storage"]));
+    }
+    fields
 }
 
 fn service_ports(ports: &[(&str, u16)]) -> Vec<ServicePort> {
@@ -292,7 +332,7 @@ fn pod_template(
     if let Some(version) = Image::parse(&image).ok().and_then(|i| i.version()) {
         labels.insert(
             "app.kubernetes.io/version".to_owned(),
-            label_value(&version),
+            to_label_value(&version),
         );
     }
     PodTemplateSpec {

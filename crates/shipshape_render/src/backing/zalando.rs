@@ -10,13 +10,14 @@
 
 use k8s_openapi::api::core::v1::SecretKeySelector;
 use serde_json::json;
+use shipshape_manifest::Provenance;
 use shipshape_spec::BackingService;
 
 use super::outputs::{Outputs, Reach, Value};
 use super::postgres::Server as Postgres;
 use super::workload;
 use crate::builders::resource_requirements;
-use crate::context::{Ctx, service_path};
+use crate::context::{Ctx, record_written, service_key, service_path};
 
 /// The port of the instances.
 const PORT: u16 = 5432;
@@ -98,7 +99,32 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
             "resources": resource_requirements(&workload::resources(service)),
         },
     });
-    ctx.emit_value(object, service_path(name));
+    let mut fields = Provenance::new();
+    let key = |rest| service_key(name, rest);
+    let optional = [
+        ("/spec/teamId", "team", service.team.is_some()),
+        (
+            "/spec/numberOfInstances",
+            "instances",
+            service.instances.is_some(),
+        ),
+        ("/spec/volume", "storage", service.storage.is_some()),
+        ("/spec/resources", "resources", service.resources.is_some()),
+        ("/spec/users", "owner", service.owner.is_some()),
+        ("/spec/databases", "database", service.database.is_some()),
+        (
+            "/spec/postgresql/version",
+            "version",
+            service.version.is_some(),
+        ),
+        (
+            "/spec/postgresql/parameters",
+            "max_connections",
+            service.max_connections.is_some(),
+        ),
+    ];
+    record_written(&mut fields, key, &optional);
+    ctx.emit(&object, service_path(name), fields);
 }
 
 #[cfg(test)]

@@ -1,11 +1,12 @@
 //! Names that become Kubernetes object names, and the target Kubernetes version.
 
+use shipshape_grammar::KubeVersion;
+use shipshape_grammar::names::{self, LABEL_MAX as MAX_LABEL, LabelFault};
+
 use super::Known;
 use crate::app::AppSpec;
 use crate::path;
 use crate::problem::{Path, Problem};
-use shipshape_grammar::KubeVersion;
-use shipshape_grammar::names::{self, LABEL_MAX as MAX_LABEL, LabelFault};
 
 /// The migration Job is named `<component>-migrate-<8 hex digits>` and must itself be a
 /// label, so a component name may use at most what is left.
@@ -90,7 +91,7 @@ pub(super) fn check_component(name: &str, at: &Path, out: &mut Vec<Problem>) {
 /// be), with a corrected name when one is easy to derive.
 pub(super) fn label(path: Path, name: &str, what: &str) -> Option<Problem> {
     let reason = label_error(name)?;
-    let fixed = sanitized(name);
+    let fixed = names::to_dns1123_label(name);
     let help = if fixed.is_empty() || fixed == name {
         "use lowercase letters, digits and `-`, starting and ending with a letter or digit, at most 63 characters".to_owned()
     } else {
@@ -115,28 +116,6 @@ pub(super) fn is_dns_name(host: &str) -> bool {
     names::dns1123_host(host).is_ok()
 }
 
-/// `name` made into a label: lowercase, other characters as `-`, no `-` at the ends.
-fn sanitized(name: &str) -> String {
-    let lower: String = name
-        .chars()
-        .map(|c| {
-            let c = c.to_ascii_lowercase();
-            if c.is_ascii_lowercase() || c.is_ascii_digit() {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let mut out = String::new();
-    for c in lower.trim_matches('-').chars() {
-        if !(c == '-' && out.ends_with('-')) {
-            out.push(c);
-        }
-    }
-    out.chars().take(MAX_LABEL).collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -147,7 +126,6 @@ mod tests {
         assert!(label_error("Api").is_some());
         assert!(label_error("-api").is_some());
         assert!(label_error(&"a".repeat(64)).is_some());
-        assert_eq!(sanitized("My_App"), "my-app");
         assert!(is_dns_name("*.example.com"));
         assert!(!is_dns_name("example..com"));
         assert!(!is_dns_name("Example.com"));

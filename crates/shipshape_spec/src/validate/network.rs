@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 
 use indexmap::IndexMap;
+use shipshape_grammar::names::{self, PortNameFault};
 
 use super::names::is_dns_name;
 use super::{Known, exactly_one, under};
@@ -86,22 +87,15 @@ fn check_ports(ports: &IndexMap<String, PortSpec>, at: &Path, out: &mut Vec<Prob
     }
 }
 
-/// Why `name` is not an IANA service name (what Kubernetes requires of port names).
+/// Why `name` is not an IANA service name (what Kubernetes requires of port names), in
+/// the spec's words.
 fn port_name_error(name: &str) -> Option<&'static str> {
-    if name.is_empty() || name.len() > 15 {
-        Some("must be 1 to 15 characters long")
-    } else if !name
-        .bytes()
-        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
-    {
-        Some("may only contain lowercase letters, digits and `-`")
-    } else if !name.bytes().any(|b| b.is_ascii_lowercase()) {
-        Some("needs at least one letter")
-    } else if name.starts_with('-') || name.ends_with('-') || name.contains("--") {
-        Some("must not start or end with `-` or contain `--`")
-    } else {
-        None
-    }
+    names::iana_svc_name_fault(name).map(|fault| match fault {
+        PortNameFault::Length => "must be 1 to 15 characters long",
+        PortNameFault::Characters => "may only contain lowercase letters, digits and `-`",
+        PortNameFault::NoLetter => "needs at least one letter",
+        PortNameFault::Hyphens => "must not start or end with `-` or contain `--`",
+    })
 }
 
 fn check_probe(kind: &str, p: &Probe, at: &Path, ports: &Known, out: &mut Vec<Problem>) {

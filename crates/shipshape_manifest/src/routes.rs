@@ -1,19 +1,21 @@
 //! Where Ingresses and Gateway API routes send traffic: the Service and port each
-//! backend names, the Service port that resolves to, and the container that finally
-//! serves it.
+//! backend names, and the Service port that resolves to (the pods and container port
+//! behind it are [`ServicePort`]'s to say).
 
 use std::collections::HashSet;
 
-use shipshape_manifest::{GroupKind, Object, PortRef, ServicePort, items, kinds};
-
-use crate::CheckContext;
+use crate::identity::{GroupKind, display_name, kinds};
+use crate::index::ModelIndex;
+use crate::object::Object;
+use crate::pointer::items;
+use crate::service::{PortRef, ServicePort};
 
 /// Route kinds of the Gateway API whose `backendRefs` name Services.
 const GATEWAY_ROUTES: &[GroupKind<'static>] = &[kinds::HTTP_ROUTE, kinds::GRPC_ROUTE];
 
 /// One backend of a route: a Service and a port it sends requests to.
 #[derive(Debug, Clone)]
-pub(crate) struct Backend<'a> {
+pub struct Backend<'a> {
     /// The Ingress, HTTPRoute or GRPCRoute.
     pub route: &'a Object,
     /// The Service's namespace.
@@ -30,21 +32,23 @@ pub(crate) struct Backend<'a> {
 
 impl Backend<'_> {
     /// How messages name the Service: `Service shop/web`.
-    pub(crate) fn service_name(&self) -> String {
-        shipshape_manifest::display_name("Service", self.namespace, self.service)
+    #[must_use]
+    pub fn service_name(&self) -> String {
+        display_name("Service", self.namespace, self.service)
     }
 }
 
 /// Every Service backend of every Ingress, HTTPRoute and GRPCRoute, once per route and
 /// Service port: several paths to one backend are one backend.
-pub(crate) fn backends<'a>(cx: &CheckContext<'a>) -> Vec<Backend<'a>> {
+#[must_use]
+pub fn backends<'a>(index: &ModelIndex<'a>) -> Vec<Backend<'a>> {
     let ingresses = [kinds::INGRESS, kinds::EXTENSIONS_INGRESS]
         .iter()
-        .flat_map(|kind| cx.of_kind(kind))
+        .flat_map(|kind| index.of_kind(kind))
         .flat_map(ingress_backends);
     let routes = GATEWAY_ROUTES
         .iter()
-        .flat_map(|kind| cx.of_kind(kind))
+        .flat_map(|kind| index.of_kind(kind))
         .flat_map(gateway_backends);
     let mut seen = HashSet::new();
     ingresses
@@ -108,7 +112,7 @@ fn gateway_backends(route: &Object) -> Vec<Backend<'_>> {
 
 /// What a backend reaches.
 #[derive(Debug)]
-pub(crate) enum Resolution<'a> {
+pub enum Resolution<'a> {
     /// No Service of that name in that namespace.
     NoService,
     /// The Service has no such port (or the backend names none).
@@ -118,8 +122,9 @@ pub(crate) enum Resolution<'a> {
 }
 
 /// Looks up the Service and port `backend` names.
-pub(crate) fn resolve<'a>(cx: &CheckContext<'a>, backend: &Backend<'_>) -> Resolution<'a> {
-    let Some(service) = cx.find(&kinds::SERVICE, backend.namespace, backend.service) else {
+#[must_use]
+pub fn resolve<'a>(index: &ModelIndex<'a>, backend: &Backend<'_>) -> Resolution<'a> {
+    let Some(service) = index.find(&kinds::SERVICE, backend.namespace, backend.service) else {
         return Resolution::NoService;
     };
     match backend
@@ -128,20 +133,5 @@ pub(crate) fn resolve<'a>(cx: &CheckContext<'a>, backend: &Backend<'_>) -> Resol
     {
         Some(port) => Resolution::Port(port),
         None => Resolution::NoPort(service),
-    }
-}
-
-/// The ports a Service has, for messages: "`http` 80, 9090".
-pub(crate) fn service_ports(service: &Object) -> String {
-    let ports: Vec<String> = items(service.value(), "/spec/ports")
-        .map(|(_, p)| match (p["name"].as_str(), &p["port"]) {
-            (Some(name), number) => format!("`{name}` {number}"),
-            (None, number) => number.to_string(),
-        })
-        .collect();
-    if ports.is_empty() {
-        "none".to_owned()
-    } else {
-        ports.join(", ")
     }
 }
