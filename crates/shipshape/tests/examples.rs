@@ -385,3 +385,49 @@ fn goverse_fields_come_from_their_keys() {
         Some("components.gate.expose.protocol")
     );
 }
+
+/// The same holds for the output as a user checks it after writing it: the directory
+/// `render -o` writes, and the YAML and JSON streams `render` prints, read back as plain
+/// manifests with no spec to explain them.
+#[test]
+fn written_examples_have_no_findings() {
+    use std::process::{Command, Stdio};
+    let bin = env!("CARGO_BIN_EXE_shipshape");
+    let run = |args: &[&str], stdin: Option<&[u8]>| {
+        let mut child = Command::new(bin)
+            .args(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("shipshape runs");
+        let input = child.stdin.take().expect("stdin is piped");
+        if let Some(bytes) = stdin {
+            std::io::Write::write_all(&mut { input }, bytes).expect("stdin takes the stream");
+        } else {
+            drop(input);
+        }
+        child.wait_with_output().expect("shipshape finishes")
+    };
+    for dir in examples() {
+        let spec = dir.to_str().expect("UTF-8 path");
+        let out = tempfile::tempdir().expect("temporary directory");
+        let deploy = out.path().join("deploy");
+        let deploy = deploy.to_str().expect("UTF-8 path");
+        assert!(run(&["render", spec, "-o", deploy], None).status.success());
+        let yaml = run(&["render", spec], None).stdout;
+        let json = run(&["render", spec, "--format", "json"], None).stdout;
+        for (form, output) in [
+            ("directory", run(&["check", deploy], None)),
+            ("YAML stream", run(&["check", "-"], Some(&yaml))),
+            ("JSON stream", run(&["check", "-"], Some(&json))),
+        ] {
+            let stdout = String::from_utf8_lossy(&output.stdout);
+            assert!(
+                output.status.success() && stdout.contains("0 errors, 0 warnings, 0 info"),
+                "{spec} as a {form}:\n{stdout}{}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+    }
+}

@@ -171,6 +171,11 @@ pub mod kinds {
         GroupKind::new("external-secrets.io", "ExternalSecret");
     /// Bitnami `SealedSecret`, which makes a Secret of its own name.
     pub const SEALED_SECRET: GroupKind<'static> = GroupKind::new("bitnami.com", "SealedSecret");
+    /// CloudNativePG `Cluster`, whose operator makes the `<name>-app` Secret.
+    pub const CNPG_CLUSTER: GroupKind<'static> = GroupKind::new("postgresql.cnpg.io", "Cluster");
+    /// Zalando postgres-operator `postgresql`, whose operator makes a Secret per user.
+    pub const ZALANDO_POSTGRESQL: GroupKind<'static> =
+        GroupKind::new("acid.zalan.do", "postgresql");
     /// prometheus-operator `ServiceMonitor`.
     pub const SERVICE_MONITOR: GroupKind<'static> =
         GroupKind::new("monitoring.coreos.com", "ServiceMonitor");

@@ -47,7 +47,7 @@ pub use index::ModelIndex;
 pub use load::{is_yaml, load, yaml_files};
 pub use manifest::{Manifest, ManifestSet, Origin, to_yaml};
 pub use model::Model;
-pub use object::Object;
+pub use object::{EXTERNAL_SECRETS_ANNOTATION, Object};
 pub use order::kind_rank;
 pub use pod::{Container, ContainerKind, PodTemplate};
 pub use pointer::{items, lookup};

@@ -11,6 +11,13 @@ use crate::manifest::{Manifest, Origin};
 use crate::pointer::lookup;
 use crate::source::{SpecSource, spec_location};
 
+/// The annotation with which an object that runs pods names the Secrets they use that
+/// are created outside the manifests (by hand, by a secret manager, or once at install
+/// time by a generator Job), comma-separated: the per-object form of a checker's
+/// `--external-refs secret`. shipshape's render writes it for the `existing` and
+/// `generate` secrets of a spec, so its output checks clean wherever it is checked.
+pub const EXTERNAL_SECRETS_ANNOTATION: &str = "shipshape.dev/external-secrets";
+
 /// One Kubernetes object of a [`Model`](crate::Model).
 #[derive(Debug)]
 pub struct Object {
@@ -134,6 +141,17 @@ impl Object {
     #[must_use]
     pub fn is_rendered(&self) -> bool {
         matches!(self.manifest.origin, Some(Origin::Spec(_)))
+    }
+
+    /// The Secrets this object declares are created outside the manifests, in its
+    /// [`EXTERNAL_SECRETS_ANNOTATION`].
+    pub fn external_secrets(&self) -> impl Iterator<Item = &str> {
+        self.value()["metadata"]["annotations"][EXTERNAL_SECRETS_ANNOTATION]
+            .as_str()
+            .unwrap_or("")
+            .split(',')
+            .map(str::trim)
+            .filter(|name| !name.is_empty())
     }
 
     /// The position of this object in its model.

@@ -145,8 +145,8 @@ impl ModelIndex<'_> {
     /// `namespace`: it is in the model, Kubernetes makes it in every namespace
     /// (`default` ServiceAccount, `kube-root-ca.crt`) or cluster (the system
     /// PriorityClasses), or an object of the model makes it (an ExternalSecret or a
-    /// SealedSecret makes its Secret, a StatefulSet the claims of its
-    /// `volumeClaimTemplates`).
+    /// SealedSecret makes its Secret, a CloudNativePG Cluster or a Zalando postgresql
+    /// its users' Secrets, a StatefulSet the claims of its `volumeClaimTemplates`).
     #[must_use]
     pub fn provides(&self, namespace: &str, reference: &Reference<'_>) -> bool {
         let namespace = if reference.kind == kinds::PRIORITY_CLASS {
@@ -163,12 +163,63 @@ impl ModelIndex<'_> {
     }
 
     /// Whether a Secret named `name` in `namespace` is made by an object of the model
-    /// (External Secrets Operator, Sealed Secrets).
+    /// (External Secrets Operator, Sealed Secrets, or a PostgreSQL operator).
     fn produced_secret(&self, namespace: &str, name: &str) -> bool {
         let external = self.of_kind(&kinds::EXTERNAL_SECRET).any(|e| {
             e.namespace() == namespace && e.str_at("/spec/target/name").unwrap_or(e.name()) == name
         });
-        external || self.find(&kinds::SEALED_SECRET, namespace, name).is_some()
+        external
+            || self.find(&kinds::SEALED_SECRET, namespace, name).is_some()
+            || self.cnpg_secret(namespace, name)
+            || self.zalando_secret(namespace, name)
+    }
+
+    /// CloudNativePG makes `<cluster>-app` for the application owner unless the
+    /// bootstrap names a Secret of the user's, and `<cluster>-superuser` when
+    /// `enableSuperuserAccess` is on.
+    fn cnpg_secret(&self, namespace: &str, name: &str) -> bool {
+        let (cluster, made) = if let Some(cluster) = name.strip_suffix("-app") {
+            let own = |c: &crate::Object| c.get("/spec/bootstrap/initdb/secret/name").is_none();
+            (
+                cluster,
+                self.find(&kinds::CNPG_CLUSTER, namespace, cluster)
+                    .filter(|c| own(c)),
+            )
+        } else if let Some(cluster) = name.strip_suffix("-superuser") {
+            let on = |c: &crate::Object| {
+                c.get("/spec/enableSuperuserAccess")
+                    .and_then(Value::as_bool)
+                    == Some(true)
+            };
+            (
+                cluster,
+                self.find(&kinds::CNPG_CLUSTER, namespace, cluster)
+                    .filter(|c| on(c)),
+            )
+        } else {
+            return false;
+        };
+        !cluster.is_empty() && made.is_some()
+    }
+
+    /// Zalando's operator makes `<user>.<cluster>.credentials.postgresql.acid.zalan.do`
+    /// for every user of `spec.users` and for its own `postgres` and `standby` users,
+    /// writing underscores of user names as dashes.
+    fn zalando_secret(&self, namespace: &str, name: &str) -> bool {
+        let Some(rest) = name.strip_suffix(".credentials.postgresql.acid.zalan.do") else {
+            return false;
+        };
+        let Some((user, cluster)) = rest.split_once('.') else {
+            return false;
+        };
+        self.find(&kinds::ZALANDO_POSTGRESQL, namespace, cluster)
+            .is_some_and(|db| {
+                ["postgres", "standby"].contains(&user)
+                    || db
+                        .get("/spec/users")
+                        .and_then(Value::as_object)
+                        .is_some_and(|users| users.keys().any(|u| u.replace('_', "-") == user))
+            })
     }
 
     /// Whether a claim named `name` in `namespace` is one that a StatefulSet of the model

@@ -669,6 +669,77 @@ metadata: { name: settings }
 }
 
 #[test]
+fn database_operators_make_their_users_secrets_and_objects_name_the_ones_made_elsewhere() {
+    let model = model(
+        "\
+apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata: { name: pg }
+spec: { instances: 3, enableSuperuserAccess: true }
+---
+apiVersion: postgresql.cnpg.io/v1
+kind: Cluster
+metadata: { name: own }
+spec: { bootstrap: { initdb: { secret: { name: own-creds } } } }
+---
+apiVersion: acid.zalan.do/v1
+kind: postgresql
+metadata: { name: audit }
+spec: { users: { audit_writer: [] } }
+---
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: app
+  annotations: { shipshape.dev/external-secrets: \"db-login, api-key\" }
+spec:
+  template:
+    spec:
+      containers:
+        - name: app
+          envFrom:
+            - secretRef: { name: pg-app }
+            - secretRef: { name: pg-superuser }
+            - secretRef: { name: own-app }
+            - secretRef: { name: audit-writer.audit.credentials.postgresql.acid.zalan.do }
+            - secretRef: { name: postgres.audit.credentials.postgresql.acid.zalan.do }
+            - secretRef: { name: someone.audit.credentials.postgresql.acid.zalan.do }
+            - secretRef: { name: pg-app.other.credentials.postgresql.acid.zalan.do }
+            - secretRef: { name: db-login }
+",
+    );
+    let index = ModelIndex::new(&model);
+    let pod = &index.pod_templates()[0];
+    let provided: Vec<(&str, bool)> = pod
+        .references()
+        .iter()
+        .map(|r| (r.name, index.provides("shop", r)))
+        .collect();
+    assert_eq!(
+        provided,
+        [
+            ("pg-app", true),
+            ("pg-superuser", true),
+            ("own-app", false),
+            (
+                "audit-writer.audit.credentials.postgresql.acid.zalan.do",
+                true
+            ),
+            ("postgres.audit.credentials.postgresql.acid.zalan.do", true),
+            ("someone.audit.credentials.postgresql.acid.zalan.do", false),
+            ("pg-app.other.credentials.postgresql.acid.zalan.do", false),
+            ("db-login", false),
+        ]
+    );
+    assert_eq!(
+        pod.object.external_secrets().collect::<Vec<_>>(),
+        ["db-login", "api-key"]
+    );
+    let cluster = &model.objects()[0];
+    assert_eq!(cluster.external_secrets().count(), 0);
+}
+
+#[test]
 fn typed_access_checks_group_and_kind_and_locates_bad_fields() {
     let model = model(
         "\

@@ -14,6 +14,7 @@ mod config;
 mod context;
 mod disruption;
 mod expose;
+mod external_secrets;
 mod hooks;
 mod identity;
 mod jobs;
@@ -91,6 +92,7 @@ pub fn render(spec: &AppSpec) -> Result<Rendered, Vec<Problem>> {
     if !problems.is_empty() {
         return Err(problems);
     }
+    external_secrets::annotate(&mut out);
     out.sort();
     Ok(Rendered {
         manifests: out,

@@ -9,9 +9,11 @@ declare_rule! {
     /// References marked `optional: true` are skipped, as are objects every namespace
     /// has (the `default` ServiceAccount, the `kube-root-ca.crt` ConfigMap), Secrets
     /// that an ExternalSecret or SealedSecret in the input produces, and claims that a
-    /// StatefulSet's `volumeClaimTemplates` produce (`data-db-0`). Secrets that a
-    /// `shipshape.yaml` declares are created in the cluster by design and are not
-    /// reported for its rendered objects.
+    /// StatefulSet's `volumeClaimTemplates` produce (`data-db-0`), Secrets a
+    /// CloudNativePG Cluster or a Zalando postgresql makes for its users, and Secrets
+    /// the object names in its `shipshape.dev/external-secrets` annotation
+    /// (comma-separated), which shipshape's render writes for the secrets a spec
+    /// declares as `existing` or `generate`.
     ///
     /// When those objects live elsewhere (created by another team, a secret manager, a
     /// storage provisioner or a separate chart), say so with `--external-refs
@@ -78,10 +80,11 @@ impl SetRule for MissingReference {
                 let Some(ref_kind) = RefKind::of(&reference.kind) else {
                     continue;
                 };
-                let declared_by_spec = ref_kind == RefKind::Secret && pod.object.is_rendered();
+                let declared_external = ref_kind == RefKind::Secret
+                    && pod.object.external_secrets().any(|s| s == reference.name);
                 if reference.optional
                     || settings.is_external(ref_kind)
-                    || declared_by_spec
+                    || declared_external
                     || cx.provides(pod.object.namespace(), &reference)
                 {
                     continue;
