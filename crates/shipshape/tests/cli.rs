@@ -365,20 +365,60 @@ fn a_billion_laughs_is_a_located_error_in_every_command() {
         spec.to_str().unwrap(),
     );
     let manifest = dir.path().join("ok.yaml");
-    std::fs::write(&manifest, "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n").unwrap();
+    std::fs::write(
+        &manifest,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n",
+    )
+    .unwrap();
     let manifest = manifest.to_str().unwrap();
     let not_written = "error: 1 problem found; nothing was written\n";
     let not_checked = "error: 1 problem in the input; nothing was checked\n";
     let runs: [(&[&str], Option<&str>, String); 9] = [
-        (&["render", "-"], Some(BILLION_LAUGHS), excessive_aliasing("<stdin>") + not_written),
-        (&["render", spec_dir], None, excessive_aliasing(spec) + not_written),
-        (&["check", "-"], Some(BILLION_LAUGHS), excessive_aliasing("<stdin>") + not_checked),
-        (&["check", bomb], None, excessive_aliasing(bomb) + not_checked),
-        (&["check", spec_dir], None, excessive_aliasing(spec) + not_checked),
-        (&["check", manifest, "--config", bomb], None, excessive_aliasing(bomb) + not_checked),
-        (&["validate", "-"], Some(BILLION_LAUGHS), excessive_aliasing("<stdin>") + not_checked),
-        (&["validate", spec], None, excessive_aliasing(spec) + not_checked),
-        (&["validate", manifest, "--crd", bomb], None, excessive_aliasing(bomb) + not_checked),
+        (
+            &["render", "-"],
+            Some(BILLION_LAUGHS),
+            excessive_aliasing("<stdin>") + not_written,
+        ),
+        (
+            &["render", spec_dir],
+            None,
+            excessive_aliasing(spec) + not_written,
+        ),
+        (
+            &["check", "-"],
+            Some(BILLION_LAUGHS),
+            excessive_aliasing("<stdin>") + not_checked,
+        ),
+        (
+            &["check", bomb],
+            None,
+            excessive_aliasing(bomb) + not_checked,
+        ),
+        (
+            &["check", spec_dir],
+            None,
+            excessive_aliasing(spec) + not_checked,
+        ),
+        (
+            &["check", manifest, "--config", bomb],
+            None,
+            excessive_aliasing(bomb) + not_checked,
+        ),
+        (
+            &["validate", "-"],
+            Some(BILLION_LAUGHS),
+            excessive_aliasing("<stdin>") + not_checked,
+        ),
+        (
+            &["validate", spec],
+            None,
+            excessive_aliasing(spec) + not_checked,
+        ),
+        (
+            &["validate", manifest, "--crd", bomb],
+            None,
+            excessive_aliasing(bomb) + not_checked,
+        ),
     ];
     for (args, stdin, expected) in runs {
         let started = std::time::Instant::now();
@@ -387,7 +427,10 @@ fn a_billion_laughs_is_a_located_error_in_every_command() {
         assert_eq!(out.status.code(), Some(2), "{args:?}");
         assert_eq!(text(&out.stdout), "", "{args:?}");
         // Milliseconds in fact; a generous bound that a debug build under load still meets.
-        assert!(started.elapsed() < std::time::Duration::from_secs(5), "{args:?}");
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{args:?}"
+        );
     }
 }
 
@@ -444,4 +487,33 @@ fn an_error_on_a_megabyte_line_shows_the_part_around_it() {
 error: 1 problem in the input; nothing was checked
 "
     );
+}
+
+#[test]
+fn an_alias_heavy_spec_renders_as_its_written_out_twin() {
+    // Forty workers sharing one environment of thirty variables and one size: most of
+    // the document's nodes are copies, as in specs that share blocks.
+    let env: String = (0..30).map(|i| format!("VAR_{i}: value-{i}, ")).collect();
+    let env = format!("{{ {} }}", env.trim_end_matches(", "));
+    let resources = "{ cpu: 100m..500m, memory: 128Mi..256Mi }";
+    let spec = |share: bool| {
+        let mut text = String::from("name: fleet\ncomponents:\n");
+        for i in 0..40 {
+            let (env, resources) = match (share, i) {
+                (false, _) => (env.clone(), resources.to_owned()),
+                (true, 0) => (format!("&env {env}"), format!("&size {resources}")),
+                (true, _) => ("*env".to_owned(), "*size".to_owned()),
+            };
+            text.push_str(&format!(
+                "  w{i}:\n    kind: worker\n    image: example/w:1.0.0\n    env: {env}\n    resources: {resources}\n"
+            ));
+        }
+        text
+    };
+    let shared = shipshape(&["render", "-"], Some(&spec(true)), None);
+    assert_eq!(shared.status.code(), Some(0), "{}", text(&shared.stderr));
+    let written = shipshape(&["render", "-"], Some(&spec(false)), None);
+    assert_eq!(written.status.code(), Some(0), "{}", text(&written.stderr));
+    assert_eq!(text(&shared.stdout), text(&written.stdout));
+    assert_eq!(text(&shared.stdout).matches("name: VAR_29").count(), 40);
 }

@@ -283,7 +283,9 @@ mod tests {
             line: 2,
             column: 524,
         };
-        let shown = Diagnostic::new("unknown key").located(&file, span).render(false);
+        let shown = Diagnostic::new("unknown key")
+            .located(&file, span)
+            .render(false);
         // The last 120 characters of the line, since the key is near its end.
         let tail: String = long.chars().skip(long.chars().count() - 120).collect();
         let under = " ".repeat(114);
@@ -301,7 +303,9 @@ mod tests {
             line: 3,
             column: 1,
         };
-        let shown = Diagnostic::new("missing field").located(&file, object).render(false);
+        let shown = Diagnostic::new("missing field")
+            .located(&file, object)
+            .render(false);
         // The line before is cut at the same column; the object's span ends at its line.
         let head: String = long.chars().take(120).collect();
         assert_eq!(

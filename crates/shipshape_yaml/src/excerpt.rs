@@ -148,7 +148,9 @@ mod tests {
 
     #[test]
     fn long_lines_are_cut_around_the_column() {
-        let line: String = (0..1000).map(|i| char::from(b'a' + (i % 26) as u8)).collect();
+        let line: String = (0..1000)
+            .map(|i| char::from(b'a' + (i % 26) as u8))
+            .collect();
         let cut = cut_line(&line, 501);
         assert_eq!(cut.text.chars().count(), SNIPPET_WIDTH + 2);
         assert!(cut.text.starts_with('…') && cut.text.ends_with('…'));

@@ -100,7 +100,9 @@ fn weight(node: &Node) -> u64 {
 
 /// go-yaml v3's test: too many of `decoded` nodes are the `aliased` copies.
 fn excessive(aliased: u64, decoded: u64) -> bool {
-    aliased > MIN_ALIASED && decoded > MIN_DECODED && aliased as f64 / decoded as f64 > allowed_ratio(decoded)
+    aliased > MIN_ALIASED
+        && decoded > MIN_DECODED
+        && aliased as f64 / decoded as f64 > allowed_ratio(decoded)
 }
 
 /// The share of a document of `decoded` nodes that may be copies.
@@ -110,7 +112,8 @@ fn allowed_ratio(decoded: u64) -> f64 {
     } else if decoded >= RATIO_RANGE_HIGH {
         0.10
     } else {
-        let along = (decoded - RATIO_RANGE_LOW) as f64 / (RATIO_RANGE_HIGH - RATIO_RANGE_LOW) as f64;
+        let along =
+            (decoded - RATIO_RANGE_LOW) as f64 / (RATIO_RANGE_HIGH - RATIO_RANGE_LOW) as f64;
         0.99 - 0.89 * along
     }
 }

@@ -286,8 +286,7 @@ impl<'a> Builder<'a> {
         }
         // The frames still open that lead to the node are the first ones of the stack.
         let mut depth = 0;
-        while depth + 1 < self.stack.len()
-            && path.get(depth) == Some(&self.stack[depth + 1].slot())
+        while depth + 1 < self.stack.len() && path.get(depth) == Some(&self.stack[depth + 1].slot())
         {
             depth += 1;
         }
@@ -532,7 +531,10 @@ e: *s
         let err = parse_single(&deeper).unwrap_err();
         let span = err.span().unwrap();
         assert_eq!((span.line, span.column), (2, 2 * MAX_DEPTH + 1));
-        assert_eq!(err.message(), "this collection nests deeper than 1000 levels");
+        assert_eq!(
+            err.message(),
+            "this collection nests deeper than 1000 levels"
+        );
     }
 
     #[test]

@@ -177,7 +177,12 @@ fn snippet(out: &mut String, text: &str, line: usize, column: usize, label: &str
         .max(1);
     let marker = paint.paint(gutter_style, &format!("{} {label}", "^".repeat(width)));
     let _ = writeln!(out, "{pad} {bar}");
-    let _ = writeln!(out, "{} {bar} {}", paint.paint(gutter_style, &number), cut.text);
+    let _ = writeln!(
+        out,
+        "{} {bar} {}",
+        paint.paint(gutter_style, &number),
+        cut.text
+    );
     let _ = writeln!(out, "{pad} {bar} {}{marker}", " ".repeat(skip));
 }
 
