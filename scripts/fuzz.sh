@@ -13,7 +13,9 @@
 # is $FUZZ_WORK/TARGET: a temporary directory unless FUZZ_WORK names one to keep (long
 # runs do, outside the repo, and minimize it into fuzz/corpus/ afterwards).
 # A crash or a hang (an input that runs over 10 s) stops the run with the input saved
-# in fuzz/artifacts/TARGET/ and fails this script.
+# in fuzz/artifacts/TARGET/ and fails this script. FUZZ_ARGS adds libFuzzer flags (long
+# runs pass `-fork=1 -ignore_crashes=1 -ignore_timeouts=1 -ignore_ooms=1` to go on past
+# a crash and collect every one).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -50,7 +52,7 @@ cargo fuzz build -s none
 for target in "${targets[@]}"; do
   mkdir -p "$work/$target" "fuzz/corpus/$target"
   echo "fuzz: $target for ${seconds}s" >&2
-  # shellcheck disable=SC2046 # the seed directories are words
+  # shellcheck disable=SC2046,SC2086 # the seed directories and FUZZ_ARGS are words
   cargo fuzz run -s none "$target" "$work/$target" "fuzz/corpus/$target" $(seeds "$target") -- \
-    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1
+    -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -print_final_stats=1 ${FUZZ_ARGS:-}
 done

@@ -51,7 +51,8 @@ enum Frame {
     Map {
         start: Span,
         map: Map,
-        pending_key: Option<Node>,
+        /// The key read, waiting for its value.
+        pending_key: Option<(String, Span)>,
         anchor: usize,
         slot: usize,
     },
@@ -243,12 +244,16 @@ impl<'a> Builder<'a> {
     }
 
     /// Checks that a collection may open at the current depth, and returns the slot it
-    /// will take in its parent.
+    /// will take in its parent: none for a mapping key (refused once complete, but
+    /// anchors inside it may be aliased before that), the root's 0 for the root.
     fn open(&self, span: Span) -> Result<usize, Error> {
         if self.stack.len() >= MAX_DEPTH {
             return Err(too_deep(span));
         }
-        Ok(self.stack.last().and_then(Frame::next_slot).unwrap_or(0))
+        Ok(match self.stack.last() {
+            None => 0,
+            Some(top) => top.next_slot().unwrap_or(usize::MAX),
+        })
     }
 
     /// Where `node`, about to be pushed, can be found again.
@@ -301,10 +306,9 @@ impl<'a> Builder<'a> {
             Some(Frame::Map {
                 map, pending_key, ..
             }) => match pending_key.take() {
-                None => *pending_key = Some(node),
-                Some(key) => {
-                    let key_text = match &key.value {
-                        Value::Str(s) => s.clone(),
+                None => {
+                    let key_text = match node.value {
+                        Value::Str(s) => s,
                         Value::Int(i) => i.to_string(),
                         Value::Float(f) => f.to_string(),
                         Value::Bool(b) => b.to_string(),
@@ -312,12 +316,15 @@ impl<'a> Builder<'a> {
                         Value::Seq(_) | Value::Map(_) => {
                             return Err(Error::at(
                                 "a mapping key must be a plain value, not a list or mapping",
-                                key.span,
+                                node.span,
                             ));
                         }
                     };
+                    *pending_key = Some((key_text, node.span));
+                }
+                Some((key_text, key_span)) => {
                     if let Some(first) = map.get_entry(&key_text) {
-                        return Err(Error::at(format!("duplicate key `{key_text}`"), key.span)
+                        return Err(Error::at(format!("duplicate key `{key_text}`"), key_span)
                             .with_help(format!(
                                 "`{key_text}` is already set on line {}; keep one of them",
                                 first.key_span.line
@@ -325,7 +332,7 @@ impl<'a> Builder<'a> {
                     }
                     map.entries.push(Entry {
                         key: key_text,
-                        key_span: key.span,
+                        key_span,
                         value: node,
                     });
                 }
@@ -501,6 +508,16 @@ e: *s
         );
         let c = docs[0].root.get_path(&["c".into()]).unwrap();
         assert_eq!((c.span.line, c.span.column), (3, 4));
+        // A list as a key is refused as soon as it is complete, aliases inside or not.
+        for text in ["x: [9]\n? [&a [1], *a]\n: *a\n", "x: [9]\n? [&a [1]]\n: v\n"] {
+            let err = parse_single(text).unwrap_err();
+            let span = err.span().unwrap();
+            assert_eq!((span.line, span.column), (2, 3), "{text}");
+            assert_eq!(
+                err.message(),
+                "a mapping key must be a plain value, not a list or mapping"
+            );
+        }
     }
 
     #[test]
