@@ -94,46 +94,53 @@ fn spec_file(text: &str) -> (tempfile::TempDir, PathBuf) {
     (dir, spec)
 }
 
+/// The paths `pick` makes of the entries of `dir`, sorted; `pick` drops an entry with `None`.
+fn entries(dir: &Path, pick: impl Fn(PathBuf) -> Option<PathBuf>) -> Vec<PathBuf> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(dir)
+        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
+        .filter_map(|e| pick(e.expect("readable").path()))
+        .collect();
+    paths.sort();
+    paths
+}
+
+/// Fails naming `what` (the example or fixture) with every finding on `spec`.
+fn assert_clean(what: &Path, spec: &Path) {
+    let found = findings(spec, None);
+    assert!(
+        found.is_empty(),
+        "{}:\n{}",
+        what.display(),
+        found.join("\n")
+    );
+}
+
 #[test]
 fn examples_check_clean_in_every_form() {
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(root().join("examples"))
-        .expect("examples/ exists")
-        .map(|e| e.expect("readable").path().join("shipshape.yaml"))
-        .filter(|p| p.is_file())
-        .collect();
-    specs.sort();
+    let specs = entries(&root().join("examples"), |dir| {
+        Some(dir.join("shipshape.yaml")).filter(|p| p.is_file())
+    });
     assert!(specs.len() >= 5, "the reference examples are present");
     for spec in specs {
-        let found = findings(&spec, None);
-        assert!(
-            found.is_empty(),
-            "{}:\n{}",
-            spec.display(),
-            found.join("\n")
-        );
+        assert_clean(&spec, &spec);
     }
 }
 
 #[test]
 fn fixtures_check_clean_in_every_form() {
-    let fixtures = root().join("crates/shipshape_render/tests/fixtures");
-    let mut specs: Vec<PathBuf> = std::fs::read_dir(fixtures)
-        .expect("the renderer's fixtures exist")
-        .map(|e| e.expect("readable").path())
-        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
-        .collect();
-    specs.sort();
-    assert!(specs.len() >= 4, "the renderer's fixtures are present");
-    for fixture in specs {
+    let fixtures = entries(
+        &root().join("crates/shipshape_render/tests/fixtures"),
+        |file| {
+            file.extension()
+                .is_some_and(|e| e == "yaml")
+                .then_some(file)
+        },
+    );
+    assert!(fixtures.len() >= 4, "the renderer's fixtures are present");
+    for fixture in fixtures {
         let text = std::fs::read_to_string(&fixture).expect("readable");
         let (_dir, spec) = spec_file(&text);
-        let found = findings(&spec, None);
-        assert!(
-            found.is_empty(),
-            "{}:\n{}",
-            fixture.display(),
-            found.join("\n")
-        );
+        assert_clean(&fixture, &spec);
     }
 }
 
