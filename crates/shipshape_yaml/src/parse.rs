@@ -509,7 +509,10 @@ e: *s
         let c = docs[0].root.get_path(&["c".into()]).unwrap();
         assert_eq!((c.span.line, c.span.column), (3, 4));
         // A list as a key is refused as soon as it is complete, aliases inside or not.
-        for text in ["x: [9]\n? [&a [1], *a]\n: *a\n", "x: [9]\n? [&a [1]]\n: v\n"] {
+        for text in [
+            "x: [9]\n? [&a [1], *a]\n: *a\n",
+            "x: [9]\n? [&a [1]]\n: v\n",
+        ] {
             let err = parse_single(text).unwrap_err();
             let span = err.span().unwrap();
             assert_eq!((span.line, span.column), (2, 3), "{text}");
