@@ -196,6 +196,7 @@ fn a_spec_is_rendered_and_its_objects_point_into_it() {
             placed(&inputs, dir.path()),
             [
                 "Namespace /shop @ <dir>/app/shipshape.yaml:1:1",
+                "NetworkPolicy shop/default-deny @ <dir>/app/shipshape.yaml:1:1",
                 "NetworkPolicy shop/web @ <dir>/app/shipshape.yaml:4:3",
                 "PodDisruptionBudget shop/web @ <dir>/app/shipshape.yaml:4:3",
                 "ServiceAccount shop/web @ <dir>/app/shipshape.yaml:4:3",

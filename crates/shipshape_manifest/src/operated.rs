@@ -51,7 +51,10 @@ impl<'a> OperatedPods<'a> {
                 (vec![("cnpg.io/cluster", name)], &CNPG_PORTS)
             } else if object.is(&kinds::ZALANDO_POSTGRESQL) {
                 (
-                    vec![("application", Value::from("spilo")), ("cluster-name", name)],
+                    vec![
+                        ("application", Value::from("spilo")),
+                        ("cluster-name", name),
+                    ],
                     &SPILO_PORTS,
                 )
             } else {
@@ -123,7 +126,11 @@ mod tests {
         assert_eq!(
             seen,
             [
-                ("db", json!({"cnpg.io/cluster": "db"}), vec![5432, 8000, 9187]),
+                (
+                    "db",
+                    json!({"cnpg.io/cluster": "db"}),
+                    vec![5432, 8000, 9187]
+                ),
                 (
                     "shop-audit",
                     json!({"application": "spilo", "cluster-name": "shop-audit"}),

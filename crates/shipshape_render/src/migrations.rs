@@ -51,7 +51,11 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let Some(command) = migrations.command.clone() else {
         return;
     };
-    let labels = job_labels(ctx.labels(Some(name)), &migration_name(name), MIGRATION_ROLE);
+    let labels = job_labels(
+        ctx.labels(Some(name)),
+        &migration_name(name),
+        MIGRATION_ROLE,
+    );
     let mut fields = Provenance::new();
     let mut template_fields = Provenance::new();
     let template = pod_template(

@@ -89,10 +89,12 @@ fn ingress_rules(
         ingress_rule(from, named_ports(component, [expose.port.as_str()]))
     });
     let peers = ingress_rule(pods_of(ctx, name), peer_ports(component));
-    let callers = clients_of(ctx, name).into_iter().filter_map(|(caller, pods)| {
-        let rule = ingress_rule(pods, served_ports(component))?;
-        Some((rule, Some(component_key(caller, path!["needs", name]))))
-    });
+    let callers = clients_of(ctx, name)
+        .into_iter()
+        .filter_map(|(caller, pods)| {
+            let rule = ingress_rule(pods, served_ports(component))?;
+            Some((rule, Some(component_key(caller, path!["needs", name]))))
+        });
     let monitoring = component.metrics.as_ref().and_then(|metrics| {
         let from = pods_in(&platform.monitoring.namespace, &IndexMap::new());
         ingress_rule(from, named_ports(component, [metrics.port.as_str()]))

@@ -105,7 +105,11 @@ pub fn pods_of(ctx: &Ctx<'_>, component: &str) -> NetworkPolicyPeer {
 
 /// The pods of a component's migration Job, when it has one: they connect where the
 /// component does, and the component's own selector does not pick them.
-pub fn migration_pods(ctx: &Ctx<'_>, name: &str, component: &Component) -> Option<NetworkPolicyPeer> {
+pub fn migration_pods(
+    ctx: &Ctx<'_>,
+    name: &str,
+    component: &Component,
+) -> Option<NetworkPolicyPeer> {
     component.migrations.as_ref()?.command.as_ref()?;
     let labels = hooks::job_labels(
         ctx.labels(Some(name)),

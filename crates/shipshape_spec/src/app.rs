@@ -121,8 +121,11 @@ impl Default for Platform {
             dns: ClusterDns::default(),
             cloudnative_pg: OperatorPods {
                 namespace: "cnpg-system".to_owned(),
-                pod_labels: [("app.kubernetes.io/name".to_owned(), "cloudnative-pg".to_owned())]
-                    .into(),
+                pod_labels: [(
+                    "app.kubernetes.io/name".to_owned(),
+                    "cloudnative-pg".to_owned(),
+                )]
+                .into(),
             },
             zalando: OperatorPods {
                 namespace: "postgres-operator".to_owned(),

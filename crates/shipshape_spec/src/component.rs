@@ -210,7 +210,11 @@ impl Component {
             .map(String::as_str)
             .collect();
         let metrics = self.metrics.as_ref().map(|m| m.port.as_str());
-        let callers: Vec<&str> = open.iter().copied().filter(|p| Some(*p) != metrics).collect();
+        let callers: Vec<&str> = open
+            .iter()
+            .copied()
+            .filter(|p| Some(*p) != metrics)
+            .collect();
         if callers.is_empty() { open } else { callers }
     }
 }

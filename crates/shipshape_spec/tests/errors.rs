@@ -679,7 +679,9 @@ const CASES: &[Case] = &[
                 peers: [gossip]
         "#,
         message: "`api` serves no port to its callers",
-        help: Some("list the ports callers use in `components.api.serves`, or remove `api` from `needs`"),
+        help: Some(
+            "list the ports callers use in `components.api.serves`, or remove `api` from `needs`",
+        ),
         line: 7,
         column: 13,
     },

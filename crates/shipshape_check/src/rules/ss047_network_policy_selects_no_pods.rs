@@ -1,5 +1,5 @@
-use shipshape_manifest::{kinds, operated_pods};
 use shipshape_manifest::network_policy::NetworkPolicy;
+use shipshape_manifest::{kinds, operated_pods};
 
 use crate::{CheckContext, Emitter, SetRule, declare_rule};
 

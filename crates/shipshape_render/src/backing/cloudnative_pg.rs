@@ -22,9 +22,9 @@ use serde_json::{Value as Json, json};
 use shipshape_manifest::Provenance;
 use shipshape_spec::{BackingService, Backup, path};
 
+use super::operated::{self, Operated};
 use super::outputs::{Details, Outputs, Reach, Value};
 use super::postgres::Server as Postgres;
-use super::operated::{self, Operated};
 use super::{s3, workload};
 use crate::builders::resource_requirements;
 use crate::context::{Ctx, record_written, service_key, service_path};

@@ -15,9 +15,9 @@ use serde_json::json;
 use shipshape_manifest::Provenance;
 use shipshape_spec::BackingService;
 
+use super::operated::{self, Operated};
 use super::outputs::{Outputs, Reach, Value};
 use super::postgres::Server as Postgres;
-use super::operated::{self, Operated};
 use super::workload;
 use crate::builders::resource_requirements;
 use crate::context::{Ctx, record_written, service_key, service_path};
