@@ -213,7 +213,7 @@ fn a_spec_is_rendered_and_its_objects_point_into_it() {
     }
     // Next to manifests, the spec is rendered and the manifests read.
     let inputs = read(&[dir.path().to_path_buf()]).unwrap();
-    assert_eq!(inputs.model.len(), 7);
+    assert_eq!(inputs.model.len(), 8);
     assert_eq!(inputs.specs.len(), 1);
 }
 
