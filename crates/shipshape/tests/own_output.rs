@@ -1,9 +1,8 @@
 //! shipshape's own output passes its own checker with no flags, in every form a user
 //! checks it: the spec itself (`check shipshape.yaml`), the YAML and JSON streams
 //! `render` prints, the directory `render -o` writes, and that directory beside the
-//! spec; for every example, every
-//! renderer fixture, and specs from the property-based generator, in every environment
-//! they define.
+//! spec; for every example, every renderer fixture, and specs from the property-based
+//! generator, in every environment they define.
 //!
 //! The forms are read the way `check` reads them (`shipshape_input::Reader`, the target
 //! version the inputs name, default options), in process, so that a few dozen generated
