@@ -1,8 +1,8 @@
 //! shipshape's own output passes its own checker with no flags, in every form a user
 //! checks it: the spec itself (`check shipshape.yaml`), the YAML and JSON streams
-//! `render` prints, and the directory `render -o` writes; for every example, every
-//! renderer fixture, and specs from the property-based generator, in every environment
-//! they define.
+//! `render` prints, the directory `render -o` writes, and that directory beside the
+//! spec; for every example, every renderer fixture, and specs from the property-based
+//! generator, in every environment they define.
 //!
 //! The forms are read the way `check` reads them (`shipshape_input::Reader`, the target
 //! version the inputs name, default options), in process, so that a few dozen generated
@@ -31,7 +31,13 @@ fn findings(spec: &Path, environment: Option<&str>) -> Vec<String> {
         ("spec", vec![spec.to_path_buf()], String::new()),
         ("YAML stream", vec![PathBuf::from("-")], rendered.to_yaml()),
         ("JSON stream", vec![PathBuf::from("-")], rendered.to_json()),
-        ("directory", vec![deploy], String::new()),
+        ("directory", vec![deploy.clone()], String::new()),
+        // `render -o` beside the spec, then `check .`: each object read once.
+        (
+            "spec beside its directory",
+            vec![spec.to_path_buf(), deploy],
+            String::new(),
+        ),
     ];
     let mut found = Vec::new();
     for (form, paths, stdin) in forms {
@@ -43,30 +49,16 @@ fn findings(spec: &Path, environment: Option<&str>) -> Vec<String> {
         let mut options = shipshape_check::Options::default();
         options.settings.api.version = read.kubernetes(None).expect("one target version");
         let report = shipshape_check::check(&read.model, &options);
-        found.extend(
-            report
-                .findings
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{form}: {} {}: {}",
-                        f.rule.id,
-                        f.object.display_name(),
-                        f.message
-                    )
-                })
-                .filter(|f| !pending(f)),
-        );
+        found.extend(report.findings.iter().map(|f| {
+            format!(
+                "{form}: {} {}: {}",
+                f.rule.id,
+                f.object.display_name(),
+                f.message
+            )
+        }));
     }
     found
-}
-
-/// Findings that other work on the same issue removes, let through by name until it
-/// lands so that this test guards everything else meanwhile: the NetworkPolicies of the
-/// in-cluster PostgreSQL and Redis StatefulSets block DNS (SS045), and the policies are
-/// being rewritten as a whole. Nothing else is let through; delete this when they land.
-fn pending(finding: &str) -> bool {
-    finding.contains(": SS045 StatefulSet ")
 }
 
 /// The findings of every form in the base spec and in each of `environments`.
