@@ -32,6 +32,10 @@ pub const DEFAULT_BACKOFF: u32 = 2;
 /// clusters; UTC makes `0 3 * * *` mean the same time everywhere.
 pub const DEFAULT_TIME_ZONE: &str = "Etc/UTC";
 
+/// Seconds an exposed WebSocket or stream may stay idle when `ingress.timeout` is not
+/// set: an hour, where ingress-nginx cuts a proxied connection after 60 s without a byte.
+pub const LONG_LIVED_TIMEOUT: u32 = 3600;
+
 /// The shutdown timeline of a component, with defaults applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ShutdownTimes {
@@ -49,6 +53,10 @@ impl Component {
     pub fn replicas_or_default(&self) -> Replicas {
         self.replicas.unwrap_or(Replicas::Fixed(DEFAULT_REPLICAS))
     }
+
+    /// Seconds an exposed WebSocket or stream may stay idle when `ingress.timeout` is not
+    /// set: an hour, where ingress-nginx cuts a proxied connection after 60 s without a byte.
+    pub const LONG_LIVED_TIMEOUT: u32 = 3600;
 
     /// The shutdown timeline. Components with a client Service pause 5 s before SIGTERM
     /// so their endpoints leave every load balancer first; the others take no traffic

@@ -15,6 +15,7 @@ mod env;
 mod environments;
 mod expose;
 mod health;
+mod hosts;
 mod patches;
 mod problem;
 mod rbac;
@@ -39,11 +40,12 @@ pub use component::{
 pub use config::ConfigSpec;
 pub use defaults::{
     DEFAULT_BACKOFF, DEFAULT_DRAIN, DEFAULT_PROBE_PERIOD, DEFAULT_PROBE_TIMEOUT, DEFAULT_REPLICAS,
-    DEFAULT_TIME_ZONE, GRACE_MARGIN, ShutdownTimes,
+    DEFAULT_TIME_ZONE, GRACE_MARGIN, LONG_LIVED_TIMEOUT, ShutdownTimes,
 };
 pub use env::{EnvSource, EnvValue, FileSource, POD_FIELDS, RESOURCE_FIELDS};
 pub use expose::{Expose, ExposeProtocol, GatewayParent, IngressOptions, Tls};
 pub use health::{Health, Probe, ProbeScheme};
+pub use hosts::{HostSet, tls_secret};
 pub use patches::{Patch, PatchTarget};
 pub use problem::{Path as SpecPath, Problem, closest, dotted};
 pub use rbac::Permission;

@@ -739,6 +739,174 @@ const CASES: &[Case] = &[
         line: 10,
         column: 43,
     },
+    Case {
+        name: "expose with host and hosts",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, hosts: [www.example.com], port: http }
+        "#,
+        message: "`expose` sets both `host` and `hosts`",
+        help: Some("keep only one of `host` or `hosts`"),
+        line: 7,
+        column: 39,
+    },
+    Case {
+        name: "expose without a host",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { port: http }
+        "#,
+        message: "`expose` needs one of `host` or `hosts`",
+        help: Some("add exactly one of them"),
+        line: 7,
+        column: 13,
+    },
+    Case {
+        name: "expose lists a host twice",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { hosts: [shop.example.com, shop.example.com], port: http }
+        "#,
+        message: "the host `shop.example.com` is listed twice",
+        help: Some("remove one"),
+        line: 7,
+        column: 41,
+    },
+    Case {
+        name: "expose lists a path twice",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, paths: [/api, /api/], port: http }
+        "#,
+        message: "the path `/api/` is listed twice",
+        help: Some("remove one: a trailing `/` makes no difference to a prefix"),
+        line: 7,
+        column: 53,
+    },
+    Case {
+        name: "two components route the same path on a host",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, paths: [/api, /], port: http }
+              web:
+                kind: service
+                image: shop/web:1.0
+                ports: { http: 8080 }
+                expose: { hosts: [www.example.com, shop.example.com], port: http }
+        "#,
+        message: "`web` routes `/` on `shop.example.com`, which `api` routes already",
+        help: Some("give each component its own path prefixes on `shop.example.com`, such as `/web`"),
+        line: 12,
+        column: 40,
+    },
+    Case {
+        name: "a shared host served without tls",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, paths: [/api], port: http, tls: { cluster_issuer: le } }
+              web:
+                kind: service
+                image: shop/web:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, port: http }
+        "#,
+        message: "`web` serves `shop.example.com` without TLS, but `api` serves the same host set with a certificate",
+        help: Some("add the `tls` of `api` to `web`'s `expose`: they share one certificate"),
+        line: 12,
+        column: 5,
+    },
+    Case {
+        name: "a shared host with a second certificate secret",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, paths: [/api], port: http, tls: { cluster_issuer: le } }
+              web:
+                kind: service
+                image: shop/web:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, port: http, tls: { cluster_issuer: le, secret: web-tls } }
+        "#,
+        message: "`web` and `api` share hosts, so they share one certificate, kept in Secret `api-tls`",
+        help: Some("remove `secret`, or set it to `api-tls`"),
+        line: 12,
+        column: 86,
+    },
+    Case {
+        name: "a shared host with another issuer",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, paths: [/api], port: http, tls: { cluster_issuer: le } }
+              web:
+                kind: service
+                image: shop/web:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, port: http, tls: { issuer: local } }
+        "#,
+        message: "`web` and `api` share hosts, so they share one certificate, but name different issuers",
+        help: Some("use the issuer of `api`"),
+        line: 12,
+        column: 56,
+    },
+    Case {
+        name: "websocket on a gateway route",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose:
+                  host: shop.example.com
+                  port: http
+                  ingress: { websocket: true }
+                  gateway: { name: public }
+        "#,
+        message: "`websocket` is not supported on a Gateway route: Gateway API routes have no field for connection timeouts or buffering, which the Gateway's implementation decides",
+        help: Some("remove `gateway` to route through an Ingress, or remove `ingress` and set the timeouts on the Gateway"),
+        line: 10,
+        column: 18,
+    },
     // ---- env ----
     Case {
         name: "env name with =",
