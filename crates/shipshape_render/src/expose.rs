@@ -532,11 +532,11 @@ components:
     #[test]
     fn websocket_and_streaming_keep_connections_open_and_unbuffered() {
         let websocket = exposed("{host: api.example.com, port: http, ingress: {websocket: true}}");
-        let streaming =
-            exposed("{host: api.example.com, port: http, ingress: {streaming: true, timeout: 15m}}");
+        let streaming = exposed(
+            "{host: api.example.com, port: http, ingress: {streaming: true, timeout: 15m}}",
+        );
         let annotations = |yaml: &str| {
-            test_support::of_kind(yaml, "Ingress")[0].value["metadata"]["annotations"]
-                .to_string()
+            test_support::of_kind(yaml, "Ingress")[0].value["metadata"]["annotations"].to_string()
         };
         assert_eq!(
             annotations(&websocket),

@@ -8,6 +8,7 @@
 
 mod app;
 mod batch;
+mod budget;
 mod component;
 mod config;
 mod defaults;
@@ -31,6 +32,7 @@ use std::path::{Path, PathBuf};
 
 pub use app::{AppSpec, ClusterDns, IngressController, Monitoring, Platform, Profile};
 pub use batch::{Concurrency, History, Schedule, TimeZone};
+pub use budget::{Budget, PodsOf, Share};
 pub use component::{
     Autoscale, BehaviorPreset, Component, ComponentKind, Disruption, EgressRule, IntOrPercent,
     MetricTarget, Metrics, Migrations, Needs, PortDetail, PortSpec, Protocol, Rollout,
@@ -39,8 +41,9 @@ pub use component::{
 };
 pub use config::ConfigSpec;
 pub use defaults::{
-    DEFAULT_BACKOFF, DEFAULT_DRAIN, DEFAULT_PROBE_PERIOD, DEFAULT_PROBE_TIMEOUT, DEFAULT_REPLICAS,
-    DEFAULT_TIME_ZONE, GRACE_MARGIN, LONG_LIVED_TIMEOUT, ShutdownTimes,
+    DEFAULT_BACKOFF, DEFAULT_DRAIN, DEFAULT_MAX_CONNECTIONS, DEFAULT_PROBE_PERIOD,
+    DEFAULT_PROBE_TIMEOUT, DEFAULT_REPLICAS, DEFAULT_RESERVED_CONNECTIONS, DEFAULT_TIME_ZONE,
+    GRACE_MARGIN, LONG_LIVED_TIMEOUT, ShutdownTimes,
 };
 pub use env::{EnvSource, EnvValue, FileSource, POD_FIELDS, RESOURCE_FIELDS};
 pub use expose::{Expose, ExposeProtocol, GatewayParent, IngressOptions, Tls};
