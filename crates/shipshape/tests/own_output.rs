@@ -1,8 +1,8 @@
 //! shipshape's own output passes its own checker with no flags, in every form a user
 //! checks it: the spec itself (`check shipshape.yaml`), the YAML and JSON streams
-//! `render` prints, and the directory `render -o` writes; for every example, every
-//! renderer fixture, and specs from the property-based generator, in every environment
-//! they define.
+//! `render` prints, the directory `render -o` writes, and that directory beside the
+//! spec; for every example, every renderer fixture, and specs from the property-based
+//! generator, in every environment they define.
 //!
 //! The forms are read the way `check` reads them (`shipshape_input::Reader`, the target
 //! version the inputs name, default options), in process, so that a few dozen generated
@@ -31,7 +31,13 @@ fn findings(spec: &Path, environment: Option<&str>) -> Vec<String> {
         ("spec", vec![spec.to_path_buf()], String::new()),
         ("YAML stream", vec![PathBuf::from("-")], rendered.to_yaml()),
         ("JSON stream", vec![PathBuf::from("-")], rendered.to_json()),
-        ("directory", vec![deploy], String::new()),
+        ("directory", vec![deploy.clone()], String::new()),
+        // `render -o` beside the spec, then `check .`: each object read once.
+        (
+            "spec beside its directory",
+            vec![spec.to_path_buf(), deploy],
+            String::new(),
+        ),
     ];
     let mut found = Vec::new();
     for (form, paths, stdin) in forms {
