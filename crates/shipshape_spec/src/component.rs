@@ -111,9 +111,11 @@ pub struct Component {
     #[serde(default)]
     pub history: Option<History>,
     /// How late a `cron` run may still start after its time; later runs are skipped.
+    /// Defaults to 10m.
     #[serde(default)]
     pub starting_deadline: Option<Seconds>,
     /// How long a run of a `job` or `cron` may take before it is stopped and failed.
+    /// Defaults to 1h.
     #[serde(default)]
     pub deadline: Option<Seconds>,
     /// Retries of a failed `job` or `cron` run, each in a new pod. Defaults to 2.

@@ -39,7 +39,8 @@ pub use component::{
 pub use config::ConfigSpec;
 pub use defaults::{
     DEFAULT_BACKOFF, DEFAULT_DRAIN, DEFAULT_PROBE_PERIOD, DEFAULT_PROBE_TIMEOUT, DEFAULT_REPLICAS,
-    DEFAULT_TIME_ZONE, GRACE_MARGIN, ShutdownTimes,
+    DEFAULT_RUN_DEADLINE, DEFAULT_STARTING_DEADLINE, DEFAULT_TIME_ZONE, GRACE_MARGIN,
+    ShutdownTimes,
 };
 pub use env::{EnvSource, EnvValue, FileSource, POD_FIELDS, RESOURCE_FIELDS};
 pub use expose::{Expose, ExposeProtocol, GatewayParent, IngressOptions, Tls};
