@@ -551,7 +551,7 @@ fn each_path_creates_the_objects_in_its_own_order() {
             "NetworkPolicy/key-generator, Role/key-generator, RoleBinding/key-generator, ServiceAccount/key-generator",
             "Job/key-HASH-create",
             "Namespace/shop",
-            "NetworkPolicy/api, NetworkPolicy/api-migrate",
+            "NetworkPolicy/api, NetworkPolicy/api-migrate, NetworkPolicy/db, NetworkPolicy/default-deny",
             "PodDisruptionBudget/api",
             "ServiceAccount/api",
             "Role/api-migrate",
@@ -579,14 +579,14 @@ fn each_path_creates_the_objects_in_its_own_order() {
             "Service/api",
             "Deployment/api",
             "Job/api-migrate-HASH",
-            "Cluster/db, NetworkPolicy/api, NetworkPolicy/api-migrate, PodDisruptionBudget/api",
+            "Cluster/db, NetworkPolicy/api, NetworkPolicy/api-migrate, NetworkPolicy/db, NetworkPolicy/default-deny, PodDisruptionBudget/api",
         ]
     );
     // One server-side apply of everything.
     assert_eq!(
         sequence(Way::Flux),
         [
-            "Cluster/db, Deployment/api, Job/api-migrate-HASH, Job/key-HASH-create, Namespace/shop, NetworkPolicy/api, NetworkPolicy/api-migrate, NetworkPolicy/key-generator, PodDisruptionBudget/api, Role/api-migrate, Role/key-generator, RoleBinding/api-migrate, RoleBinding/key-generator, Service/api, ServiceAccount/api, ServiceAccount/key-generator",
+            "Cluster/db, Deployment/api, Job/api-migrate-HASH, Job/key-HASH-create, Namespace/shop, NetworkPolicy/api, NetworkPolicy/api-migrate, NetworkPolicy/db, NetworkPolicy/default-deny, NetworkPolicy/key-generator, PodDisruptionBudget/api, Role/api-migrate, Role/key-generator, RoleBinding/api-migrate, RoleBinding/key-generator, Service/api, ServiceAccount/api, ServiceAccount/key-generator",
         ]
     );
     // The files of `render -o DIR`, in name order.
@@ -594,6 +594,8 @@ fn each_path_creates_the_objects_in_its_own_order() {
         "Namespace/shop",
         "NetworkPolicy/api",
         "NetworkPolicy/api-migrate",
+        "NetworkPolicy/db",
+        "NetworkPolicy/default-deny",
         "NetworkPolicy/key-generator",
         "PodDisruptionBudget/api",
         "ServiceAccount/api",

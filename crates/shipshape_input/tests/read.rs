@@ -196,6 +196,7 @@ fn a_spec_is_rendered_and_its_objects_point_into_it() {
             placed(&inputs, dir.path()),
             [
                 "Namespace /shop @ <dir>/app/shipshape.yaml:1:1",
+                "NetworkPolicy shop/default-deny @ <dir>/app/shipshape.yaml:1:1",
                 "NetworkPolicy shop/web @ <dir>/app/shipshape.yaml:4:3",
                 "PodDisruptionBudget shop/web @ <dir>/app/shipshape.yaml:4:3",
                 "ServiceAccount shop/web @ <dir>/app/shipshape.yaml:4:3",
@@ -212,7 +213,7 @@ fn a_spec_is_rendered_and_its_objects_point_into_it() {
     }
     // Next to manifests, the spec is rendered and the manifests read.
     let inputs = read(&[dir.path().to_path_buf()]).unwrap();
-    assert_eq!(inputs.model.len(), 7);
+    assert_eq!(inputs.model.len(), 8);
     assert_eq!(inputs.specs.len(), 1);
 }
 
@@ -232,10 +233,11 @@ fn a_spec_beside_its_rendered_output_is_read_once() {
     render_into(SPEC, &dir.path().join("deploy"));
     let inputs = read(&[dir.path().to_path_buf()]).unwrap();
     // The spec's render stands in for its output, so findings point into the spec.
-    assert_eq!(inputs.model.len(), 6);
+    assert_eq!(inputs.model.len(), 7);
     assert!(inputs.model.objects().iter().all(|o| o.is_rendered()));
     let files: Vec<String> = [
         "00-namespace-shop",
+        "01-networkpolicy-default-deny",
         "01-networkpolicy-web",
         "04-poddisruptionbudget-web",
         "05-serviceaccount-web",
@@ -262,17 +264,17 @@ fn a_spec_beside_its_rendered_output_is_read_once() {
         [OwnOutput {
             spec: "<dir>/shipshape.yaml".to_owned(),
             files,
-            objects: 6,
+            objects: 7,
             stale: 0,
         }]
     );
     // Given as two paths, the same.
     let inputs = read(&[dir.path().join("deploy"), dir.path().join("shipshape.yaml")]).unwrap();
-    assert_eq!(inputs.model.len(), 6);
-    assert_eq!(inputs.own_output[0].objects, 6);
+    assert_eq!(inputs.model.len(), 7);
+    assert_eq!(inputs.own_output[0].objects, 7);
     // Without the spec, the output is read as it is.
     let inputs = read(&[dir.path().join("deploy")]).unwrap();
-    assert_eq!(inputs.model.len(), 6);
+    assert_eq!(inputs.model.len(), 7);
     assert!(inputs.own_output.is_empty());
 }
 
@@ -313,10 +315,10 @@ fn output_that_changed_is_counted_and_other_objects_are_kept() {
             "ServiceAccount shop/billing @ <dir>/deploy/other.yaml:1:1",
         ]
     );
-    assert_eq!(inputs.model.len(), 8);
+    assert_eq!(inputs.model.len(), 9);
     let passed = &inputs.own_output[0];
-    assert_eq!((passed.objects, passed.stale), (7, 2));
-    assert_eq!(passed.files.len(), 7);
+    assert_eq!((passed.objects, passed.stale), (8, 2));
+    assert_eq!(passed.files.len(), 8);
 }
 
 #[test]

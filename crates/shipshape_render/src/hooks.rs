@@ -15,6 +15,15 @@ use crate::context::{Ctx, INSTANCE_LABEL, NAME_LABEL, content_hash};
 /// The label that tells a Job's pods apart from the app's own.
 const COMPONENT_LABEL: &str = "app.kubernetes.io/component";
 
+/// The role of a migration Job's pods, in their component label.
+pub const MIGRATION_ROLE: &str = "migration";
+
+/// The name of a component's migration pods (and of their NetworkPolicy, and of the Role
+/// of the waits around them).
+pub fn migration_name(component: &str) -> String {
+    format!("{component}-migrate")
+}
+
 /// When a hooked Job and its helpers run under Helm (pre-install and pre-upgrade hooks)
 /// and Argo CD (PreSync hooks); they are deleted once they succeeded. `shipshape deploy`
 /// and plain `kubectl apply` ignore these annotations.

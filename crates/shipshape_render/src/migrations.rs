@@ -25,7 +25,7 @@ use shipshape_manifest::{Provenance, pointer_token};
 use shipshape_spec::{Component, DEFAULT_BACKOFF, Migrations, path};
 
 use crate::context::{Ctx, component_key};
-use crate::hooks::{hashed_name, job_labels, job_network_policy};
+use crate::hooks::{MIGRATION_ROLE, hashed_name, job_labels, job_network_policy, migration_name};
 use crate::wait::{self, Target};
 use crate::wiring::{self, Dependency};
 use crate::{backing, network_policy, pod, rbac};
@@ -39,12 +39,6 @@ const DATABASE_WAIT: &str = "wait-for-database";
 
 /// The init container of a component's pods that waits for their migration.
 const MIGRATION_WAIT: &str = "wait-for-migration";
-
-/// The name of a component's migration pods (and of their NetworkPolicy, and of the Role
-/// of the waits around them).
-pub fn migration_name(component: &str) -> String {
-    format!("{component}-migrate")
-}
 
 /// The migration Job of a component, when it declares a migration command: what the
 /// component's pods wait for. The Job's name follows its pod template, which
@@ -128,7 +122,11 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let Some((migrations, command)) = command(component) else {
         return;
     };
-    let labels = job_labels(ctx.labels(Some(name)), &migration_name(name), "migration");
+    let labels = job_labels(
+        ctx.labels(Some(name)),
+        &migration_name(name),
+        MIGRATION_ROLE,
+    );
     let mut fields = Provenance::new();
     let mut template_fields = Provenance::new();
     let template = pod_template(
@@ -172,7 +170,8 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     // the name label they do not carry.
     let databases = databases(ctx, component);
     let wait = (!databases.is_empty()).then(|| path!["needs"]);
-    let (egress, egress_fields) = network_policy::egress_rules(ctx, name, component, wait);
+    let (egress, egress_fields) =
+        network_policy::egress_rules(ctx, name, component, network_policy::Pods::Migration, wait);
     let policy = job_network_policy(ctx, &migration_name(name), &labels, egress, None);
     let mut policy_fields = Provenance::new();
     policy_fields.nest("/spec/egress", egress_fields);
@@ -249,7 +248,7 @@ fn pod_template(
             labels: Some(job_labels(
                 ctx.pod_labels(name, component),
                 &migration_name(name),
-                "migration",
+                MIGRATION_ROLE,
             )),
             annotations: (!annotations.is_empty()).then_some(annotations),
             ..ObjectMeta::default()

@@ -28,7 +28,9 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
-pub use app::{AppSpec, ClusterDns, IngressController, Monitoring, Platform, Profile};
+pub use app::{
+    AppSpec, ClusterDns, IngressController, Monitoring, OperatorPods, Platform, Profile,
+};
 pub use batch::{Concurrency, History, Schedule, TimeZone};
 pub use component::{
     Autoscale, BehaviorPreset, Component, ComponentKind, Disruption, EgressRule, IntOrPercent,
