@@ -49,30 +49,16 @@ fn findings(spec: &Path, environment: Option<&str>) -> Vec<String> {
         let mut options = shipshape_check::Options::default();
         options.settings.api.version = read.kubernetes(None).expect("one target version");
         let report = shipshape_check::check(&read.model, &options);
-        found.extend(
-            report
-                .findings
-                .iter()
-                .map(|f| {
-                    format!(
-                        "{form}: {} {}: {}",
-                        f.rule.id,
-                        f.object.display_name(),
-                        f.message
-                    )
-                })
-                .filter(|f| !pending(f)),
-        );
+        found.extend(report.findings.iter().map(|f| {
+            format!(
+                "{form}: {} {}: {}",
+                f.rule.id,
+                f.object.display_name(),
+                f.message
+            )
+        }));
     }
     found
-}
-
-/// Findings that other work on the same issue removes, let through by name until it
-/// lands so that this test guards everything else meanwhile: the NetworkPolicies of the
-/// in-cluster PostgreSQL and Redis StatefulSets block DNS (SS045), and the policies are
-/// being rewritten as a whole. Nothing else is let through; delete this when they land.
-fn pending(finding: &str) -> bool {
-    finding.contains(": SS045 StatefulSet ")
 }
 
 /// The findings of every form in the base spec and in each of `environments`.
