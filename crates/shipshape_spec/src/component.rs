@@ -137,6 +137,11 @@ pub struct Component {
     /// as environment variables: `db: {url: DATABASE_URL}`.
     #[serde(default)]
     pub needs: Needs,
+    /// Database connections each pod opens at most, by the name of a postgres service in
+    /// `needs`: `{db: 10}`. Overrides the service's `pool`; the `pool` output gives it
+    /// to the app, and the service's connection budget counts it.
+    #[serde(default)]
+    pub pools: IndexMap<String, u32>,
     /// Schema migrations to run before each rollout.
     #[serde(default)]
     pub migrations: Option<Migrations>,
