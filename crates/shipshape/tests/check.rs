@@ -298,3 +298,55 @@ fn rules_lists_every_rule_and_rule_explains_one() {
         text(&out.stderr)
     );
 }
+
+/// The README's flow, `render -o deploy/` beside the spec and then `check .`: the spec's
+/// output is not read a second time, and the run says so.
+#[test]
+fn a_spec_beside_its_rendered_output_is_checked_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let spec = examples().join("volaticloud/shipshape.yaml");
+    std::fs::copy(&spec, dir.path().join("shipshape.yaml")).unwrap();
+    let rendered = shipshape(&["render", ".", "-o", "deploy"], None, Some(dir.path()));
+    assert!(rendered.status.success(), "{}", text(&rendered.stderr));
+    let alone = shipshape(&["check", "shipshape.yaml"], None, Some(dir.path()));
+    let objects = text(&alone.stdout);
+    assert!(
+        objects.starts_with("0 errors, 0 warnings, 0 info in "),
+        "{objects}"
+    );
+
+    let out = shipshape(&["check", "."], None, Some(dir.path()));
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stdout));
+    assert_eq!(text(&out.stdout), objects);
+    let files = std::fs::read_dir(dir.path().join("deploy"))
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .path()
+                .extension()
+                .is_some_and(|x| x == "yaml")
+        })
+        .count();
+    assert_eq!(
+        text(&out.stderr),
+        format!(
+            "note: {files} objects in the {files} files of `./deploy` are the rendered output of `./shipshape.yaml`, which is read in their place\n"
+        )
+    );
+
+    // Output edited after it was rendered is out of date: the run says what to do.
+    let budget = dir
+        .path()
+        .join("deploy/04-poddisruptionbudget-backend.yaml");
+    let edited = std::fs::read_to_string(&budget)
+        .unwrap()
+        .replace("maxUnavailable: 1", "maxUnavailable: 3");
+    std::fs::write(&budget, edited).unwrap();
+    let out = shipshape(&["check", "."], None, Some(dir.path()));
+    assert!(
+        text(&out.stderr).ends_with("which is read in their place; 1 of them differs from what it renders now: render it again with `shipshape render ./shipshape.yaml -o ./deploy`, and make changes by hand in the spec's `patches`\n"),
+        "{}",
+        text(&out.stderr)
+    );
+}

@@ -18,6 +18,7 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod own_output;
 mod spec;
 mod target;
 
@@ -25,6 +26,8 @@ use std::fmt;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
+pub use own_output::OwnOutput;
+use own_output::Piece;
 use shipshape_grammar::KubeVersion;
 use shipshape_manifest::Model;
 use shipshape_yaml::{Diagnostic, Diagnostics};
@@ -39,6 +42,9 @@ pub struct Inputs {
     pub stdin: Option<String>,
     /// The version each spec was rendered for, in the order they were read.
     pub specs: Vec<SpecTarget>,
+    /// For each spec whose rendered output was among the files too, what was passed over
+    /// so that each object is read once (see [`OwnOutput`]); a command says so.
+    pub own_output: Vec<OwnOutput>,
 }
 
 impl Inputs {
@@ -137,11 +143,9 @@ impl<'a> Reader<'a> {
     pub fn read(self, paths: &[PathBuf]) -> Result<Inputs, Error> {
         let mut assembly = Assembly {
             reader: self,
-            inputs: Inputs {
-                model: Model::new(),
-                stdin: None,
-                specs: Vec::new(),
-            },
+            pieces: Vec::new(),
+            stdin: None,
+            specs: Vec::new(),
             files: 0,
             problems: Vec::new(),
         };
@@ -154,14 +158,25 @@ impl<'a> Reader<'a> {
         if assembly.files == 0 {
             return Err(Error::NoFiles);
         }
-        Ok(assembly.inputs)
+        // Files are read before a spec beside them (`deploy/` sorts before
+        // `shipshape.yaml`), so a spec's own output is known only once all are read.
+        let (model, own_output) = own_output::assemble(assembly.pieces);
+        Ok(Inputs {
+            model,
+            stdin: assembly.stdin,
+            specs: assembly.specs,
+            own_output,
+        })
     }
 }
 
 /// The inputs read so far, and every problem met.
 struct Assembly<'a> {
     reader: Reader<'a>,
-    inputs: Inputs,
+    /// What each path gave, in order.
+    pieces: Vec<Piece>,
+    stdin: Option<String>,
+    specs: Vec<SpecTarget>,
     /// Files (and standard input) read, specs included.
     files: usize,
     problems: Vec<Diagnostic>,
@@ -194,7 +209,7 @@ impl Assembly<'_> {
         }
         self.add_objects("<stdin>", &text);
         if self.reader.keep_stdin {
-            self.inputs.stdin = Some(text);
+            self.stdin = Some(text);
         }
     }
 
@@ -217,7 +232,7 @@ impl Assembly<'_> {
     fn add_objects(&mut self, name: &str, text: &str) {
         self.files += 1;
         match shipshape_manifest::load(name, text, self.reader.namespace) {
-            Ok(objects) => self.inputs.model.add_objects(objects),
+            Ok(objects) => self.pieces.push(Piece::Objects(name.to_owned(), objects)),
             Err(diags) => self.problems.extend(diags.0),
         }
     }
@@ -226,10 +241,8 @@ impl Assembly<'_> {
         self.files += 1;
         match spec::render(path, self.reader.environment) {
             Ok(rendered) => {
-                self.inputs
-                    .model
-                    .add_rendered(rendered.manifests, rendered.source);
-                self.inputs.specs.push(rendered.target);
+                self.specs.push(rendered.target.clone());
+                self.pieces.push(Piece::Spec(Box::new(rendered)));
             }
             Err(problems) => self.problems.extend(problems),
         }

@@ -24,6 +24,10 @@ pub(crate) struct RenderedSpec {
     pub source: SpecSource,
     /// The version it was rendered for.
     pub target: SpecTarget,
+    /// The application's name, which its objects carry as `app.kubernetes.io/part-of`.
+    pub app: String,
+    /// The namespace its objects are in.
+    pub namespace: String,
 }
 
 /// Loads the spec at `path` with `environment` applied and renders it.
@@ -38,6 +42,8 @@ pub(crate) fn render(
     let target = target(&loaded);
     match shipshape_render::render(&loaded.spec) {
         Ok(rendered) => Ok(RenderedSpec {
+            app: loaded.spec.name.clone(),
+            namespace: loaded.spec.namespace().to_owned(),
             manifests: rendered.manifests,
             source: SpecSource {
                 source: loaded.source,

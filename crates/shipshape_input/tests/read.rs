@@ -4,7 +4,7 @@ use std::io::Read;
 use std::path::{Path, PathBuf};
 
 use shipshape_grammar::KubeVersion;
-use shipshape_input::{Error, Inputs, Reader};
+use shipshape_input::{Error, Inputs, OwnOutput, Reader};
 
 const DEPLOYMENT: &str = "\
 apiVersion: apps/v1
@@ -196,6 +196,7 @@ fn a_spec_is_rendered_and_its_objects_point_into_it() {
             placed(&inputs, dir.path()),
             [
                 "Namespace /shop @ <dir>/app/shipshape.yaml:1:1",
+                "NetworkPolicy shop/default-deny @ <dir>/app/shipshape.yaml:1:1",
                 "NetworkPolicy shop/web @ <dir>/app/shipshape.yaml:4:3",
                 "PodDisruptionBudget shop/web @ <dir>/app/shipshape.yaml:4:3",
                 "ServiceAccount shop/web @ <dir>/app/shipshape.yaml:4:3",
@@ -212,8 +213,112 @@ fn a_spec_is_rendered_and_its_objects_point_into_it() {
     }
     // Next to manifests, the spec is rendered and the manifests read.
     let inputs = read(&[dir.path().to_path_buf()]).unwrap();
-    assert_eq!(inputs.model.len(), 7);
+    assert_eq!(inputs.model.len(), 8);
     assert_eq!(inputs.specs.len(), 1);
+}
+
+/// `spec` rendered into `dir` as `render -o dir` writes it.
+fn render_into(spec: &str, dir: &Path) {
+    let loaded = shipshape_spec::load_str("shipshape.yaml", spec, Path::new("."), None).unwrap();
+    shipshape_render::render(&loaded.spec)
+        .unwrap()
+        .manifests
+        .write_dir(dir, shipshape_manifest::Format::Yaml)
+        .unwrap();
+}
+
+#[test]
+fn a_spec_beside_its_rendered_output_is_read_once() {
+    let dir = tree(&[("shipshape.yaml", SPEC)]);
+    render_into(SPEC, &dir.path().join("deploy"));
+    let inputs = read(&[dir.path().to_path_buf()]).unwrap();
+    // The spec's render stands in for its output, so findings point into the spec.
+    assert_eq!(inputs.model.len(), 7);
+    assert!(inputs.model.objects().iter().all(|o| o.is_rendered()));
+    let files: Vec<String> = [
+        "00-namespace-shop",
+        "01-networkpolicy-default-deny",
+        "01-networkpolicy-web",
+        "04-poddisruptionbudget-web",
+        "05-serviceaccount-web",
+        "17-service-web",
+        "21-deployment-web",
+    ]
+    .map(|f| format!("<dir>/deploy/{f}.yaml"))
+    .to_vec();
+    let passed: Vec<OwnOutput> = inputs
+        .own_output
+        .iter()
+        .map(|p| OwnOutput {
+            spec: p.spec.replace(&dir.path().display().to_string(), "<dir>"),
+            files: p
+                .files
+                .iter()
+                .map(|f| f.replace(&dir.path().display().to_string(), "<dir>"))
+                .collect(),
+            ..p.clone()
+        })
+        .collect();
+    assert_eq!(
+        passed,
+        [OwnOutput {
+            spec: "<dir>/shipshape.yaml".to_owned(),
+            files,
+            objects: 7,
+            stale: 0,
+        }]
+    );
+    // Given as two paths, the same.
+    let inputs = read(&[dir.path().join("deploy"), dir.path().join("shipshape.yaml")]).unwrap();
+    assert_eq!(inputs.model.len(), 7);
+    assert_eq!(inputs.own_output[0].objects, 7);
+    // Without the spec, the output is read as it is.
+    let inputs = read(&[dir.path().join("deploy")]).unwrap();
+    assert_eq!(inputs.model.len(), 7);
+    assert!(inputs.own_output.is_empty());
+}
+
+#[test]
+fn output_that_changed_is_counted_and_other_objects_are_kept() {
+    let dir = tree(&[("shipshape.yaml", SPEC)]);
+    let deploy = dir.path().join("deploy");
+    render_into(SPEC, &deploy);
+    // Edited by hand after it was rendered, and a component the spec no longer has.
+    let budget = deploy.join("04-poddisruptionbudget-web.yaml");
+    let text = std::fs::read_to_string(&budget).unwrap();
+    std::fs::write(
+        &budget,
+        text.replace("maxUnavailable: 1", "maxUnavailable: 2"),
+    )
+    .unwrap();
+    let old = std::fs::read_to_string(deploy.join("05-serviceaccount-web.yaml")).unwrap();
+    std::fs::write(
+        deploy.join("05-serviceaccount-old.yaml"),
+        old.replace("name: web", "name: old"),
+    )
+    .unwrap();
+    // Another app's object, and one of the user's own, in the same directory.
+    let other = old
+        .replace("part-of: shop", "part-of: billing")
+        .replace("name: web", "name: billing");
+    std::fs::write(deploy.join("other.yaml"), other).unwrap();
+    std::fs::write(deploy.join("mine.yaml"), DEPLOYMENT).unwrap();
+    let inputs = read(&[dir.path().to_path_buf()]).unwrap();
+    let kept: Vec<String> = placed(&inputs, dir.path())
+        .into_iter()
+        .filter(|p| !p.contains("shipshape.yaml"))
+        .collect();
+    assert_eq!(
+        kept,
+        [
+            "Deployment default/web @ <dir>/deploy/mine.yaml:1:1",
+            "ServiceAccount shop/billing @ <dir>/deploy/other.yaml:1:1",
+        ]
+    );
+    assert_eq!(inputs.model.len(), 9);
+    let passed = &inputs.own_output[0];
+    assert_eq!((passed.objects, passed.stale), (8, 2));
+    assert_eq!(passed.files.len(), 8);
 }
 
 #[test]

@@ -14,6 +14,14 @@ use crate::context::{Ctx, INSTANCE_LABEL, NAME_LABEL, content_hash};
 /// The label that tells a Job's pods apart from the app's own.
 const COMPONENT_LABEL: &str = "app.kubernetes.io/component";
 
+/// The role of a migration Job's pods, in their component label.
+pub const MIGRATION_ROLE: &str = "migration";
+
+/// The name of a component's migration pods (and of their NetworkPolicy).
+pub fn migration_name(component: &str) -> String {
+    format!("{component}-migrate")
+}
+
 /// When a pre-rollout Job and its helpers run under Helm (hooks) and Argo CD (PreSync
 /// hooks). `shipshape deploy` and plain `kubectl apply` ignore these annotations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -17,12 +17,19 @@
 //!
 //! A `cron` is a CronJob named after the component: in UTC unless `time_zone` says
 //! otherwise, never overlapping runs unless `concurrency` says otherwise.
+//!
+//! Every run has a deadline and every `cron` run a starting deadline, the spec's or the
+//! defaults (`DEFAULT_RUN_DEADLINE`, `DEFAULT_STARTING_DEADLINE`): a run that hangs
+//! would otherwise hold its pod, and the runs after it, forever.
 
 use k8s_openapi::api::batch::v1::{CronJob, CronJobSpec, Job, JobSpec, JobTemplateSpec};
 use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use shipshape_manifest::Provenance;
-use shipshape_spec::{Component, ComponentKind, DEFAULT_BACKOFF, DEFAULT_TIME_ZONE, path};
+use shipshape_spec::{
+    Component, ComponentKind, DEFAULT_BACKOFF, DEFAULT_RUN_DEADLINE, DEFAULT_STARTING_DEADLINE,
+    DEFAULT_TIME_ZONE, Seconds, path,
+};
 
 use crate::context::{Ctx, component_key, component_path, record_written};
 use crate::hooks::hashed_name;
@@ -119,7 +126,11 @@ fn render_cron(
             ),
             successful_jobs_history_limit: Some(count(history.succeeded)),
             failed_jobs_history_limit: Some(count(history.failed)),
-            starting_deadline_seconds: component.starting_deadline.map(|s| i64::from(s.get())),
+            starting_deadline_seconds: Some(i64::from(
+                component
+                    .starting_deadline
+                    .map_or(DEFAULT_STARTING_DEADLINE, Seconds::get),
+            )),
             job_template: JobTemplateSpec {
                 metadata: Some(ObjectMeta {
                     labels: Some(ctx.labels(Some(name))),
@@ -157,7 +168,11 @@ fn job_spec(component: &Component, template: PodTemplateSpec) -> JobSpec {
         backoff_limit: Some(
             i32::try_from(component.backoff.unwrap_or(DEFAULT_BACKOFF)).unwrap_or(i32::MAX),
         ),
-        active_deadline_seconds: component.deadline.map(|s| i64::from(s.get())),
+        active_deadline_seconds: Some(i64::from(
+            component
+                .deadline
+                .map_or(DEFAULT_RUN_DEADLINE, Seconds::get),
+        )),
         ttl_seconds_after_finished: component.ttl.map(|s| workload::seconds(Some(s), 0)),
         template,
         ..JobSpec::default()
@@ -258,8 +273,10 @@ components:
         assert_eq!(spec["concurrencyPolicy"], "Forbid");
         assert_eq!(spec["successfulJobsHistoryLimit"], 3);
         assert_eq!(spec["failedJobsHistoryLimit"], 1);
+        assert_eq!(spec["startingDeadlineSeconds"], 600);
         let job = &spec["jobTemplate"]["spec"];
         assert_eq!(job["backoffLimit"], 2);
+        assert_eq!(job["activeDeadlineSeconds"], 3600);
         assert!(job.get("ttlSecondsAfterFinished").is_none());
         assert_eq!(job["template"]["spec"]["restartPolicy"], "Never");
         let replace = find(
@@ -271,6 +288,25 @@ components:
         assert_eq!(
             replace["spec"]["jobTemplate"]["spec"]["ttlSecondsAfterFinished"],
             3600
+        );
+    }
+
+    /// A run that hangs is stopped, and a late run is skipped, whether or not the spec
+    /// says when: SS160 and SS162 would report a CronJob or Job without them.
+    #[test]
+    fn every_run_has_a_deadline_the_spec_may_set() {
+        let once = "name: shop\ncomponents:\n  seed: { kind: job, image: registry.example.com/shop/seed:1.0.0 }\n";
+        let job = &of_kind(once, "Job")[0].value["spec"];
+        assert_eq!(job["activeDeadlineSeconds"], 3600);
+        let set = find(
+            &nightly("    deadline: 20m\n    starting_deadline: 2m\n"),
+            "CronJob",
+            "nightly",
+        );
+        assert_eq!(set["spec"]["startingDeadlineSeconds"], 120);
+        assert_eq!(
+            set["spec"]["jobTemplate"]["spec"]["activeDeadlineSeconds"],
+            1200
         );
     }
 }

@@ -58,6 +58,7 @@ pub struct Rendered {
 pub fn render(spec: &AppSpec) -> Result<Rendered, Vec<Problem>> {
     let mut ctx = context::Ctx::new(spec);
     namespace::render(&mut ctx);
+    namespace::render_default_deny(&mut ctx);
     config::render(&mut ctx);
     secrets::render(&mut ctx);
     secret_generator::render(&mut ctx);

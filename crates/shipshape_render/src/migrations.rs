@@ -20,7 +20,9 @@ use shipshape_manifest::Provenance;
 use shipshape_spec::{Component, DEFAULT_BACKOFF, Migrations, path};
 
 use crate::context::{Ctx, component_key};
-use crate::hooks::{Hook, hashed_name, job_labels, job_network_policy};
+use crate::hooks::{
+    Hook, MIGRATION_ROLE, hashed_name, job_labels, job_network_policy, migration_name,
+};
 use crate::{network_policy, pod};
 
 /// Seconds a migration may run unless the spec says otherwise.
@@ -34,11 +36,6 @@ const MIGRATION_HOOK: Hook = Hook {
     weight: 0,
     delete_on_success: false,
 };
-
-/// The name of a component's migration pods (and of their NetworkPolicy).
-pub fn migration_name(component: &str) -> String {
-    format!("{component}-migrate")
-}
 
 /// The name of a migration Job: [`migration_name`] and a hash of its pod template.
 pub fn job_name(component: &str, template: &PodTemplateSpec) -> String {
@@ -54,7 +51,11 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let Some(command) = migrations.command.clone() else {
         return;
     };
-    let labels = job_labels(ctx.labels(Some(name)), &migration_name(name), "migration");
+    let labels = job_labels(
+        ctx.labels(Some(name)),
+        &migration_name(name),
+        MIGRATION_ROLE,
+    );
     let mut fields = Provenance::new();
     let mut template_fields = Provenance::new();
     let template = pod_template(
@@ -96,7 +97,8 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     };
     // Where the app may connect, its migration may too. The component's own policy does
     // not cover these pods: it selects by the name label they do not carry.
-    let (egress, egress_fields) = network_policy::egress_rules(ctx, name, component);
+    let (egress, egress_fields) =
+        network_policy::egress_rules(ctx, name, component, network_policy::Pods::Migration);
     let policy = job_network_policy(
         ctx,
         &migration_name(name),
@@ -149,7 +151,7 @@ fn pod_template(
             labels: Some(job_labels(
                 ctx.pod_labels(name, component),
                 &migration_name(name),
-                "migration",
+                MIGRATION_ROLE,
             )),
             annotations: (!annotations.is_empty()).then_some(annotations),
             ..ObjectMeta::default()

@@ -1,13 +1,18 @@
-//! The namespace, with Pod Security admission enforcing the restricted profile.
+//! The namespace, with Pod Security admission enforcing the restricted profile, and the
+//! NetworkPolicy that denies by default whatever no other policy admits.
 
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::Namespace;
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 
 use shipshape_manifest::Provenance;
 
 use crate::context::Ctx;
+use crate::network_rules::policy;
+
+/// The name of the namespace's default-deny NetworkPolicy.
+const DEFAULT_DENY: &str = "default-deny";
 
 /// Renders the namespace. `enforce` rejects any pod that breaks the restricted profile;
 /// `audit` and `warn` make the same judgement visible in logs and to `kubectl`.
@@ -37,4 +42,22 @@ pub fn render(ctx: &mut Ctx<'_>) {
         fields.record("/metadata/name", shipshape_spec::path!["namespace"]);
     }
     ctx.emit(&ns, Vec::new(), fields);
+}
+
+/// Renders, unless `default_deny: false`, a policy that selects every pod of the
+/// namespace and admits nothing either way. Every pod shipshape renders or has an
+/// operator run has a policy of its own that admits its declared traffic, and policies
+/// add up, so this one changes nothing for them: it covers the pods that nobody
+/// declared (added by hand, by another tool, by an operator shipshape does not know).
+pub fn render_default_deny(ctx: &mut Ctx<'_>) {
+    if !ctx.spec.default_deny {
+        return;
+    }
+    let deny = policy(
+        ctx.metadata(DEFAULT_DENY, None),
+        LabelSelector::default(),
+        Vec::new(),
+        Vec::new(),
+    );
+    ctx.emit(&deny, Vec::new(), Provenance::new());
 }

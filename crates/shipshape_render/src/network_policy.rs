@@ -4,13 +4,14 @@
 //! not declared is refused:
 //!
 //! - in: the ingress controller to the exposed port, the component's own pods to its
-//!   `peers` ports, each component that `needs` this one to the ports of its Service, and
-//!   the monitoring namespace to the metrics port;
+//!   `peers` ports, each component that `needs` this one (and that component's
+//!   migration Job) to the ports it serves (`serves`), and the monitoring namespace to
+//!   the metrics port;
 //! - out: the cluster DNS, the component's own pods on its `peers` ports, each needed
-//!   component, each needed backing service where its provider says it is (the pods of
-//!   an in-cluster server, or the declared network of an external one), the component's
-//!   own `egress:` rules, and the Kubernetes API only for components that use it
-//!   (`api_access` or `permissions`).
+//!   component on the ports it serves, each needed backing service where its provider
+//!   says it is (the pods of an in-cluster server, the pods an operator runs, or the
+//!   declared network of an external one), the component's own `egress:` rules, and the
+//!   Kubernetes API only for components that use it (`api_access` or `permissions`).
 //!
 //! Ports are the pods' container ports, not Service ports: a policy is enforced at the pod,
 //! after the Service has translated its port into the pod's. Rules keep the spec's order
@@ -18,8 +19,7 @@
 
 use indexmap::IndexMap;
 use k8s_openapi::api::networking::v1::{
-    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPort,
-    NetworkPolicySpec,
+    NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPort,
 };
 use shipshape_manifest::Provenance;
 use shipshape_spec::{Component, PortSpec, SpecPath, path};
@@ -27,29 +27,25 @@ use shipshape_spec::{Component, PortSpec, SpecPath, path};
 use crate::backing::{self, Reach};
 use crate::context::{Ctx, component_key, component_path};
 use crate::network_rules::{
-    api_server_egress, dns_egress, egress_rule, ingress_rule, network, pods_in, pods_of, port,
-    reach_egress, tcp_ports, unique,
+    api_server_egress, clients_of, dns_egress, egress_rule, ingress_rule, network, pods_in,
+    pods_of, policy, port, reach_egress, tcp_ports, unique,
 };
 use crate::wiring::{self, Dependency};
 
 /// Renders the NetworkPolicy of one component.
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let (ingress, ingress_fields) = ingress_rules(ctx, name, component);
-    let (egress, egress_fields) = egress_rules(ctx, name, component);
+    let (egress, egress_fields) = egress_rules(ctx, name, component, Pods::Component);
     let mut fields = Provenance::new();
     fields.nest("/spec/ingress", ingress_fields);
     fields.nest("/spec/egress", egress_fields);
-    let policy = NetworkPolicy {
-        metadata: ctx.metadata(name, Some(name)),
-        spec: Some(NetworkPolicySpec {
-            pod_selector: Some(ctx.selector(name)),
-            policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
-            // An empty list (rather than none) with `Ingress` in the policy types denies all
-            // inbound traffic, which is what a component nobody calls should get.
-            ingress: Some(ingress),
-            egress: Some(egress),
-        }),
-    };
+    // A component nobody calls gets an empty ingress list: no inbound traffic at all.
+    let policy = policy(
+        ctx.metadata(name, Some(name)),
+        ctx.selector(name),
+        ingress,
+        egress,
+    );
     ctx.emit(&policy, component_path(name), fields);
     for note in open_egress_notes(ctx, component) {
         if !ctx.notes.contains(&note) {
@@ -93,13 +89,10 @@ fn ingress_rules(
         ingress_rule(from, named_ports(component, [expose.port.as_str()]))
     });
     let peers = ingress_rule(pods_of(ctx, name), peer_ports(component));
-    let callers = ctx
-        .spec
-        .components
-        .iter()
-        .filter(|(caller, c)| caller.as_str() != name && c.needs.0.contains_key(name))
-        .filter_map(|(caller, _)| {
-            let rule = ingress_rule(pods_of(ctx, caller), service_ports(component))?;
+    let callers = clients_of(ctx, name)
+        .into_iter()
+        .filter_map(|(caller, pods)| {
+            let rule = ingress_rule(pods, served_ports(component))?;
             Some((rule, Some(component_key(caller, path!["needs", name]))))
         });
     let monitoring = component.metrics.as_ref().and_then(|metrics| {
@@ -135,23 +128,36 @@ fn traced<T: PartialEq>(
     (out, fields)
 }
 
-/// Where the component may connect: DNS, its peers, its needs, its `egress:` rules, maybe
-/// the API; with the spec key behind each rule (pointers from the list). Its migration
-/// Job's pods may connect to the same.
+/// Whose egress [`egress_rules`] are for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pods {
+    /// The component's own pods.
+    Component,
+    /// Its migration Job's pods, which connect where the component does but are no
+    /// member of it, so they get no `peers` ports.
+    Migration,
+}
+
+/// Where the component (or its migration Job) may connect: DNS, its peers, its needs,
+/// its `egress:` rules, maybe the API; with the spec key behind each rule (pointers
+/// from the list).
 pub fn egress_rules(
     ctx: &Ctx<'_>,
     name: &str,
     component: &Component,
+    pods: Pods,
 ) -> (Vec<NetworkPolicyEgressRule>, Provenance) {
     let key = |rest| Some(component_key(name, rest));
-    let peers = egress_rule(Some(pods_of(ctx, name)), peer_ports(component));
+    let peers = (pods == Pods::Component)
+        .then(|| egress_rule(Some(pods_of(ctx, name)), peer_ports(component)))
+        .flatten();
     let needs = wiring::dependencies(ctx, component)
         .into_iter()
         .filter_map(|dependency| {
             let (needed, rule) = match dependency {
                 Dependency::Component { name, spec } => (
                     name,
-                    egress_rule(Some(pods_of(ctx, name)), service_ports(spec)),
+                    egress_rule(Some(pods_of(ctx, name)), served_ports(spec)),
                 ),
                 Dependency::Service { name, spec } => {
                     (name, reach_egress(&backing::outputs(ctx, name, spec).reach))
@@ -189,15 +195,9 @@ fn container_port(spec: &PortSpec) -> NetworkPolicyPort {
     port(spec.0.port, spec.0.protocol)
 }
 
-/// The ports a component's Service offers its callers: every port but the `peers` ones.
-fn service_ports(component: &Component) -> Vec<NetworkPolicyPort> {
-    unique(
-        component
-            .ports
-            .iter()
-            .filter(|(name, _)| !component.peers.contains(name))
-            .map(|(_, spec)| container_port(spec)),
-    )
+/// The ports a component serves its callers (`serves`, or its default).
+fn served_ports(component: &Component) -> Vec<NetworkPolicyPort> {
+    named_ports(component, component.served_ports())
 }
 
 /// The ports the component's pods use among themselves.

@@ -1,22 +1,24 @@
 //! The rules NetworkPolicies are made of: the cluster DNS, the API server, the pods of a
-//! component, a backing server where its provider says it is, ports. The policies of
-//! components, of the servers shipshape runs, of backups and of pre-rollout Jobs all
+//! component and of its migration Job, the clients of a component or service, a backing
+//! server where its provider says it is, ports. The policies of components, of the
+//! servers shipshape runs or has an operator run, of backups and of pre-rollout Jobs all
 //! build on these, so a grant reads the same wherever it appears.
 
 use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use k8s_openapi::api::networking::v1::{
-    IPBlock, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
-    NetworkPolicyPort,
+    IPBlock, NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicyPeer,
+    NetworkPolicyPort, NetworkPolicySpec,
 };
-use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1::{LabelSelector, ObjectMeta};
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use shipshape_spec::Protocol;
+use shipshape_spec::{Component, Protocol};
 
 use crate::backing::outputs::Reach;
 use crate::builders;
 use crate::context::Ctx;
+use crate::hooks;
 
 /// The label Kubernetes sets on every namespace to its name.
 const NAMESPACE_NAME_LABEL: &str = "kubernetes.io/metadata.name";
@@ -98,6 +100,61 @@ pub fn pods_of(ctx: &Ctx<'_>, component: &str) -> NetworkPolicyPeer {
     NetworkPolicyPeer {
         pod_selector: Some(ctx.selector(component)),
         ..NetworkPolicyPeer::default()
+    }
+}
+
+/// The pods of a component's migration Job, when it has one: they connect where the
+/// component does, and the component's own selector does not pick them.
+pub fn migration_pods(
+    ctx: &Ctx<'_>,
+    name: &str,
+    component: &Component,
+) -> Option<NetworkPolicyPeer> {
+    component.migrations.as_ref()?.command.as_ref()?;
+    let labels = hooks::job_labels(
+        ctx.labels(Some(name)),
+        &hooks::migration_name(name),
+        hooks::MIGRATION_ROLE,
+    );
+    Some(NetworkPolicyPeer {
+        pod_selector: Some(hooks::job_selector(&labels)),
+        ..NetworkPolicyPeer::default()
+    })
+}
+
+/// The pods that connect to `target` (a component or a backing service) because a
+/// component `needs` it: each such component's pods and its migration Job's, with the
+/// component's name, in spec order.
+pub fn clients_of<'a>(ctx: &Ctx<'a>, target: &str) -> Vec<(&'a str, NetworkPolicyPeer)> {
+    ctx.spec
+        .components
+        .iter()
+        .filter(|(caller, c)| caller.as_str() != target && c.needs.0.contains_key(target))
+        .flat_map(|(caller, c)| {
+            std::iter::once(pods_of(ctx, caller))
+                .chain(migration_pods(ctx, caller, c))
+                .map(move |pods| (caller.as_str(), pods))
+        })
+        .collect()
+}
+
+/// A policy over the pods `selector` picks that restricts both directions: anything
+/// not in `ingress` or `egress` is refused. An empty list (rather than none) refuses
+/// every connection that way.
+pub fn policy(
+    metadata: ObjectMeta,
+    selector: LabelSelector,
+    ingress: Vec<NetworkPolicyIngressRule>,
+    egress: Vec<NetworkPolicyEgressRule>,
+) -> NetworkPolicy {
+    NetworkPolicy {
+        metadata,
+        spec: Some(NetworkPolicySpec {
+            pod_selector: Some(selector),
+            policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
+            ingress: Some(ingress),
+            egress: Some(egress),
+        }),
     }
 }
 

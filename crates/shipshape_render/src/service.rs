@@ -87,16 +87,19 @@ pub fn render_headless(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     ctx.emit(&service, path, fields);
 }
 
-/// Renders the client Service of a `service` or `stateful` component (every declared
-/// port but the `peers` ones), or a worker's metrics Service (its metrics port only).
+/// Renders the client Service of a `service` or `stateful` component (the ports it
+/// serves its callers, and its metrics port for scraping), or a worker's metrics
+/// Service (its metrics port only).
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let (service_name, ports): (String, Vec<_>) = if component.kind.has_client_service() {
+        let served = component.served_ports();
+        let metrics = component.metrics.as_ref().map(|m| m.port.as_str());
         (
             name.to_owned(),
             component
                 .ports
                 .iter()
-                .filter(|(n, _)| !component.peers.contains(n))
+                .filter(|(n, _)| served.contains(&n.as_str()) || metrics == Some(n.as_str()))
                 .collect(),
         )
     } else if let Some(m) = &component.metrics {

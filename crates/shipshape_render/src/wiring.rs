@@ -75,7 +75,8 @@ pub fn env(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<(EnvVar, Spe
     vars
 }
 
-/// A needed component offers its Service's host, first port, and an HTTP URL of both.
+/// A needed component offers its Service's host, the first port it serves its callers,
+/// and an HTTP URL of both.
 fn component_env(
     ctx: &Ctx<'_>,
     name: &str,
@@ -84,9 +85,9 @@ fn component_env(
 ) -> Vec<EnvVar> {
     let host = ctx.service_host(name);
     let port = target
-        .ports
-        .values()
-        .next()
+        .served_ports()
+        .first()
+        .and_then(|served| target.ports.get(*served))
         .map(|p| p.0.service_port.unwrap_or(p.0.port));
     wanted
         .iter()

@@ -34,6 +34,12 @@ pub struct AppSpec {
     /// Facts about the cluster the app runs in.
     #[serde(default)]
     pub platform: Platform,
+    /// Renders a NetworkPolicy that selects every pod of the namespace and admits no
+    /// traffic, so that a pod no other policy covers (one added by hand, by a tool, or
+    /// by an operator) gets none. Defaults to true; switch it off when the namespace is
+    /// shared with workloads that rely on open traffic.
+    #[serde(default = "yes")]
+    pub default_deny: bool,
     /// The workloads, by name.
     pub components: IndexMap<String, Component>,
     /// Secrets the components use, by name.
@@ -48,6 +54,10 @@ pub struct AppSpec {
     /// Changes to generated objects, applied last.
     #[serde(default)]
     pub patches: Vec<Patch>,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl AppSpec {
@@ -90,6 +100,12 @@ pub struct Platform {
     pub monitoring: Monitoring,
     /// The cluster DNS, to which every pod may send queries.
     pub dns: ClusterDns,
+    /// The CloudNativePG operator, which is let in to the instances of
+    /// `provider: cloudnative-pg` services on their status and PostgreSQL ports.
+    pub cloudnative_pg: OperatorPods,
+    /// Zalando's postgres-operator, which is let in to the Spilo pods of
+    /// `provider: zalando` services on their Patroni and PostgreSQL ports.
+    pub zalando: OperatorPods,
     /// The UID and GID containers run as when the component does not say.
     pub run_as_user: u32,
     /// The image of the one-shot job that creates generated secrets; it needs `sh`,
@@ -103,6 +119,22 @@ impl Default for Platform {
             ingress: IngressController::default(),
             monitoring: Monitoring::default(),
             dns: ClusterDns::default(),
+            cloudnative_pg: OperatorPods {
+                namespace: "cnpg-system".to_owned(),
+                pod_labels: [(
+                    "app.kubernetes.io/name".to_owned(),
+                    "cloudnative-pg".to_owned(),
+                )]
+                .into(),
+            },
+            zalando: OperatorPods {
+                namespace: "postgres-operator".to_owned(),
+                pod_labels: [(
+                    "app.kubernetes.io/name".to_owned(),
+                    "postgres-operator".to_owned(),
+                )]
+                .into(),
+            },
             run_as_user: 10001,
             secret_generator_image: "docker.io/alpine/k8s:1.33.4".to_owned(),
         }
@@ -170,4 +202,15 @@ impl Default for ClusterDns {
             pod_labels: [("k8s-app".to_owned(), "kube-dns".to_owned())].into(),
         }
     }
+}
+
+/// Where an operator's pods run: what a NetworkPolicy admits them by.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OperatorPods {
+    /// The namespace the operator runs in.
+    pub namespace: String,
+    /// Labels of the operator's pods; empty means every pod of that namespace.
+    #[serde(default)]
+    pub pod_labels: IndexMap<String, String>,
 }

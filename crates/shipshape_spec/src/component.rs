@@ -83,6 +83,14 @@ pub struct Component {
     /// NetworkPolicy admits only the component's own pods on these ports.
     #[serde(default)]
     pub peers: Vec<String>,
+    /// Named ports the component's callers use: the client Service publishes them (with
+    /// the `metrics` port, for scraping), and components that `need` this one may
+    /// connect on them and on no other port. A port may be both here and in `peers`
+    /// (members and callers speak the same protocol). Defaults to every port not in
+    /// `peers` except the `metrics` port, unless the metrics port is the only one left.
+    /// `service` and `stateful` only.
+    #[serde(default)]
+    pub serves: Option<Vec<String>>,
     // ---- `stateful`, `job` and `cron` only; an error on the other kinds ----
     /// Persistent volumes of a `stateful` component, by name: each pod gets a claim of
     /// its own, which it keeps across restarts and which outlives the component.
@@ -111,9 +119,11 @@ pub struct Component {
     #[serde(default)]
     pub history: Option<History>,
     /// How late a `cron` run may still start after its time; later runs are skipped.
+    /// Defaults to 10m.
     #[serde(default)]
     pub starting_deadline: Option<Seconds>,
     /// How long a run of a `job` or `cron` may take before it is stopped and failed.
+    /// Defaults to 1h.
     #[serde(default)]
     pub deadline: Option<Seconds>,
     /// Retries of a failed `job` or `cron` run, each in a new pod. Defaults to 2.
@@ -176,6 +186,38 @@ impl Component {
     #[must_use]
     pub fn uses_api(&self) -> bool {
         self.api_access.unwrap_or(!self.permissions.is_empty())
+    }
+
+    /// The names of the ports callers use, in the order of `ports`: `serves` when set,
+    /// else every port not in `peers`, leaving out the `metrics` port when another one
+    /// remains (a port that only serves metrics is for the monitoring stack, not for
+    /// callers). Empty for kinds without a client Service.
+    #[must_use]
+    pub fn served_ports(&self) -> Vec<&str> {
+        if !self.kind.has_client_service() {
+            return Vec::new();
+        }
+        if let Some(serves) = &self.serves {
+            return self
+                .ports
+                .keys()
+                .filter(|name| serves.contains(name))
+                .map(String::as_str)
+                .collect();
+        }
+        let open: Vec<&str> = self
+            .ports
+            .keys()
+            .filter(|name| !self.peers.contains(name))
+            .map(String::as_str)
+            .collect();
+        let metrics = self.metrics.as_ref().map(|m| m.port.as_str());
+        let callers: Vec<&str> = open
+            .iter()
+            .copied()
+            .filter(|p| Some(*p) != metrics)
+            .collect();
+        if callers.is_empty() { open } else { callers }
     }
 }
 

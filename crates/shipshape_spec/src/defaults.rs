@@ -27,6 +27,16 @@ pub const DEFAULT_DRAIN: u32 = 20;
 /// set: enough for a node lost mid-run, few enough that a broken run fails soon.
 pub const DEFAULT_BACKOFF: u32 = 2;
 
+/// Seconds a run of a `job` or `cron` may take when `deadline` is not set. A run that
+/// hangs is stopped and failed rather than holding its pod, and, for a `cron` that
+/// forbids overlapping runs (the default), every later run, forever.
+pub const DEFAULT_RUN_DEADLINE: u32 = 3600;
+
+/// Seconds a `cron` run may start late when `starting_deadline` is not set. Without a
+/// limit a missed run starts whenever the controller catches up, however late, and a
+/// CronJob that missed more than 100 runs is not started again at all.
+pub const DEFAULT_STARTING_DEADLINE: u32 = 600;
+
 /// The time zone of a `cron` schedule when `time_zone` is not set. Without one, the
 /// schedule is read in the controller manager's local zone, which differs between
 /// clusters; UTC makes `0 3 * * *` mean the same time everywhere.

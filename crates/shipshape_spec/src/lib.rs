@@ -28,7 +28,9 @@ mod validate;
 
 use std::path::{Path, PathBuf};
 
-pub use app::{AppSpec, ClusterDns, IngressController, Monitoring, Platform, Profile};
+pub use app::{
+    AppSpec, ClusterDns, IngressController, Monitoring, OperatorPods, Platform, Profile,
+};
 pub use batch::{Concurrency, History, Schedule, TimeZone};
 pub use component::{
     Autoscale, BehaviorPreset, Component, ComponentKind, Disruption, EgressRule, IntOrPercent,
@@ -39,7 +41,8 @@ pub use component::{
 pub use config::ConfigSpec;
 pub use defaults::{
     DEFAULT_BACKOFF, DEFAULT_DRAIN, DEFAULT_PROBE_PERIOD, DEFAULT_PROBE_TIMEOUT, DEFAULT_REPLICAS,
-    DEFAULT_TIME_ZONE, GRACE_MARGIN, ShutdownTimes,
+    DEFAULT_RUN_DEADLINE, DEFAULT_STARTING_DEADLINE, DEFAULT_TIME_ZONE, GRACE_MARGIN,
+    ShutdownTimes,
 };
 pub use env::{EnvSource, EnvValue, FileSource, POD_FIELDS, RESOURCE_FIELDS};
 pub use expose::{Expose, ExposeProtocol, GatewayParent, IngressOptions, Tls};

@@ -67,6 +67,8 @@ pub fn validate(spec: &mut AppSpec, base_dir: &FsPath) -> Vec<Problem> {
 /// read), so references can be resolved while a component is borrowed mutably.
 pub(crate) struct Declared {
     components: IndexMap<String, ComponentKind>,
+    /// Whether each component serves at least one port to its callers.
+    serving: IndexMap<String, bool>,
     services: IndexMap<String, ServiceType>,
     /// Each secret's keys; `None` when any key may exist (a Secret managed elsewhere) or
     /// the secret is itself malformed (reported on its own).
@@ -82,6 +84,11 @@ impl Declared {
                 .components
                 .iter()
                 .map(|(n, c)| (n.clone(), c.kind))
+                .collect(),
+            serving: spec
+                .components
+                .iter()
+                .map(|(n, c)| (n.clone(), !c.served_ports().is_empty()))
                 .collect(),
             services: spec
                 .services

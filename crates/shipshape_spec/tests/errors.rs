@@ -615,6 +615,77 @@ const CASES: &[Case] = &[
         column: 13,
     },
     Case {
+        name: "serves names an undeclared port",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080, grpc: 50051 }
+                serves: [grcp]
+        "#,
+        message: "port `grcp` is not declared",
+        help: Some("did you mean `grpc`?"),
+        line: 7,
+        column: 14,
+    },
+    Case {
+        name: "serves lists a port twice",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080, grpc: 50051 }
+                serves: [grpc, http, grpc]
+        "#,
+        message: "port `grpc` is listed twice",
+        help: Some("list each port callers use once"),
+        line: 7,
+        column: 26,
+    },
+    Case {
+        name: "a worker serves",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: worker
+                image: shop/api:1.0
+                ports: { metrics: 9090 }
+                serves: [metrics]
+        "#,
+        message: "a `worker` has no Service for callers, so it serves no port",
+        help: Some("remove `serves`, or make the component `kind: service`"),
+        line: 7,
+        column: 5,
+    },
+    Case {
+        name: "needs a component that serves nothing",
+        yaml: r#"
+            name: shop
+            components:
+              web:
+                kind: service
+                image: shop/web:1.0
+                ports: { http: 8080 }
+                needs: [api]
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { gossip: 7946 }
+                peers: [gossip]
+        "#,
+        message: "`api` serves no port to its callers",
+        help: Some(
+            "list the ports callers use in `components.api.serves`, or remove `api` from `needs`",
+        ),
+        line: 7,
+        column: 13,
+    },
+    Case {
         name: "metrics port undeclared",
         yaml: r#"
             name: shop

@@ -1,12 +1,14 @@
-use shipshape_manifest::kinds;
 use shipshape_manifest::network_policy::NetworkPolicy;
+use shipshape_manifest::{kinds, operated_pods};
 
 use crate::{CheckContext, Emitter, SetRule, declare_rule};
 
 declare_rule! {
     /// ## What it checks
     /// NetworkPolicies whose `podSelector` matches the pod template of no workload in
-    /// their namespace. An empty `podSelector` (`{}`) selects every pod of the namespace
+    /// their namespace, nor the pods an operator runs for a resource of the set (the
+    /// instances of a CloudNativePG `Cluster`, the Spilo pods of a Zalando
+    /// `postgresql`). An empty `podSelector` (`{}`) selects every pod of the namespace
     /// on purpose and is left alone.
     ///
     /// ## Why it matters
@@ -83,6 +85,7 @@ declare_rule! {
 
 impl SetRule for NetworkPolicySelectsNoPods {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
+        let operated = operated_pods(cx);
         for object in cx.of_kind(&kinds::NETWORK_POLICY) {
             let Some(policy) = NetworkPolicy::parse(object.value()) else {
                 continue;
@@ -93,7 +96,8 @@ impl SetRule for NetworkPolicySelectsNoPods {
             let selects_some = cx
                 .selected(policy.namespace(), policy.pod_selector())
                 .next()
-                .is_some();
+                .is_some()
+                || operated.iter().any(|pods| policy.selects(&pods.endpoint()));
             if !selects_some {
                 out.report(
                     object,

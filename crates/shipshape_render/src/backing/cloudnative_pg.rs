@@ -15,11 +15,14 @@
 //! the Barman Cloud plugin, and still supported; `patches` can move a Cluster to the
 //! plugin until shipshape renders it.
 
+use std::collections::BTreeMap;
+
 use k8s_openapi::api::core::v1::SecretKeySelector;
 use serde_json::{Value as Json, json};
 use shipshape_manifest::Provenance;
 use shipshape_spec::{BackingService, Backup, path};
 
+use super::operated::{self, Operated};
 use super::outputs::{Details, Outputs, Reach, Value};
 use super::postgres::Server as Postgres;
 use super::{s3, workload};
@@ -32,6 +35,18 @@ const PORT: u16 = 5432;
 
 /// The label the operator puts on the pods of a cluster.
 const CLUSTER_LABEL: &str = "cnpg.io/cluster";
+
+/// The instance manager's status port: the operator asks each instance for its state
+/// there, and replicas ask the primary.
+const STATUS_PORT: u16 = 8000;
+
+/// The port the instance manager serves PostgreSQL metrics on.
+const METRICS_PORT: u16 = 9187;
+
+/// The labels of the pods of cluster `name`.
+fn pod_labels(name: &str) -> BTreeMap<String, String> {
+    [(CLUSTER_LABEL.to_owned(), name.to_owned())].into()
+}
 
 /// The operator's PostgreSQL image at `version`, unless the spec names an image.
 fn image(service: &BackingService) -> String {
@@ -76,15 +91,33 @@ pub(super) fn outputs(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Ou
             .into_iter()
             .collect(),
         reach: Reach::Pods {
-            labels: [(CLUSTER_LABEL.to_owned(), name.to_owned())].into(),
+            labels: pod_labels(name),
             ports: vec![PORT],
         },
     }
     .outputs(service)
 }
 
-/// Renders the Cluster, and the ScheduledBackup of its backups.
+/// Renders the Cluster, the NetworkPolicy of its instances, and the ScheduledBackup of
+/// its backups.
 pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
+    let pods = Operated {
+        name: name.to_owned(),
+        labels: pod_labels(name),
+        client_port: PORT,
+        member_ports: &[PORT, STATUS_PORT],
+        operator: &ctx.spec.platform.cloudnative_pg,
+        operator_ports: &[PORT, STATUS_PORT],
+        metrics_port: Some(METRICS_PORT),
+        // The instances archive WAL and upload base backups themselves.
+        store: service
+            .backup
+            .as_ref()
+            .and_then(|b| s3::target(ctx, b))
+            .map(|(_, store)| store.reach),
+    };
+    let policy = operated::network_policy(ctx, name, service, &pods);
+    ctx.emit(&policy, service_path(name), Provenance::new());
     let metadata = serde_json::to_value(ctx.service_metadata(name, name, service))
         .expect("metadata serializes");
     let storage = service.storage.as_ref().map(|s| &s.0);

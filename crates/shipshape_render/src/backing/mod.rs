@@ -11,7 +11,8 @@
 //!
 //! Providers that run something in the cluster also render it (`render` calls them):
 //! `postgres_statefulset`, `redis` and `etcd` a StatefulSet of their own (built by
-//! `workload`), `cloudnative_pg` and `zalando` a resource for their operator. `backups`
+//! `workload`), `cloudnative_pg` and `zalando` a resource for their operator and a
+//! NetworkPolicy over the pods it runs (`operated`). `backups`
 //! renders the scheduled backups of the providers that do not back up by themselves.
 //! The outputs (`outputs`) are a leaf that every module here and the component
 //! renderers read; this module only asks the right provider for them.
@@ -20,6 +21,7 @@ mod backup_pods;
 mod backups;
 mod cloudnative_pg;
 mod etcd;
+mod operated;
 pub mod outputs;
 mod postgres;
 mod postgres_statefulset;

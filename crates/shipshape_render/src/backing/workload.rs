@@ -2,7 +2,8 @@
 //! etcd): a StatefulSet whose pods meet the restricted Pod Security Standard with a
 //! volume per instance, its ServiceAccount, a client Service, a headless peers Service
 //! when members talk to each other, a PodDisruptionBudget when there is more than one
-//! member, and a NetworkPolicy that admits only what needs the service.
+//! member, and a NetworkPolicy that admits only what needs the service (the components
+//! that list it, their migrations, its backup) and lets out only DNS and the members.
 //!
 //! Every server runs as the platform's UID, like the app's own pods, rather than the UID
 //! its image was built for (999 for postgres and redis): the images start as any UID
@@ -23,7 +24,7 @@ use k8s_openapi::api::core::v1::{
     WeightedPodAffinityTerm,
 };
 use k8s_openapi::api::networking::v1::{
-    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule, NetworkPolicySpec,
+    NetworkPolicy, NetworkPolicyEgressRule, NetworkPolicyIngressRule,
 };
 use k8s_openapi::api::policy::v1::{PodDisruptionBudget, PodDisruptionBudgetSpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -38,7 +39,9 @@ use crate::builders::{
     claim_spec, container_security, pod_security, pull_policy, resource_requirements,
 };
 use crate::context::{Ctx, content_hash, service_key, service_path};
-use crate::network_rules::{dns_egress, egress_rule, ingress_rule, pods_of, tcp_ports};
+use crate::network_rules::{
+    clients_of, dns_egress, egress_rule, ingress_rule, pods_of, policy, tcp_ports,
+};
 use crate::secrets;
 
 /// The name of the data volume of every instance, and of its claim template.
@@ -217,9 +220,9 @@ fn disruption_budget(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Pod
     }
 }
 
-/// In: the components that need the service and its backup Job on the client ports,
-/// members on the peer ports. Out: members on the peer ports (after a DNS lookup of
-/// their names), and nothing else.
+/// In: the components that need the service, their migration Jobs and its backup Job
+/// on the client ports, members on the peer ports. Out: the DNS (every server resolves
+/// names, if only its own), members on the peer ports, and nothing else.
 fn network_policy(
     ctx: &Ctx<'_>,
     name: &str,
@@ -228,28 +231,22 @@ fn network_policy(
 ) -> NetworkPolicy {
     let client_ports = tcp_ports(server.client_ports.iter().map(|(_, p)| *p));
     let peer_ports = tcp_ports(server.peer_ports.iter().map(|(_, p)| *p));
-    let callers = ctx
-        .spec
-        .components
-        .iter()
-        .filter(|(_, c)| c.needs.0.contains_key(name))
-        .map(|(caller, _)| pods_of(ctx, caller))
+    let callers = clients_of(ctx, name)
+        .into_iter()
+        .map(|(_, pods)| pods)
         .chain(backup_pods::pods(ctx, name, service))
         .filter_map(|from| ingress_rule(from, client_ports.clone()));
     let members = ingress_rule(pods_of(ctx, name), peer_ports.clone());
     let ingress: Vec<NetworkPolicyIngressRule> = callers.chain(members).collect();
-    let egress: Vec<NetworkPolicyEgressRule> = egress_rule(Some(pods_of(ctx, name)), peer_ports)
-        .map(|peers| vec![dns_egress(ctx), peers])
-        .unwrap_or_default();
-    NetworkPolicy {
-        metadata: ctx.service_metadata(name, name, service),
-        spec: Some(NetworkPolicySpec {
-            pod_selector: Some(ctx.selector(name)),
-            policy_types: Some(vec!["Ingress".to_owned(), "Egress".to_owned()]),
-            ingress: Some(ingress),
-            egress: Some(egress),
-        }),
-    }
+    let egress: Vec<NetworkPolicyEgressRule> = std::iter::once(dns_egress(ctx))
+        .chain(egress_rule(Some(pods_of(ctx, name)), peer_ports))
+        .collect();
+    policy(
+        ctx.service_metadata(name, name, service),
+        ctx.selector(name),
+        ingress,
+        egress,
+    )
 }
 
 fn statefulset(ctx: &Ctx<'_>, name: &str, service: &BackingService, server: Server) -> StatefulSet {

@@ -8,11 +8,14 @@
 //! in the user's name turned into `-`); the outputs point there. It backs clusters up
 //! by itself (WAL-G, configured in the operator), so `backup` does not apply.
 
+use std::collections::BTreeMap;
+
 use k8s_openapi::api::core::v1::SecretKeySelector;
 use serde_json::json;
 use shipshape_manifest::Provenance;
 use shipshape_spec::BackingService;
 
+use super::operated::{self, Operated};
 use super::outputs::{Outputs, Reach, Value};
 use super::postgres::Server as Postgres;
 use super::workload;
@@ -21,6 +24,19 @@ use crate::context::{Ctx, record_written, service_key, service_path};
 
 /// The port of the instances.
 const PORT: u16 = 5432;
+
+/// Patroni's REST API: members check each other there before a failover, and the
+/// operator switches over and restarts through it.
+const PATRONI_PORT: u16 = 8008;
+
+/// The labels the operator gives the Spilo pods of `cluster`.
+fn pod_labels(cluster: &str) -> BTreeMap<String, String> {
+    [
+        ("application".to_owned(), "spilo".to_owned()),
+        ("cluster-name".to_owned(), cluster.to_owned()),
+    ]
+    .into()
+}
 
 /// The team, the app's name unless the spec says.
 fn team<'a>(ctx: &'a Ctx<'_>, service: &'a BackingService) -> &'a str {
@@ -57,20 +73,30 @@ pub(super) fn outputs(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Ou
             .into_iter()
             .collect(),
         reach: Reach::Pods {
-            labels: [
-                ("application".to_owned(), "spilo".to_owned()),
-                ("cluster-name".to_owned(), cluster),
-            ]
-            .into(),
+            labels: pod_labels(&cluster),
             ports: vec![PORT],
         },
     }
     .outputs(service)
 }
 
-/// Renders the postgresql resource.
+/// Renders the postgresql resource and the NetworkPolicy of its pods.
 pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
     let cluster = cluster_name(ctx, name, service);
+    let pods = Operated {
+        name: cluster.clone(),
+        labels: pod_labels(&cluster),
+        client_port: PORT,
+        member_ports: &[PORT, PATRONI_PORT],
+        operator: &ctx.spec.platform.zalando,
+        // The operator creates users and databases over SQL, and manages Patroni.
+        operator_ports: &[PORT, PATRONI_PORT],
+        metrics_port: None,
+        // WAL archiving is configured in the operator, not in the app.
+        store: None,
+    };
+    let policy = operated::network_policy(ctx, name, service, &pods);
+    ctx.emit(&policy, service_path(name), Provenance::new());
     let metadata = serde_json::to_value(ctx.service_metadata(&cluster, name, service))
         .expect("metadata serializes");
     let owner = service.owner_or_default().unwrap_or_default();

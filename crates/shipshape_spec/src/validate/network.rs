@@ -29,6 +29,9 @@ pub(super) fn check(c: &Component, at: &Path, out: &mut Vec<Problem>) {
     for (i, peer) in c.peers.iter().enumerate() {
         out.extend(ports.check(under!(at, "peers", i), peer));
     }
+    if let Some(serves) = &c.serves {
+        check_serves(serves, c.kind, &under!(at, "serves"), &ports, out);
+    }
     if let Some(m) = &c.metrics {
         out.extend(ports.check(under!(at, "metrics", "port"), &m.port));
         check_url_path(under!(at, "metrics", "path"), &m.path, out);
@@ -223,6 +226,38 @@ fn check_expose(e: &Expose, kind: ComponentKind, at: &Path, ports: &Known, out: 
             ],
             out,
         );
+    }
+}
+
+/// `serves` names declared ports, each once, of a kind that callers can reach.
+fn check_serves(
+    serves: &[String],
+    kind: ComponentKind,
+    at: &Path,
+    ports: &Known,
+    out: &mut Vec<Problem>,
+) {
+    if !kind.has_client_service() {
+        out.push(
+            Problem::new(
+                at.clone(),
+                format!("a `{kind}` has no Service for callers, so it serves no port"),
+            )
+            .at_key()
+            .help("remove `serves`, or make the component `kind: service`"),
+        );
+        return;
+    }
+    for (i, port) in serves.iter().enumerate() {
+        let at = under!(at, i);
+        if let Some(p) = ports.check(at.clone(), port) {
+            out.push(p);
+        } else if serves[..i].contains(port) {
+            out.push(
+                Problem::new(at, format!("port `{port}` is listed twice"))
+                    .help("list each port callers use once"),
+            );
+        }
     }
 }
 

@@ -202,6 +202,16 @@ fn outputs_of(
             .help("remove it: a component does not need itself to reach its own pods")
     } else if let Some(kind) = declared.components.get(target) {
         if kind.has_client_service() {
+            if declared.serving.get(target).is_some_and(|served| !*served) {
+                out.push(
+                    Problem::new(at.clone(), format!("`{target}` serves no port to its callers"))
+                        .at_key()
+                        .help(format!(
+                            "list the ports callers use in `components.{target}.serves`, or remove `{target}` from `needs`"
+                        )),
+                );
+                return None;
+            }
             return Some(COMPONENT_OUTPUTS);
         }
         Problem::new(
