@@ -88,18 +88,24 @@ pub fn render_headless(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
 }
 
 /// Renders the client Service of a `service` or `stateful` component (the ports it
-/// serves its callers, and its metrics port for scraping), or a worker's metrics
-/// Service (its metrics port only).
+/// serves its callers, the port its route sends outside traffic to, and its metrics port
+/// for scraping), or a worker's metrics Service (its metrics port only).
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let (service_name, ports): (String, Vec<_>) = if component.kind.has_client_service() {
         let served = component.served_ports();
         let metrics = component.metrics.as_ref().map(|m| m.port.as_str());
+        // Why: the route reaches the pods through this Service, so the exposed port
+        // belongs in it even when in-cluster callers are not meant to use it.
+        let exposed = component.expose.as_ref().map(|e| e.port.as_str());
         (
             name.to_owned(),
             component
                 .ports
                 .iter()
-                .filter(|(n, _)| served.contains(&n.as_str()) || metrics == Some(n.as_str()))
+                .filter(|(n, _)| {
+                    let n = n.as_str();
+                    served.contains(&n) || metrics == Some(n) || exposed == Some(n)
+                })
                 .collect(),
         )
     } else if let Some(m) = &component.metrics {
