@@ -16,6 +16,7 @@
 
 pub mod api_lifecycle;
 mod autoscaling;
+pub mod connections;
 mod disruption;
 mod identity;
 mod index;

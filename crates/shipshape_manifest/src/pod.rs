@@ -241,4 +241,31 @@ impl<'a> PodTemplate<'a> {
                 .unwrap_or(1)
         })
     }
+
+    /// The most pods its object runs at once when no autoscaler says otherwise: its
+    /// [`replicas`](Self::replicas); for a Job its `parallelism` (1 when unset); for a
+    /// CronJob its Jobs' parallelism, twice over when `concurrencyPolicy: Allow` lets a
+    /// run overlap the next. `None` for DaemonSets, whose count depends on the cluster.
+    #[must_use]
+    pub fn running_at_most(&self) -> Option<i64> {
+        let kind = self.object.group_kind();
+        let parallelism = |job_spec: &str| {
+            self.object
+                .get(&format!("{job_spec}/parallelism"))
+                .and_then(Value::as_i64)
+                .unwrap_or(1)
+        };
+        if kind == kinds::JOB {
+            Some(parallelism("/spec"))
+        } else if kind == kinds::CRON_JOB {
+            let overlapping = self
+                .object
+                .get("/spec/concurrencyPolicy")
+                .and_then(Value::as_str)
+                == Some("Allow");
+            Some(parallelism("/spec/jobTemplate/spec") * if overlapping { 2 } else { 1 })
+        } else {
+            self.replicas()
+        }
+    }
 }

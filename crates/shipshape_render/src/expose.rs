@@ -19,7 +19,8 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use serde_json::{Map, Value, json};
 use shipshape_manifest::{Provenance, pointer_token};
 use shipshape_spec::{
-    Component, Expose, ExposeProtocol, GatewayParent, IngressOptions, PortDetail, SpecPath, path,
+    AppSpec, Component, Expose, ExposeProtocol, GatewayParent, IngressOptions, LONG_LIVED_TIMEOUT,
+    PortDetail, SpecPath, path,
 };
 
 use crate::context::{Ctx, component_key};
@@ -39,14 +40,18 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let key = |rest| component_key(name, rest);
     match &expose.gateway {
         None => {
-            let ingress = ingress(ctx, name, expose);
-            ctx.emit(&ingress, key(path!["expose"]), ingress_fields(name, expose));
+            let certificate = Certificate::of(ctx.spec, name, expose);
+            let ingress = ingress(ctx, name, expose, &certificate);
+            let fields = ingress_fields(name, expose, &certificate);
+            ctx.emit(&ingress, key(path!["expose"]), fields);
         }
         Some(parent) => {
             let route = route(ctx, name, expose, &port.0, parent);
             let mut fields = Provenance::new();
             fields.record("/spec/parentRefs/0", key(path!["expose", "gateway"]));
-            fields.record("/spec/hostnames/0", key(path!["expose", "host"]));
+            for (i, host_key) in host_keys(expose).into_iter().enumerate() {
+                fields.record(&format!("/spec/hostnames/{i}"), key(host_key));
+            }
             let port = key(path!["expose", "port"]);
             fields.record("/spec/rules/0/backendRefs/0/port", port);
             if expose.protocol == ExposeProtocol::Http {
@@ -60,38 +65,108 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     }
 }
 
-/// The spec keys behind an Ingress's fields: the host, paths and port, the certificate,
+/// The spec key of each of `expose`'s hosts: `host`, or each item of `hosts`.
+fn host_keys(expose: &Expose) -> Vec<SpecPath> {
+    match &expose.host {
+        Some(_) => vec![path!["expose", "host"]],
+        None => (0..expose.hosts.len())
+            .map(|i| path!["expose", "hosts", i])
+            .collect(),
+    }
+}
+
+/// The certificate an Ingress serves: one per set of hosts that exposures share
+/// (`shipshape_spec::HostSet`), issued through the Ingress of the set's first component
+/// with `tls`, whose TLS entry lists every host of the set; the others list their own
+/// hosts with the same Secret and issue nothing, so cert-manager makes one Certificate
+/// per set.
+struct Certificate {
+    /// The Secret that holds it.
+    secret: String,
+    /// The spec key that names the Secret: the issuer's `tls.secret`, else its `tls`.
+    secret_key: SpecPath,
+    /// Whether this Ingress issues it.
+    issues: bool,
+    /// The hosts of this Ingress's TLS entry, each with the spec key that names it.
+    hosts: Vec<(String, SpecPath)>,
+}
+
+impl Certificate {
+    fn of(spec: &AppSpec, name: &str, expose: &Expose) -> Option<Certificate> {
+        expose.tls.as_ref()?;
+        let set = spec.host_set_of(name)?;
+        let (issuer, issuer_tls) = set.issuer()?;
+        let secret_key = if issuer_tls.secret.is_some() {
+            path!["expose", "tls", "secret"]
+        } else {
+            path!["expose", "tls"]
+        };
+        let issues = issuer == name;
+        let members: &[(&str, &Expose)] = if issues {
+            &set.members
+        } else {
+            &[(name, expose)]
+        };
+        let mut hosts: Vec<(String, SpecPath)> = Vec::new();
+        for (member, e) in members {
+            for (host, key) in e.hosts().into_iter().zip(host_keys(e)) {
+                if !hosts.iter().any(|(h, _)| h == host) {
+                    hosts.push((host.to_owned(), component_key(member, key)));
+                }
+            }
+        }
+        Some(Certificate {
+            secret: set.secret()?,
+            secret_key: component_key(issuer, secret_key),
+            issues,
+            hosts,
+        })
+    }
+}
+
+/// The spec keys behind an Ingress's fields: the hosts, paths and port, the certificate,
 /// the class and each annotation.
-fn ingress_fields(name: &str, expose: &Expose) -> Provenance {
+fn ingress_fields(name: &str, expose: &Expose, certificate: &Option<Certificate>) -> Provenance {
     let key = |rest: SpecPath| component_key(name, [path!["expose"], rest].concat());
     let mut fields = Provenance::new();
     let mut annotations: Vec<(String, SpecPath)> = Vec::new();
-    fields.record("/spec/rules/0/host", key(path!["host"]));
-    for i in 0..paths(expose).len() {
-        let path = format!("/spec/rules/0/http/paths/{i}");
-        if !expose.paths.is_empty() {
-            // The prefix only: the backend is the component's Service.
-            fields.record(&format!("{path}/path"), key(path!["paths", i]));
+    for (j, host_key) in host_keys(expose).into_iter().enumerate() {
+        let rule = format!("/spec/rules/{j}");
+        fields.record(
+            &format!("{rule}/host"),
+            component_key(name, host_key.clone()),
+        );
+        for i in 0..expose.paths().len() {
+            let path = format!("{rule}/http/paths/{i}");
+            if !expose.paths.is_empty() {
+                // The prefix only: the backend is the component's Service.
+                fields.record(&format!("{path}/path"), key(path!["paths", i]));
+            }
+            fields.record(&format!("{path}/backend/service/port"), key(path!["port"]));
         }
-        fields.record(&format!("{path}/backend/service/port"), key(path!["port"]));
     }
-    if let Some(tls) = &expose.tls {
+    if let (Some(tls), Some(certificate)) = (&expose.tls, certificate) {
         fields.record("/spec/tls", key(path!["tls"]));
-        fields.record("/spec/tls/0/hosts/0", key(path!["host"]));
-        if tls.secret.is_some() {
-            fields.record("/spec/tls/0/secretName", key(path!["tls", "secret"]));
+        for (i, (_, host_key)) in certificate.hosts.iter().enumerate() {
+            fields.record(&format!("/spec/tls/0/hosts/{i}"), host_key.clone());
         }
-        let issuers = [
-            (
-                "cert-manager.io/cluster-issuer",
-                "cluster_issuer",
-                &tls.cluster_issuer,
-            ),
-            ("cert-manager.io/issuer", "issuer", &tls.issuer),
-        ];
-        for (annotation, spec_key, issuer) in issuers {
-            if issuer.is_some() {
-                annotations.push((annotation.to_owned(), path!["tls", spec_key]));
+        if !certificate.issues || tls.secret.is_some() {
+            let secret = certificate.secret_key.clone();
+            fields.record("/spec/tls/0/secretName", secret);
+        }
+        if certificate.issues {
+            let issuers = [
+                (
+                    "cert-manager.io/cluster-issuer",
+                    "cluster_issuer",
+                    &tls.cluster_issuer,
+                ),
+                ("cert-manager.io/issuer", "issuer", &tls.issuer),
+            ];
+            for (annotation, spec_key, issuer) in issuers {
+                if issuer.is_some() {
+                    annotations.push((annotation.to_owned(), path!["tls", spec_key]));
+                }
             }
         }
         for redirect in ["ssl-redirect", "force-ssl-redirect"] {
@@ -108,10 +183,28 @@ fn ingress_fields(name: &str, expose: &Expose) -> Provenance {
         let redirect_written = options
             .ssl_redirect
             .is_some_and(|r| r || expose.tls.is_some());
+        let long_lived = options.websocket || options.streaming;
+        let timeout_key = if options.timeout.is_some() {
+            "timeout"
+        } else if options.websocket {
+            "websocket"
+        } else {
+            "streaming"
+        };
         let nginx = [
             ("proxy-body-size", "body_size", options.body_size.is_some()),
-            ("proxy-read-timeout", "timeout", options.timeout.is_some()),
-            ("proxy-send-timeout", "timeout", options.timeout.is_some()),
+            (
+                "proxy-read-timeout",
+                timeout_key,
+                options.timeout.is_some() || long_lived,
+            ),
+            (
+                "proxy-send-timeout",
+                timeout_key,
+                options.timeout.is_some() || long_lived,
+            ),
+            ("proxy-buffering", "streaming", options.streaming),
+            ("proxy-request-buffering", "streaming", options.streaming),
             ("limit-rps", "rate_limit", options.rate_limit.is_some()),
             // Written only when redirecting or on TLS (see `annotations`).
             ("ssl-redirect", "ssl_redirect", redirect_written),
@@ -137,17 +230,14 @@ fn ingress_fields(name: &str, expose: &Expose) -> Provenance {
     fields
 }
 
-/// The URL path prefixes routed to the component: `/` unless the spec lists some.
-fn paths(expose: &Expose) -> Vec<&str> {
-    if expose.paths.is_empty() {
-        vec!["/"]
-    } else {
-        expose.paths.iter().map(String::as_str).collect()
-    }
-}
-
-/// An Ingress for `host`, each path to the component's Service on the exposed port.
-fn ingress(ctx: &Ctx<'_>, name: &str, expose: &Expose) -> Ingress {
+/// An Ingress with a rule per host, each sending every path to the component's Service
+/// on the exposed port, and the TLS entry of its certificate.
+fn ingress(
+    ctx: &Ctx<'_>,
+    name: &str,
+    expose: &Expose,
+    certificate: &Option<Certificate>,
+) -> Ingress {
     let default_options = IngressOptions::default();
     let options = expose.ingress.as_ref().unwrap_or(&default_options);
     // The Service names its ports after the component's, so the port is referred to by
@@ -162,7 +252,8 @@ fn ingress(ctx: &Ctx<'_>, name: &str, expose: &Expose) -> Ingress {
         }),
         resource: None,
     };
-    let paths = paths(expose)
+    let paths: Vec<HTTPIngressPath> = expose
+        .paths()
         .into_iter()
         .map(|path| HTTPIngressPath {
             path: Some(path.to_owned()),
@@ -170,13 +261,24 @@ fn ingress(ctx: &Ctx<'_>, name: &str, expose: &Expose) -> Ingress {
             backend: backend.clone(),
         })
         .collect();
-    let tls = expose.tls.as_ref().map(|tls| {
+    let rules = expose
+        .hosts()
+        .into_iter()
+        .map(|host| IngressRule {
+            host: Some(host.to_owned()),
+            http: Some(HTTPIngressRuleValue {
+                paths: paths.clone(),
+            }),
+        })
+        .collect();
+    let tls = certificate.as_ref().map(|certificate| {
         vec![IngressTLS {
-            hosts: Some(vec![expose.host.clone()]),
-            secret_name: Some(tls.secret.clone().unwrap_or_else(|| format!("{name}-tls"))),
+            hosts: Some(certificate.hosts.iter().map(|(h, _)| h.clone()).collect()),
+            secret_name: Some(certificate.secret.clone()),
         }]
     });
-    let annotations = annotations(expose, options);
+    let issues = certificate.as_ref().is_some_and(|c| c.issues);
+    let annotations = annotations(expose, options, issues);
     Ingress {
         metadata: ObjectMeta {
             annotations: (!annotations.is_empty()).then_some(annotations),
@@ -189,10 +291,7 @@ fn ingress(ctx: &Ctx<'_>, name: &str, expose: &Expose) -> Ingress {
                     .clone()
                     .unwrap_or_else(|| ctx.spec.platform.ingress.class.clone()),
             ),
-            rules: Some(vec![IngressRule {
-                host: Some(expose.host.clone()),
-                http: Some(HTTPIngressRuleValue { paths }),
-            }]),
+            rules: Some(rules),
             tls,
             default_backend: None,
         }),
@@ -200,11 +299,15 @@ fn ingress(ctx: &Ctx<'_>, name: &str, expose: &Expose) -> Ingress {
     }
 }
 
-/// The Ingress annotations: the cert-manager issuer, then the nginx settings, then the
-/// user's own, which win.
-fn annotations(expose: &Expose, options: &IngressOptions) -> BTreeMap<String, String> {
+/// The Ingress annotations: the cert-manager issuer (only on the Ingress that issues the
+/// certificate), then the nginx settings, then the user's own, which win.
+fn annotations(
+    expose: &Expose,
+    options: &IngressOptions,
+    issues_certificate: bool,
+) -> BTreeMap<String, String> {
     let mut out = BTreeMap::new();
-    if let Some(tls) = &expose.tls {
+    if let Some(tls) = expose.tls.as_ref().filter(|_| issues_certificate) {
         let issuers = [
             ("cert-manager.io/cluster-issuer", &tls.cluster_issuer),
             ("cert-manager.io/issuer", &tls.issuer),
@@ -219,9 +322,16 @@ fn annotations(expose: &Expose, options: &IngressOptions) -> BTreeMap<String, St
     if let Some(size) = &options.body_size {
         nginx("proxy-body-size", size.clone());
     }
-    if let Some(timeout) = options.timeout {
-        nginx("proxy-read-timeout", timeout.get().to_string());
-        nginx("proxy-send-timeout", timeout.get().to_string());
+    let long_lived = (options.websocket || options.streaming).then_some(LONG_LIVED_TIMEOUT);
+    if let Some(timeout) = options.timeout.map(|t| t.get()).or(long_lived) {
+        nginx("proxy-read-timeout", timeout.to_string());
+        nginx("proxy-send-timeout", timeout.to_string());
+    }
+    if options.streaming {
+        // Bytes go through as they come: a buffered stream reaches the client only at
+        // its end, and a buffered upload is written to the controller's disk first.
+        nginx("proxy-buffering", "off".to_owned());
+        nginx("proxy-request-buffering", "off".to_owned());
     }
     if let Some(rps) = options.rate_limit {
         nginx("limit-rps", rps.to_string());
@@ -261,7 +371,8 @@ fn route(
     }]);
     let (kind, rule) = match expose.protocol {
         ExposeProtocol::Http => {
-            let matches: Vec<Value> = paths(expose)
+            let matches: Vec<Value> = expose
+                .paths()
                 .into_iter()
                 .map(|path| json!({"path": {"type": "PathPrefix", "value": path}}))
                 .collect();
@@ -280,7 +391,7 @@ fn route(
         "metadata": ctx.metadata(name, Some(name)),
         "spec": {
             "parentRefs": [parent_ref(parent)],
-            "hostnames": [expose.host],
+            "hostnames": expose.hosts(),
             "rules": [rule],
         },
     })
@@ -360,6 +471,81 @@ components:
             exposed("{host: api.example.com, port: grpc, protocol: grpc, gateway: {name: public}}");
         assert_snapshot!(test_support::object(&yaml, "GRPCRoute", "api"));
         assert!(test_support::of_kind(&yaml, "Ingress").is_empty());
+    }
+
+    #[test]
+    fn several_hosts_and_paths_in_one_ingress_with_one_certificate() {
+        let yaml = exposed(
+            "{hosts: [shop.example.com, www.shop.example.com], paths: [/api, /v2], port: http, tls: {cluster_issuer: le}}",
+        );
+        assert_snapshot!(test_support::object(&yaml, "Ingress", "api"));
+    }
+
+    /// Two components on one host and a third on a host shared with the second: one
+    /// certificate for the three hosts, issued through the first component's Ingress.
+    const SHARED_HOSTS: &str = "name: shop
+components:
+  api:
+    kind: service
+    image: registry.example.com/shop/api:1.4.2
+    ports: { http: 8080 }
+    expose: { host: shop.example.com, paths: [/api], port: http, tls: {cluster_issuer: le} }
+  web:
+    kind: service
+    image: registry.example.com/shop/web:2.0.1
+    ports: { http: 8080 }
+    expose: { hosts: [shop.example.com, www.example.com], port: http, tls: {cluster_issuer: le} }
+  admin:
+    kind: service
+    image: registry.example.com/shop/admin:1.0.0
+    ports: { http: 8080 }
+    expose: { host: www.example.com, paths: [/admin], port: http, tls: {cluster_issuer: le} }
+";
+
+    #[test]
+    fn components_that_share_hosts_share_one_certificate() {
+        let ingresses = test_support::of_kind(SHARED_HOSTS, "Ingress");
+        let tls: Vec<String> = ingresses
+            .iter()
+            .map(|m| {
+                let value = &m.value;
+                format!(
+                    "{}: {} in {}, issuer {}",
+                    m.name(),
+                    value["spec"]["tls"][0]["hosts"],
+                    value["spec"]["tls"][0]["secretName"],
+                    value["metadata"]["annotations"]["cert-manager.io/cluster-issuer"],
+                )
+            })
+            .collect();
+        assert_eq!(
+            tls,
+            [
+                r#"admin: ["www.example.com"] in "api-tls", issuer null"#,
+                r#"api: ["shop.example.com","www.example.com"] in "api-tls", issuer "le""#,
+                r#"web: ["shop.example.com","www.example.com"] in "api-tls", issuer null"#,
+            ]
+        );
+        assert_snapshot!(test_support::object(SHARED_HOSTS, "Ingress", "admin"));
+    }
+
+    #[test]
+    fn websocket_and_streaming_keep_connections_open_and_unbuffered() {
+        let websocket = exposed("{host: api.example.com, port: http, ingress: {websocket: true}}");
+        let streaming = exposed(
+            "{host: api.example.com, port: http, ingress: {streaming: true, timeout: 15m}}",
+        );
+        let annotations = |yaml: &str| {
+            test_support::of_kind(yaml, "Ingress")[0].value["metadata"]["annotations"].to_string()
+        };
+        assert_eq!(
+            annotations(&websocket),
+            r#"{"nginx.ingress.kubernetes.io/proxy-read-timeout":"3600","nginx.ingress.kubernetes.io/proxy-send-timeout":"3600"}"#
+        );
+        assert_eq!(
+            annotations(&streaming),
+            r#"{"nginx.ingress.kubernetes.io/proxy-buffering":"off","nginx.ingress.kubernetes.io/proxy-read-timeout":"900","nginx.ingress.kubernetes.io/proxy-request-buffering":"off","nginx.ingress.kubernetes.io/proxy-send-timeout":"900"}"#
+        );
     }
 
     #[test]

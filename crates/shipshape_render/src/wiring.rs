@@ -59,7 +59,9 @@ pub fn env(ctx: &Ctx<'_>, name: &str, component: &Component) -> Vec<(EnvVar, Spe
         let made = if let Some(target) = ctx.spec.components.get(dep_name.as_str()) {
             component_env(ctx, dep_name, target, wanted)
         } else if let Some(service) = ctx.spec.services.get(dep_name.as_str()) {
-            let outputs = backing::outputs(ctx, dep_name, service);
+            let mut outputs = backing::outputs(ctx, dep_name, service);
+            // The pool is the component's own when it sets one in `pools`.
+            outputs.pool = component.pool_for(dep_name, service);
             service_env(dep_name, &outputs, wanted)
         } else {
             continue;
@@ -232,5 +234,32 @@ mod tests {
             url(&operator),
             "postgres://goverse:$(POSTGRES_PASSWORD)@objects-rw.backing.svc.cluster.local:5432/goverse?sslmode=require"
         );
+    }
+
+    /// The `pool` output is the component's own pool when it sets one, else the
+    /// service's.
+    #[test]
+    fn the_pool_output_is_the_components_own() {
+        let yaml = "name: shop
+components:
+  api:
+    kind: service
+    image: example/api:1.0.0
+    needs: { db: { pool: DB_POOL } }
+    pools: { db: 7 }
+  worker:
+    kind: worker
+    image: example/worker:1.0.0
+    needs: { db: { pool: DB_POOL } }
+services:
+  db: { type: postgres, host: db.internal, database: shop, pool: 4 }
+";
+        let pool = |deployment: &str| {
+            find(yaml, "Deployment", deployment)["spec"]["template"]["spec"]["containers"][0]["env"]
+                [0]
+            .to_string()
+        };
+        assert_eq!(pool("api"), r#"{"name":"DB_POOL","value":"7"}"#);
+        assert_eq!(pool("worker"), r#"{"name":"DB_POOL","value":"4"}"#);
     }
 }

@@ -84,7 +84,8 @@ pub struct Component {
     #[serde(default)]
     pub peers: Vec<String>,
     /// Named ports the component's callers use: the client Service publishes them (with
-    /// the `metrics` port, for scraping), and components that `need` this one may
+    /// the `expose` port, for the ingress controller, and the `metrics` port, for
+    /// scraping), and components that `need` this one may
     /// connect on them and on no other port. A port may be both here and in `peers`
     /// (members and callers speak the same protocol). Defaults to every port not in
     /// `peers` except the `metrics` port, unless the metrics port is the only one left.
@@ -137,6 +138,11 @@ pub struct Component {
     /// as environment variables: `db: {url: DATABASE_URL}`.
     #[serde(default)]
     pub needs: Needs,
+    /// Database connections each pod opens at most, by the name of a postgres service in
+    /// `needs`: `{db: 10}`. Overrides the service's `pool`; the `pool` output gives it
+    /// to the app, and the service's connection budget counts it.
+    #[serde(default)]
+    pub pools: IndexMap<String, u32>,
     /// Schema migrations to run before each rollout.
     #[serde(default)]
     pub migrations: Option<Migrations>,

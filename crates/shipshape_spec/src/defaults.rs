@@ -42,6 +42,20 @@ pub const DEFAULT_STARTING_DEADLINE: u32 = 600;
 /// clusters; UTC makes `0 3 * * *` mean the same time everywhere.
 pub const DEFAULT_TIME_ZONE: &str = "Etc/UTC";
 
+/// PostgreSQL's `max_connections` when the spec does not set it: the server's own
+/// default, which shipshape writes into the servers it configures so the budget it
+/// checks is the one they enforce.
+pub const DEFAULT_MAX_CONNECTIONS: u32 = 100;
+
+/// Connections PostgreSQL keeps for superusers when the spec does not say: its default
+/// `superuser_reserved_connections`. Operators (CloudNativePG's instance manager,
+/// Patroni) and administrators log in through them.
+pub const DEFAULT_RESERVED_CONNECTIONS: u32 = 3;
+
+/// Seconds an exposed WebSocket or stream may stay idle when `ingress.timeout` is not
+/// set: an hour, where ingress-nginx cuts a proxied connection after 60 s without a byte.
+pub const LONG_LIVED_TIMEOUT: u32 = 3600;
+
 /// The shutdown timeline of a component, with defaults applied.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ShutdownTimes {
@@ -59,6 +73,20 @@ impl Component {
     pub fn replicas_or_default(&self) -> Replicas {
         self.replicas.unwrap_or(Replicas::Fixed(DEFAULT_REPLICAS))
     }
+
+    /// PostgreSQL's `max_connections` when the spec does not set it: the server's own
+    /// default, which shipshape writes into the servers it configures so the budget it
+    /// checks is the one they enforce.
+    pub const DEFAULT_MAX_CONNECTIONS: u32 = 100;
+
+    /// Connections PostgreSQL keeps for superusers when the spec does not say: its default
+    /// `superuser_reserved_connections`. Operators (CloudNativePG's instance manager,
+    /// Patroni) and administrators log in through them.
+    pub const DEFAULT_RESERVED_CONNECTIONS: u32 = 3;
+
+    /// Seconds an exposed WebSocket or stream may stay idle when `ingress.timeout` is not
+    /// set: an hour, where ingress-nginx cuts a proxied connection after 60 s without a byte.
+    pub const LONG_LIVED_TIMEOUT: u32 = 3600;
 
     /// The shutdown timeline. Components with a client Service pause 5 s before SIGTERM
     /// so their endpoints leave every load balancer first; the others take no traffic

@@ -11,8 +11,14 @@ use crate::scalars::Seconds;
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Expose {
-    /// The public host name.
-    pub host: String,
+    /// The public host name; `hosts` lists several. Exactly one of the two.
+    #[serde(default)]
+    pub host: Option<String>,
+    /// Several public host names, each routed the same `paths`; they share one
+    /// certificate. Components that share a host share its certificate too, and may not
+    /// claim the same path on it.
+    #[serde(default)]
+    pub hosts: Vec<String>,
     /// The named port to send traffic to.
     pub port: String,
     /// URL path prefixes. Defaults to `/`.
@@ -30,6 +36,28 @@ pub struct Expose {
     /// A Gateway API parent to attach an HTTPRoute or GRPCRoute to, instead of an Ingress.
     #[serde(default)]
     pub gateway: Option<GatewayParent>,
+}
+
+impl Expose {
+    /// The public host names, in the order written: `host`, or each of `hosts`.
+    #[must_use]
+    pub fn hosts(&self) -> Vec<&str> {
+        self.host
+            .iter()
+            .chain(&self.hosts)
+            .map(String::as_str)
+            .collect()
+    }
+
+    /// The URL path prefixes routed to the component: `/` unless the spec lists some.
+    #[must_use]
+    pub fn paths(&self) -> Vec<&str> {
+        if self.paths.is_empty() {
+            vec!["/"]
+        } else {
+            self.paths.iter().map(String::as_str).collect()
+        }
+    }
 }
 
 /// Protocols a route can carry.
@@ -68,9 +96,20 @@ pub struct IngressOptions {
     /// Largest request body, such as `10m` (nginx `proxy-body-size`).
     #[serde(default)]
     pub body_size: Option<String>,
-    /// Upstream read and send timeout.
+    /// Upstream read and send timeout. Defaults to the controller's (60 s with
+    /// ingress-nginx), or to an hour with `websocket` or `streaming`.
     #[serde(default)]
     pub timeout: Option<Seconds>,
+    /// The component serves WebSocket connections, which stay open for as long as the
+    /// client stays: read and send timeouts of an hour unless `timeout` says otherwise,
+    /// so idle sockets are not cut after the controller's 60 s.
+    #[serde(default)]
+    pub websocket: bool,
+    /// The component streams long responses or uploads (server-sent events, large
+    /// downloads, gRPC streams): the controller passes bytes on as they come instead of
+    /// buffering whole requests and responses, with the timeouts of `websocket`.
+    #[serde(default)]
+    pub streaming: bool,
     /// Requests per second allowed per client address (nginx `limit-rps`).
     #[serde(default)]
     pub rate_limit: Option<u32>,

@@ -8,6 +8,7 @@
 
 mod app;
 mod batch;
+mod budget;
 mod component;
 mod config;
 mod defaults;
@@ -15,6 +16,7 @@ mod env;
 mod environments;
 mod expose;
 mod health;
+mod hosts;
 mod patches;
 mod problem;
 mod rbac;
@@ -32,6 +34,7 @@ pub use app::{
     AppSpec, ClusterDns, IngressController, Monitoring, OperatorPods, Platform, Profile,
 };
 pub use batch::{Concurrency, History, Schedule, TimeZone};
+pub use budget::{Budget, PodsOf, Share};
 pub use component::{
     Autoscale, BehaviorPreset, Component, ComponentKind, Disruption, EgressRule, IntOrPercent,
     MetricTarget, Metrics, Migrations, Needs, PortDetail, PortSpec, Protocol, Rollout,
@@ -40,13 +43,14 @@ pub use component::{
 };
 pub use config::ConfigSpec;
 pub use defaults::{
-    DEFAULT_BACKOFF, DEFAULT_DRAIN, DEFAULT_PROBE_PERIOD, DEFAULT_PROBE_TIMEOUT, DEFAULT_REPLICAS,
-    DEFAULT_RUN_DEADLINE, DEFAULT_STARTING_DEADLINE, DEFAULT_TIME_ZONE, GRACE_MARGIN,
-    ShutdownTimes,
+    DEFAULT_BACKOFF, DEFAULT_DRAIN, DEFAULT_MAX_CONNECTIONS, DEFAULT_PROBE_PERIOD,
+    DEFAULT_PROBE_TIMEOUT, DEFAULT_REPLICAS, DEFAULT_RESERVED_CONNECTIONS, DEFAULT_RUN_DEADLINE,
+    DEFAULT_STARTING_DEADLINE, DEFAULT_TIME_ZONE, GRACE_MARGIN, LONG_LIVED_TIMEOUT, ShutdownTimes,
 };
 pub use env::{EnvSource, EnvValue, FileSource, POD_FIELDS, RESOURCE_FIELDS};
 pub use expose::{Expose, ExposeProtocol, GatewayParent, IngressOptions, Tls};
 pub use health::{Health, Probe, ProbeScheme};
+pub use hosts::{HostSet, tls_secret};
 pub use patches::{Patch, PatchTarget};
 pub use problem::{Path as SpecPath, Problem, closest, dotted};
 pub use rbac::Permission;

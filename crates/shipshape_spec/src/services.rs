@@ -53,13 +53,21 @@ pub struct BackingService {
     /// External postgres: host names of read replicas.
     #[serde(default)]
     pub read_replicas: Vec<String>,
-    /// Postgres: connections each pod opens at most.
+    /// Postgres: connections each client pod opens at most, unless the component says
+    /// otherwise in its `pools`.
     #[serde(default)]
     pub pool: Option<u32>,
-    /// Postgres: the server's `max_connections`, so pools can be checked against it;
-    /// in-cluster providers also configure the server with it.
+    /// Postgres: the server's `max_connections`, which every client's pool at its
+    /// replica maximum (migrations, jobs and backups included) must fit in. In-cluster
+    /// providers are configured with it, 100 (PostgreSQL's default) when not set; for an
+    /// external server, set it to have the budget checked.
     #[serde(default)]
     pub max_connections: Option<u32>,
+    /// Postgres: connections of `max_connections` kept for superusers (operators and
+    /// administrators), which clients cannot use. Defaults to 3, PostgreSQL's
+    /// `superuser_reserved_connections`; managed services often keep more.
+    #[serde(default)]
+    pub reserved_connections: Option<u32>,
     /// External services: the network the service lives in (CIDR), to narrow egress;
     /// defaults to anywhere.
     #[serde(default)]

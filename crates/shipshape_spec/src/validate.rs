@@ -8,6 +8,7 @@
 //! problem. One module per concept; this one holds what they share.
 
 mod backups;
+mod expose;
 mod files;
 mod names;
 mod network;
@@ -51,6 +52,7 @@ pub fn validate(spec: &mut AppSpec, base_dir: &FsPath) -> Vec<Problem> {
         names::check_component(name, &at, &mut out);
         workload::check(component, &at, &mut out);
         network::check(component, &at, &mut out);
+        expose::check(component, &at, &mut out);
         rbac::check(component, &at, &mut out);
         wiring::check(name, component, &at, &declared, &mut out);
         files::check(component, &at, &declared, base_dir, &mut out);
@@ -59,6 +61,7 @@ pub fn validate(spec: &mut AppSpec, base_dir: &FsPath) -> Vec<Problem> {
     secrets::check_secrets(&spec.secrets, &mut out);
     secrets::check_configs(&spec.configs, &mut out);
     services::check(spec, &declared, &mut out);
+    expose::check_shared(spec, &mut out);
     patches::check(&spec.patches, &mut out);
     out
 }

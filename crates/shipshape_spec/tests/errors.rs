@@ -810,6 +810,178 @@ const CASES: &[Case] = &[
         line: 10,
         column: 43,
     },
+    Case {
+        name: "expose with host and hosts",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, hosts: [www.example.com], port: http }
+        "#,
+        message: "`expose` sets both `host` and `hosts`",
+        help: Some("keep only one of `host` or `hosts`"),
+        line: 7,
+        column: 39,
+    },
+    Case {
+        name: "expose without a host",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { port: http }
+        "#,
+        message: "`expose` needs one of `host` or `hosts`",
+        help: Some("add exactly one of them"),
+        line: 7,
+        column: 13,
+    },
+    Case {
+        name: "expose lists a host twice",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { hosts: [shop.example.com, shop.example.com], port: http }
+        "#,
+        message: "the host `shop.example.com` is listed twice",
+        help: Some("remove one"),
+        line: 7,
+        column: 41,
+    },
+    Case {
+        name: "expose lists a path twice",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, paths: [/api, /api/], port: http }
+        "#,
+        message: "the path `/api/` is listed twice",
+        help: Some("remove one: a trailing `/` makes no difference to a prefix"),
+        line: 7,
+        column: 53,
+    },
+    Case {
+        name: "two components route the same path on a host",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, paths: [/api, /], port: http }
+              web:
+                kind: service
+                image: shop/web:1.0
+                ports: { http: 8080 }
+                expose: { hosts: [www.example.com, shop.example.com], port: http }
+        "#,
+        message: "`web` routes `/` on `shop.example.com`, which `api` routes already",
+        help: Some(
+            "give each component its own path prefixes on `shop.example.com`, such as `/web`",
+        ),
+        line: 12,
+        column: 40,
+    },
+    Case {
+        name: "a shared host served without tls",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, paths: [/api], port: http, tls: { cluster_issuer: le } }
+              web:
+                kind: service
+                image: shop/web:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, port: http }
+        "#,
+        message: "`web` serves `shop.example.com` without TLS, but `api` serves the same host set with a certificate",
+        help: Some("add the `tls` of `api` to `web`'s `expose`: they share one certificate"),
+        line: 12,
+        column: 5,
+    },
+    Case {
+        name: "a shared host with a second certificate secret",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, paths: [/api], port: http, tls: { cluster_issuer: le } }
+              web:
+                kind: service
+                image: shop/web:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, port: http, tls: { cluster_issuer: le, secret: web-tls } }
+        "#,
+        message: "`web` and `api` share hosts, so they share one certificate, kept in Secret `api-tls`",
+        help: Some("remove `secret`, or set it to `api-tls`"),
+        line: 12,
+        column: 86,
+    },
+    Case {
+        name: "a shared host with another issuer",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, paths: [/api], port: http, tls: { cluster_issuer: le } }
+              web:
+                kind: service
+                image: shop/web:1.0
+                ports: { http: 8080 }
+                expose: { host: shop.example.com, port: http, tls: { issuer: local } }
+        "#,
+        message: "`web` and `api` share hosts, so they share one certificate, but name different issuers",
+        help: Some("use the issuer of `api`"),
+        line: 12,
+        column: 56,
+    },
+    Case {
+        name: "websocket on a gateway route",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                ports: { http: 8080 }
+                expose:
+                  host: shop.example.com
+                  port: http
+                  ingress: { websocket: true }
+                  gateway: { name: public }
+        "#,
+        message: "`websocket` is not supported on a Gateway route: Gateway API routes have no field for connection timeouts or buffering, which the Gateway's implementation decides",
+        help: Some(
+            "remove `gateway` to route through an Ingress, or remove `ingress` and set the timeouts on the Gateway",
+        ),
+        line: 10,
+        column: 18,
+    },
     // ---- env ----
     Case {
         name: "env name with =",
@@ -1399,22 +1571,93 @@ const CASES: &[Case] = &[
                 replicas: 2..10
                 autoscale: { cpu: 70% }
                 needs: [db]
+                pools: { db: 15 }
+                migrations: { command: [/app/migrate] }
               jobs:
                 kind: worker
                 image: shop/jobs:1.0
+                needs: [db]
+              report:
+                kind: cron
+                image: shop/report:1.0
+                schedule: "0 3 * * *"
+                concurrency: allow
                 needs: [db]
             services:
               db:
                 type: postgres
                 host: db.internal
                 database: shop
-                pool: 20
-                max_connections: 200
+                pool: 5
+                max_connections: 180
         "#,
-        message: "up to 12 pods (`api` 10, `jobs` 2) × `pool: 20` can open 240 connections, more than `max_connections: 200`",
-        help: Some("lower `pool` to 16, lower the replica maxima, or raise `max_connections`"),
-        line: 19,
+        message: "the clients of `db` may open 185 connections (`api` 10 × 15, `api` migration 1 × 15, `jobs` 2 × 5, `report` 2 × 5), more than the 177 that `max_connections: 180` leaves after 3 reserved for superusers",
+        help: Some(
+            "lower each pool to 11 or less (`pools.db` of a component, or `pool` here) or the replica maxima, or raise `max_connections`",
+        ),
+        line: 27,
         column: 22,
+    },
+    Case {
+        name: "pools exceed the default max_connections of an in-cluster server",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                replicas: 3..6
+                needs: [db]
+                pools: { db: 20 }
+            services:
+              db:
+                type: postgres
+                provider: cloudnative-pg
+                database: shop
+                storage: 10Gi
+        "#,
+        message: "the clients of `db` may open 120 connections (`api` 6 × 20), more than the 97 that the default `max_connections` of 100 leaves after 3 reserved for superusers",
+        help: Some(
+            "lower each pool to 16 or less (`pools.db` of a component, or `pool` here) or the replica maxima, or raise `max_connections`",
+        ),
+        line: 10,
+        column: 3,
+    },
+    Case {
+        name: "a pool for a service the component does not need",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: [db]
+                pools: { dbb: 20 }
+            services:
+              db: { type: postgres, host: db.internal, database: shop }
+        "#,
+        message: "`dbb` is not a postgres service this component needs",
+        help: Some("did you mean `db`?"),
+        line: 7,
+        column: 14,
+    },
+    Case {
+        name: "a pool of no connections",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                needs: [db]
+                pools: { db: 0 }
+            services:
+              db: { type: postgres, host: db.internal, database: shop }
+        "#,
+        message: "a pool must be 1 or more",
+        help: Some("each pod needs at least one connection"),
+        line: 7,
+        column: 18,
     },
     // ---- backing services: types, providers, backups, outputs ----
     Case {
@@ -1490,7 +1733,7 @@ const CASES: &[Case] = &[
         "#,
         message: "`tls` does not apply to an external postgres service",
         help: Some(
-            "remove it; an external postgres service takes `host`, `port`, `database`, `sslmode`, `credentials`, `read_replicas`, `pool`, `max_connections`, `cidr`, `version`, `backup`",
+            "remove it; an external postgres service takes `host`, `port`, `database`, `sslmode`, `credentials`, `read_replicas`, `pool`, `max_connections`, `reserved_connections`, `cidr`, `version`, `backup`",
         ),
         line: 4,
         column: 60,
@@ -2104,7 +2347,9 @@ const CASES: &[Case] = &[
               db: { type: postgres, host: db.internal, database: shop }
         "#,
         message: "service `db` sets no `pool`",
-        help: Some("add `pool:` to service `db`, or remove `pool` here"),
+        help: Some(
+            "add `pools: {db: N}` to this component or `pool:` to service `db`, or remove `pool` here",
+        ),
         line: 6,
         column: 20,
     },

@@ -1,15 +1,13 @@
-//! Ports and everything that names them: probes, peers, metrics, exposure; and egress
-//! rules.
+//! Ports and everything that names them: probes, peers, metrics; and egress rules.
+//! Exposure has a module of its own (`expose`).
 
 use std::net::IpAddr;
 
 use indexmap::IndexMap;
 use shipshape_grammar::names::{self, PortNameFault};
 
-use super::names::is_dns_name;
 use super::{Known, exactly_one, under};
 use crate::component::{Component, ComponentKind, EgressRule, PortSpec, Protocol};
-use crate::expose::Expose;
 use crate::health::Probe;
 use crate::problem::{Path, Problem};
 
@@ -35,9 +33,6 @@ pub(super) fn check(c: &Component, at: &Path, out: &mut Vec<Problem>) {
     if let Some(m) = &c.metrics {
         out.extend(ports.check(under!(at, "metrics", "port"), &m.port));
         check_url_path(under!(at, "metrics", "path"), &m.path, out);
-    }
-    if let Some(e) = &c.expose {
-        check_expose(e, c.kind, &under!(at, "expose"), &ports, out);
     }
     for (i, rule) in c.egress.iter().enumerate() {
         check_egress(rule, &under!(at, "egress", i), out);
@@ -179,56 +174,6 @@ fn check_counts(kind: &str, p: &Probe, at: &Path, out: &mut Vec<Problem>) {
     }
 }
 
-fn check_expose(e: &Expose, kind: ComponentKind, at: &Path, ports: &Known, out: &mut Vec<Problem>) {
-    if !kind.has_client_service() {
-        out.push(
-            Problem::new(
-                at.clone(),
-                format!("a `{kind}` takes no inbound traffic, so it cannot be exposed"),
-            )
-            .at_key()
-            .help("make it `kind: service`, or remove `expose`"),
-        );
-        return;
-    }
-    out.extend(ports.check(under!(at, "port"), &e.port));
-    if e.ingress.is_some() && e.gateway.is_some() {
-        out.push(
-            Problem::new(
-                under!(at, "gateway"),
-                "`expose` sets both `ingress` and `gateway`",
-            )
-            .at_key()
-            .help("route through an Ingress or a Gateway, not both: remove one"),
-        );
-    }
-    if !is_dns_name(&e.host) {
-        out.push(
-            Problem::new(
-                under!(at, "host"),
-                format!("`{}` is not a valid host name", e.host),
-            )
-            .help(
-                "use a DNS name such as `shop.example.com`: lowercase letters, digits, `-` and `.`",
-            ),
-        );
-    }
-    for (i, path) in e.paths.iter().enumerate() {
-        check_url_path(under!(at, "paths", i), path, out);
-    }
-    if let Some(tls) = &e.tls {
-        exactly_one(
-            &under!(at, "tls"),
-            "`tls`",
-            &[
-                ("cluster_issuer", tls.cluster_issuer.is_some()),
-                ("issuer", tls.issuer.is_some()),
-            ],
-            out,
-        );
-    }
-}
-
 /// `serves` names declared ports, each once, of a kind that callers can reach.
 fn check_serves(
     serves: &[String],
@@ -261,7 +206,8 @@ fn check_serves(
     }
 }
 
-fn check_url_path(path: Path, value: &str, out: &mut Vec<Problem>) {
+/// A problem when `value`, a URL path, does not start with `/`.
+pub(super) fn check_url_path(path: Path, value: &str, out: &mut Vec<Problem>) {
     if !value.starts_with('/') {
         out.push(
             Problem::new(path, format!("the path `{value}` does not start with `/`"))

@@ -6,6 +6,7 @@ use super::names::label;
 use super::network::check_cidr;
 use super::{Declared, Known, alternatives, backups, list, under};
 use crate::app::{AppSpec, Profile};
+use crate::budget::PodsOf;
 use crate::path;
 use crate::problem::{Path, Problem};
 use crate::services::{BackingService, Credentials, Provider, ServiceType};
@@ -45,6 +46,7 @@ pub(super) fn check(spec: &AppSpec, declared: &Declared, out: &mut Vec<Problem>)
         }
     }
     check_outputs(spec, out);
+    check_pools(spec, out);
 }
 
 /// Whether the provider runs the type, and may in this profile. Nothing else about the
@@ -78,7 +80,7 @@ fn check_provider(s: &BackingService, profile: Profile, at: &Path, out: &mut Vec
 }
 
 /// Whether each field the spec sets is set, by name, in the order of the struct.
-fn fields_set(s: &BackingService) -> [(&'static str, bool); 22] {
+fn fields_set(s: &BackingService) -> [(&'static str, bool); 23] {
     [
         ("host", s.host.is_some()),
         ("port", s.port.is_some()),
@@ -89,6 +91,7 @@ fn fields_set(s: &BackingService) -> [(&'static str, bool); 22] {
         ("read_replicas", !s.read_replicas.is_empty()),
         ("pool", s.pool.is_some()),
         ("max_connections", s.max_connections.is_some()),
+        ("reserved_connections", s.reserved_connections.is_some()),
         ("cidr", s.cidr.is_some()),
         ("version", s.version.is_some()),
         ("image", s.image.is_some()),
@@ -123,6 +126,7 @@ fn accepted(kind: ServiceType, provider: Provider) -> &'static [&'static str] {
             "read_replicas",
             "pool",
             "max_connections",
+            "reserved_connections",
             "cidr",
             "version",
             "backup",
@@ -134,6 +138,7 @@ fn accepted(kind: ServiceType, provider: Provider) -> &'static [&'static str] {
             "credentials",
             "pool",
             "max_connections",
+            "reserved_connections",
             "version",
             "image",
             "storage",
@@ -147,6 +152,7 @@ fn accepted(kind: ServiceType, provider: Provider) -> &'static [&'static str] {
             "credentials",
             "pool",
             "max_connections",
+            "reserved_connections",
             "version",
             "image",
             "instances",
@@ -160,6 +166,7 @@ fn accepted(kind: ServiceType, provider: Provider) -> &'static [&'static str] {
             "sslmode",
             "pool",
             "max_connections",
+            "reserved_connections",
             "version",
             "instances",
             "storage",
@@ -668,8 +675,9 @@ fn check_endpoint(path: Path, text: &str) -> Option<Problem> {
     }
 }
 
-/// At full scale every pod of every component that needs the service opens its whole
-/// pool; more than `max_connections` and the last pods fail to connect.
+/// At full scale every pod of every client opens its whole pool, beside the migration
+/// Jobs, the runs of jobs and crons, and the backups; more than `max_connections` less
+/// the superuser reserve, and the last pods fail to connect.
 fn check_connection_budget(
     name: &str,
     s: &BackingService,
@@ -677,39 +685,89 @@ fn check_connection_budget(
     at: &Path,
     out: &mut Vec<Problem>,
 ) {
-    let (Some(pool), Some(max)) = (s.pool, s.max_connections) else {
+    let Some(budget) = spec.connection_budget(name) else {
         return;
     };
-    let users: Vec<(&str, u32)> = spec
-        .components
-        .iter()
-        .filter(|(_, c)| c.needs.0.contains_key(name))
-        .map(|(n, c)| (n.as_str(), c.replicas_or_default().max()))
-        .collect();
-    let pods: u64 = users.iter().map(|(_, r)| u64::from(*r)).sum();
-    let total = pods * u64::from(pool);
-    if total <= u64::from(max) {
+    let total = budget.total();
+    let available = budget.available();
+    if total <= u64::from(available) {
         return;
     }
-    let each: Vec<String> = users.iter().map(|(n, r)| format!("`{n}` {r}")).collect();
-    let fitting = u64::from(max) / pods.max(1);
-    let lower = if fitting >= 1 {
-        format!("lower `pool` to {fitting}, ")
-    } else {
-        String::new()
+    let each: Vec<String> = budget
+        .shares
+        .iter()
+        .map(|share| {
+            let who = match share.pods_of {
+                PodsOf::Component => format!("`{}`", share.name),
+                PodsOf::Migration => format!("`{}` migration", share.name),
+                PodsOf::Backup => "backup".to_owned(),
+            };
+            format!("{who} {} × {}", share.pods, share.pool)
+        })
+        .collect();
+    let max = budget.max_connections;
+    let limit = match s.max_connections {
+        Some(_) => format!("`max_connections: {max}`"),
+        None => format!("the default `max_connections` of {max}"),
     };
-    out.push(
-        Problem::new(
-            under!(at, "max_connections"),
-            format!(
-                "up to {pods} pods ({}) × `pool: {pool}` can open {total} connections, more than `max_connections: {max}`",
-                each.join(", ")
-            ),
-        )
-        .help(format!(
-            "{lower}lower the replica maxima, or raise `max_connections`"
-        )),
+    let message = format!(
+        "the clients of `{name}` may open {total} connections ({}), more than the {available} that {limit} leaves after {} reserved for superusers",
+        each.join(", "),
+        budget.reserved,
     );
+    let pods: u64 = budget.shares.iter().map(|s| u64::from(s.pods)).sum();
+    let fitting = u64::from(available) / pods.max(1);
+    let lower = if fitting >= 1 {
+        format!(
+            "lower each pool to {fitting} or less (`pools.{name}` of a component, or `pool` here)"
+        )
+    } else {
+        "lower the pools".to_owned()
+    };
+    let problem = if s.max_connections.is_some() {
+        Problem::new(under!(at, "max_connections"), message)
+    } else {
+        Problem::new(at.clone(), message).at_key()
+    };
+    out.push(problem.help(format!(
+        "{lower} or the replica maxima, or raise `max_connections`"
+    )));
+}
+
+/// Each entry of a component's `pools` names a postgres service it needs, with one
+/// connection or more.
+fn check_pools(spec: &AppSpec, out: &mut Vec<Problem>) {
+    for (component, c) in &spec.components {
+        for (target, pool) in &c.pools {
+            let at = path!["components", component, "pools", target];
+            let postgres = spec
+                .services
+                .get(target)
+                .is_some_and(|s| s.kind == ServiceType::Postgres);
+            if !postgres || !c.needs.0.contains_key(target) {
+                let needed: Vec<&str> = c
+                    .needs
+                    .0
+                    .keys()
+                    .filter(|n| {
+                        spec.services
+                            .get(n.as_str())
+                            .is_some_and(|s| s.kind == ServiceType::Postgres)
+                    })
+                    .map(String::as_str)
+                    .collect();
+                let known = Known::fixed("a postgres service this component needs", needed);
+                out.extend(known.check(at.clone(), target).map(Problem::at_key));
+                continue;
+            }
+            if *pool == 0 {
+                out.push(
+                    Problem::new(at, "a pool must be 1 or more")
+                        .help("each pod needs at least one connection"),
+                );
+            }
+        }
+    }
 }
 
 /// Outputs of its type that a service cannot give as configured: read replicas where
@@ -724,8 +782,9 @@ fn check_outputs(spec: &AppSpec, out: &mut Vec<Problem>) {
             if !s.kind.providers().contains(&s.provider()) {
                 continue;
             }
+            let own_pool = c.pools.contains_key(target);
             for output in outputs.keys() {
-                if let Some((message, help)) = missing_output(target, s, output) {
+                if let Some((message, help)) = missing_output(target, s, output, own_pool) {
                     let at = path!["components", component, "needs", target, output];
                     out.push(Problem::new(at, message).at_key().help(help));
                 }
@@ -735,7 +794,12 @@ fn check_outputs(spec: &AppSpec, out: &mut Vec<Problem>) {
 }
 
 /// Why service `name` cannot give `output`, and what to do, if it cannot.
-fn missing_output(name: &str, s: &BackingService, output: &str) -> Option<(String, String)> {
+fn missing_output(
+    name: &str,
+    s: &BackingService,
+    output: &str,
+    own_pool: bool,
+) -> Option<(String, String)> {
     let provider = s.provider();
     match output {
         "read_urls" | "read_hosts" => {
@@ -759,9 +823,11 @@ fn missing_output(name: &str, s: &BackingService, output: &str) -> Option<(Strin
                 "add `credentials: {{ secret: ... }}` to service `{name}`, or remove `{output}`"
             ),
         )),
-        "pool" if s.pool.is_none() => Some((
+        "pool" if s.pool.is_none() && !own_pool => Some((
             format!("service `{name}` sets no `pool`"),
-            format!("add `pool:` to service `{name}`, or remove `pool` here"),
+            format!(
+                "add `pools: {{{name}: N}}` to this component or `pool:` to service `{name}`, or remove `pool` here"
+            ),
         )),
         _ => None,
     }
