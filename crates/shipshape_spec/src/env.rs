@@ -114,7 +114,8 @@ pub struct FileSource {
     /// The text of the file, inline.
     #[serde(default)]
     pub content: Option<String>,
-    /// A file next to the spec whose text is mounted.
+    /// A file relative to the spec's directory whose text is mounted: a regular file of at
+    /// most 1 MiB (all a ConfigMap may hold), read at render.
     #[serde(default)]
     pub from: Option<String>,
     /// A secret declared under `secrets:`, with `key`.

@@ -135,12 +135,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn a_from_file_over_a_mebibyte_is_refused_without_reading_it_all() {
+    fn a_from_file_over_a_mebibyte_or_not_text_is_refused() {
         let dir = std::env::temp_dir().join(format!("shipshape-from-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
         let size = usize::try_from(MAX_FROM_BYTES).unwrap();
         std::fs::write(dir.join("big.conf"), "x".repeat(size + 1)).unwrap();
         std::fs::write(dir.join("full.conf"), "x".repeat(size)).unwrap();
+        std::fs::write(dir.join("binary.conf"), [0xff, 0xfe]).unwrap();
         let read = |name: &str| {
             let mut file = FileSource {
                 from: Some(name.to_owned()),
@@ -151,6 +152,7 @@ mod tests {
         };
         let big = read("big.conf");
         let full = read("full.conf");
+        let binary = read("binary.conf");
         std::fs::remove_dir_all(&dir).unwrap();
         assert_eq!(
             big,
@@ -163,5 +165,12 @@ mod tests {
             )
         );
         assert_eq!(full, (None, Some(size)));
+        assert_eq!(
+            binary,
+            (
+                Some("cannot read `binary.conf`: stream did not contain valid UTF-8".to_owned()),
+                None
+            )
+        );
     }
 }
