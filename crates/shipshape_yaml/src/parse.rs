@@ -53,6 +53,8 @@ enum Frame {
         map: Map,
         /// The key read, waiting for its value.
         pending_key: Option<(String, Span)>,
+        /// The keys so far, once there are many of them.
+        index: KeyIndex,
         anchor: usize,
         slot: usize,
     },
@@ -210,6 +212,7 @@ impl<'a> Builder<'a> {
                         start: span,
                         map: Map::default(),
                         pending_key: None,
+                        index: KeyIndex::default(),
                         anchor,
                         slot,
                     });
@@ -304,7 +307,10 @@ impl<'a> Builder<'a> {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
             Some(Frame::Map {
-                map, pending_key, ..
+                map,
+                pending_key,
+                index,
+                ..
             }) => match pending_key.take() {
                 None => {
                     let key_text = match node.value {
@@ -323,11 +329,11 @@ impl<'a> Builder<'a> {
                     *pending_key = Some((key_text, node.span));
                 }
                 Some((key_text, key_span)) => {
-                    if let Some(first) = map.get_entry(&key_text) {
+                    if let Some(first) = index.find(map, &key_text) {
                         return Err(Error::at(format!("duplicate key `{key_text}`"), key_span)
                             .with_help(format!(
                                 "`{key_text}` is already set on line {}; keep one of them",
-                                first.key_span.line
+                                map.entries[first].key_span.line
                             )));
                     }
                     map.entries.push(Entry {
@@ -335,10 +341,48 @@ impl<'a> Builder<'a> {
                         key_span,
                         value: node,
                     });
+                    index.added(map);
                 }
             },
         }
         Ok(())
+    }
+}
+
+/// Finds a mapping's keys for the duplicate check: by a scan while the mapping is small,
+/// as nearly all are, and by a hash from [`KeyIndex::FROM`] keys on, so a mapping of
+/// 100,000 keys costs 100,000 lookups rather than five billion comparisons.
+#[derive(Default)]
+struct KeyIndex {
+    positions: HashMap<String, usize>,
+}
+
+impl KeyIndex {
+    const FROM: usize = 32;
+
+    /// The position of `key` among `map`'s entries.
+    fn find(&self, map: &Map, key: &str) -> Option<usize> {
+        if map.entries.len() < Self::FROM {
+            map.entries.iter().position(|e| e.key == key)
+        } else {
+            self.positions.get(key).copied()
+        }
+    }
+
+    /// Takes note of the entry just added to `map`.
+    fn added(&mut self, map: &Map) {
+        let count = map.entries.len();
+        if count == Self::FROM {
+            self.positions = map
+                .entries
+                .iter()
+                .enumerate()
+                .map(|(i, e)| (e.key.clone(), i))
+                .collect();
+        } else if count > Self::FROM {
+            self.positions
+                .insert(map.entries[count - 1].key.clone(), count - 1);
+        }
     }
 }
 
@@ -425,6 +469,23 @@ mod tests {
         let err = parse_single("a: 1\na: 2\n").unwrap_err();
         assert_eq!(err.span().map(|s| (s.line, s.column)), Some((2, 1)));
         assert!(err.to_string().contains("duplicate key `a`"));
+    }
+
+    #[test]
+    fn duplicates_in_a_large_mapping_are_found_by_their_index() {
+        let keys: String = (0..2_000).map(|i| format!("k{i}: v\n")).collect();
+        let node = parse_single(&keys).unwrap();
+        assert_eq!(node.as_map().unwrap().entries.len(), 2_000);
+        for (dup, line) in [("k3", 4), ("k31", 32), ("k32", 33), ("k1999", 2_000)] {
+            let err = parse_single(&format!("{keys}{dup}: again\n")).unwrap_err();
+            let span = err.span().unwrap();
+            assert_eq!((span.line, span.column), (2_001, 1));
+            assert_eq!(err.message(), format!("duplicate key `{dup}`"));
+            assert_eq!(
+                err.help(),
+                Some(format!("`{dup}` is already set on line {line}; keep one of them").as_str())
+            );
+        }
     }
 
     #[test]
