@@ -88,18 +88,20 @@ pub fn render_headless(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
 }
 
 /// Renders the client Service of a `service` or `stateful` component (the ports it
-/// serves its callers, and its metrics port for scraping), or a worker's metrics
-/// Service (its metrics port only).
+/// serves its callers, the port it is exposed on, which the ingress controller or
+/// gateway reaches through this Service, and its metrics port for scraping), or a
+/// worker's metrics Service (its metrics port only).
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let (service_name, ports): (String, Vec<_>) = if component.kind.has_client_service() {
-        let served = component.served_ports();
-        let metrics = component.metrics.as_ref().map(|m| m.port.as_str());
+        let mut published = component.served_ports();
+        published.extend(component.expose.as_ref().map(|e| e.port.as_str()));
+        published.extend(component.metrics.as_ref().map(|m| m.port.as_str()));
         (
             name.to_owned(),
             component
                 .ports
                 .iter()
-                .filter(|(n, _)| served.contains(&n.as_str()) || metrics == Some(n.as_str()))
+                .filter(|(n, _)| published.contains(&n.as_str()))
                 .collect(),
         )
     } else if let Some(m) = &component.metrics {
@@ -145,4 +147,39 @@ fn port_fields(name: &str, ports: &[ServicePort]) -> Provenance {
         }
     }
     fields
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::find;
+
+    /// The ports of the client Service of `api` with `extra` lines under it.
+    fn published(extra: &str) -> Vec<String> {
+        let spec = format!(
+            "name: shop
+components:
+  api:
+    kind: service
+    image: registry.example.com/shop/api:1.4.2
+    ports: {{ grpc: 50051, http: 8080, metrics: 9090 }}
+    metrics: {{ port: metrics }}
+{extra}"
+        );
+        find(&spec, "Service", "api")["spec"]["ports"]
+            .as_array()
+            .expect("ports")
+            .iter()
+            .map(|p| p["name"].as_str().expect("a name").to_owned())
+            .collect()
+    }
+
+    /// Callers use what `serves` lists; the ingress controller reaches the exposed port
+    /// through the same Service, and Prometheus the metrics port.
+    #[test]
+    fn the_client_service_publishes_served_exposed_and_metrics_ports() {
+        assert_eq!(published(""), ["grpc", "http", "metrics"]);
+        assert_eq!(published("    serves: [grpc]\n"), ["grpc", "metrics"]);
+        let exposed = "    serves: [grpc]\n    expose: { host: shop.example.com, port: http, tls: { cluster_issuer: le } }\n";
+        assert_eq!(published(exposed), ["grpc", "http", "metrics"]);
+    }
 }

@@ -84,7 +84,8 @@ pub struct Component {
     #[serde(default)]
     pub peers: Vec<String>,
     /// Named ports the component's callers use: the client Service publishes them (with
-    /// the `metrics` port, for scraping), and components that `need` this one may
+    /// the `expose` port, for the ingress controller, and the `metrics` port, for
+    /// scraping), and components that `need` this one may
     /// connect on them and on no other port. A port may be both here and in `peers`
     /// (members and callers speak the same protocol). Defaults to every port not in
     /// `peers` except the `metrics` port, unless the metrics port is the only one left.

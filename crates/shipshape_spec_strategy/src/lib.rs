@@ -2,13 +2,14 @@
 //!
 //! [`spec`] is a proptest strategy whose every value is a spec `shipshape render`
 //! accepts: random combinations of component kinds (service, worker, stateful, job,
-//! cron), ports (HTTP, gRPC, peer ports), `needs` between components and on backing
-//! services, every provider of every backing service (external, statefulset,
-//! cloudnative-pg, zalando; postgres, etcd, redis, s3), `expose` by Ingress or Gateway
-//! over HTTP or gRPC, metrics, migrations, backups to a volume or to an s3 service,
-//! generated, existing and external secrets, and environment overlays. Tests that must
-//! hold for every spec (the output checks clean, the NetworkPolicies admit exactly the
-//! traffic the spec implies) run over it.
+//! cron), ports (HTTP, gRPC, peer ports, the ones callers use), `needs` between
+//! components and on backing services, every provider of every backing service
+//! (external, statefulset, cloudnative-pg, zalando; postgres, etcd, redis, s3), `expose`
+//! by Ingress or Gateway over HTTP or gRPC, metrics, migrations, backups to a volume or
+//! to an s3 service, generated, existing and external secrets, the namespace
+//! default-deny on and off, and environment overlays. Tests that must hold for every
+//! spec (the output checks clean, the NetworkPolicies admit exactly the traffic the spec
+//! implies) run over it.
 //!
 //! The spec is chosen in two steps: proptest picks raw values independently (so it can
 //! shrink each one), then a plan makes them consistent (a need names only what exists

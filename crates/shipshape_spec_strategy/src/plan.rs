@@ -115,6 +115,17 @@ pub(crate) struct Expose {
     pub(crate) route: Route,
 }
 
+/// Which ports a serving component says its callers use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Serves {
+    /// No `serves`: the default (every port but peer and metrics ports).
+    Default,
+    /// Only its main port: `grpc` when it has one, else `http`.
+    Main,
+    /// Every port but metrics, peer ports included (members and callers share them).
+    All,
+}
+
 /// A fixed count, or a range that an HPA moves in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Replicas {
@@ -141,6 +152,7 @@ pub(crate) struct Component {
     pub(crate) metrics: Metrics,
     pub(crate) replicas: Replicas,
     pub(crate) expose: Option<Expose>,
+    pub(crate) serves: Serves,
     pub(crate) migrations: Migrations,
     /// Components and services it calls, in spec order.
     pub(crate) needs: Vec<&'static str>,
@@ -174,6 +186,8 @@ pub(crate) struct Service {
 pub(crate) struct Plan {
     /// `profile: development`: set when a service needs it, or at random.
     pub(crate) development: bool,
+    /// `default_deny`: on (the default) unless switched off.
+    pub(crate) default_deny: bool,
     pub(crate) components: Vec<Component>,
     pub(crate) services: Vec<Service>,
     /// How many environment overlays (`staging`, then `prod`).
@@ -189,6 +203,7 @@ struct RawComponent {
     metrics: Metrics,
     replicas: Replicas,
     expose: Option<Expose>,
+    serves: Serves,
     migrations: Migrations,
     needs: Vec<bool>,
     needs_outputs: bool,
@@ -270,16 +285,22 @@ fn raw_component() -> impl Strategy<Value = RawComponent> {
         vec(proptest::bool::weighted(0.35), targets),
         any::<bool>(),
     );
+    let serves = prop_oneof![
+        2 => Just(Serves::Default),
+        1 => Just(Serves::Main),
+        1 => Just(Serves::All),
+    ];
     let batch = (
         0..SCHEDULES.len(),
         any::<bool>(),
         proptest::option::of(secret_kind()),
+        serves,
     );
     (shape, wiring, batch).prop_map(
         |(
             (kind, grpc, peers, metrics, replicas),
             (expose, migrations, needs, needs_outputs),
-            (schedule, deadlines, secret),
+            (schedule, deadlines, secret, serves),
         )| RawComponent {
             kind,
             grpc,
@@ -287,6 +308,7 @@ fn raw_component() -> impl Strategy<Value = RawComponent> {
             metrics,
             replicas,
             expose,
+            serves,
             migrations,
             needs,
             needs_outputs,
@@ -322,12 +344,20 @@ pub(crate) fn plan() -> impl Strategy<Value = Plan> {
     (
         vec(raw_component(), 1..=COMPONENTS.len()),
         vec(raw_service(), 0..=SERVICES.len()),
-        any::<bool>(),
+        (any::<bool>(), proptest::bool::weighted(0.8)),
         0usize..=2,
     )
-        .prop_map(|(components, services, development, environments)| {
-            resolve(&components, &services, development, environments)
-        })
+        .prop_map(
+            |(components, services, (development, default_deny), environments)| {
+                resolve(
+                    &components,
+                    &services,
+                    development,
+                    environments,
+                    default_deny,
+                )
+            },
+        )
 }
 
 fn resolve(
@@ -335,6 +365,7 @@ fn resolve(
     raw_services: &[RawService],
     development: bool,
     environments: usize,
+    default_deny: bool,
 ) -> Plan {
     let development = development
         || raw_services
@@ -355,6 +386,7 @@ fn resolve(
         .collect();
     Plan {
         development,
+        default_deny,
         components,
         services,
         environments,
@@ -454,6 +486,11 @@ fn component(
             r => r,
         },
         expose,
+        serves: if kind.serves() {
+            raw.serves
+        } else {
+            Serves::Default
+        },
         migrations: if long_running {
             raw.migrations
         } else {

@@ -5,7 +5,7 @@ use serde_json::{Map, Value, json};
 use crate::GeneratedSpec;
 use crate::plan::{
     Backing, BackupTo, Component, Expose, Kind, Metrics, Migrations, Plan, Replicas, Route,
-    SecretKind, Service,
+    SecretKind, Serves, Service,
 };
 
 /// The environments a plan may define, in order.
@@ -17,6 +17,9 @@ pub(crate) fn spec(plan: &Plan) -> GeneratedSpec {
     root.insert("name".into(), json!("shapes"));
     if plan.development {
         root.insert("profile".into(), json!("development"));
+    }
+    if !plan.default_deny {
+        root.insert("default_deny".into(), json!(false));
     }
     let components: Map<String, Value> = plan
         .components
@@ -109,9 +112,20 @@ fn long_running(c: &Component, out: &mut Map<String, Value>) {
     if c.metrics == Metrics::OwnPort {
         ports.insert("metrics".into(), json!(9100));
     }
+    let serves = match c.serves {
+        Serves::Default => None,
+        Serves::Main => Some(json!([if c.grpc { "grpc" } else { "http" }])),
+        Serves::All => {
+            let all: Vec<&String> = ports.keys().filter(|p| *p != "metrics").collect();
+            Some(json!(all))
+        }
+    };
     out.insert("ports".into(), Value::Object(ports));
     if c.peers {
         out.insert("peers".into(), json!(["gossip"]));
+    }
+    if let Some(serves) = serves {
+        out.insert("serves".into(), serves);
     }
     out.insert(
         "health".into(),

@@ -76,6 +76,12 @@ fn features(spec: &AppSpec) -> Vec<String> {
         if !c.peers.is_empty() {
             add("peers".to_owned());
         }
+        if let Some(serves) = &c.serves {
+            add("serves".to_owned());
+            if serves.iter().any(|p| c.peers.contains(p)) {
+                add("serves a peer port".to_owned());
+            }
+        }
         if c.ports
             .values()
             .any(|p| p.0.app_protocol.as_deref() == Some("grpc"))
@@ -99,6 +105,9 @@ fn features(spec: &AppSpec) -> Vec<String> {
         if s.pool.is_some() {
             add("pool".to_owned());
         }
+    }
+    if !spec.default_deny {
+        add("default deny off".to_owned());
     }
     for secret in spec.secrets.values() {
         let how = match (&secret.generate, &secret.existing) {
@@ -156,6 +165,9 @@ fn the_generator_reaches_every_feature() {
         "migrations job",
         "migrations on start",
         "peers",
+        "serves",
+        "serves a peer port",
+        "default deny off",
         "grpc port",
         "autoscale",
         "cron deadlines true",
