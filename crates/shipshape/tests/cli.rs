@@ -315,3 +315,205 @@ fn a_missing_spec_says_what_to_do() {
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("run `shipshape init`"));
 }
+
+/// Nine levels of nine aliases: 387 million strings if expanded.
+const BILLION_LAUGHS: &str = "\
+a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+";
+
+/// How every command reports the bomb in a file named `file`.
+fn excessive_aliasing(file: &str) -> String {
+    format!(
+        "\
+{file}:4:20:   × excessive aliasing: with this alias, 3763 of the document's 3801 nodes would be copies made by
+  │ aliases
+   ╭─[{file}:4:20]
+ 3 │ c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+ 4 │ d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+   ·                    ─┬
+   ·                     ╰── here
+ 5 │ e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+   ╰────
+  help: aliases that repeat anchors holding aliases multiply (a \"billion laughs\" document);
+        shipshape, like kubectl, lets copies be at most 99% of a document up to 400000 nodes and
+        10% of one past 4000000: write the repeated values out or use fewer aliases
+
+"
+    )
+}
+
+#[test]
+fn a_billion_laughs_is_a_located_error_in_every_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let bomb = dir.path().join("bomb.yaml");
+    std::fs::write(&bomb, BILLION_LAUGHS).unwrap();
+    let spec_dir = dir.path().join("app");
+    std::fs::create_dir(&spec_dir).unwrap();
+    std::fs::write(spec_dir.join("shipshape.yaml"), BILLION_LAUGHS).unwrap();
+    let spec = spec_dir.join("shipshape.yaml");
+    let (bomb, spec_dir, spec) = (
+        bomb.to_str().unwrap(),
+        spec_dir.to_str().unwrap(),
+        spec.to_str().unwrap(),
+    );
+    let manifest = dir.path().join("ok.yaml");
+    std::fs::write(
+        &manifest,
+        "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n",
+    )
+    .unwrap();
+    let manifest = manifest.to_str().unwrap();
+    let not_written = "error: 1 problem found; nothing was written\n";
+    let not_checked = "error: 1 problem in the input; nothing was checked\n";
+    let runs: [(&[&str], Option<&str>, String); 9] = [
+        (
+            &["render", "-"],
+            Some(BILLION_LAUGHS),
+            excessive_aliasing("<stdin>") + not_written,
+        ),
+        (
+            &["render", spec_dir],
+            None,
+            excessive_aliasing(spec) + not_written,
+        ),
+        (
+            &["check", "-"],
+            Some(BILLION_LAUGHS),
+            excessive_aliasing("<stdin>") + not_checked,
+        ),
+        (
+            &["check", bomb],
+            None,
+            excessive_aliasing(bomb) + not_checked,
+        ),
+        (
+            &["check", spec_dir],
+            None,
+            excessive_aliasing(spec) + not_checked,
+        ),
+        (
+            &["check", manifest, "--config", bomb],
+            None,
+            excessive_aliasing(bomb) + not_checked,
+        ),
+        (
+            &["validate", "-"],
+            Some(BILLION_LAUGHS),
+            excessive_aliasing("<stdin>") + not_checked,
+        ),
+        (
+            &["validate", spec],
+            None,
+            excessive_aliasing(spec) + not_checked,
+        ),
+        (
+            &["validate", manifest, "--crd", bomb],
+            None,
+            excessive_aliasing(bomb) + not_checked,
+        ),
+    ];
+    for (args, stdin, expected) in runs {
+        let started = std::time::Instant::now();
+        let out = shipshape(args, stdin, None);
+        assert_eq!(text(&out.stderr), expected, "{args:?}");
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        assert_eq!(text(&out.stdout), "", "{args:?}");
+        // Milliseconds in fact; a generous bound that a debug build under load still meets.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(5),
+            "{args:?}"
+        );
+    }
+}
+
+/// A `v1 List` on one line of over a megabyte, as minified JSON comes: a ConfigMap
+/// holding a megabyte, then a Pod.
+fn one_long_line(pod_metadata: &str) -> String {
+    format!(
+        "{{\"apiVersion\":\"v1\",\"kind\":\"List\",\"items\":[{{\"apiVersion\":\"v1\",\"kind\":\"ConfigMap\",\
+         \"metadata\":{{\"name\":\"big\"}},\"data\":{{\"blob\":\"{}\"}}}},{{\"apiVersion\":\"v1\",\"kind\":\"Pod\",\
+         \"metadata\":{pod_metadata},\"spec\":{{\"automountServiceAccountToken\":false,\"securityContext\":\
+         {{\"runAsNonRoot\":true,\"seccompProfile\":{{\"type\":\"RuntimeDefault\"}}}},\"containers\":[{{\"name\":\"web\",\
+         \"image\":\"nginx:latest\",\"resources\":{{\"requests\":{{\"cpu\":\"10m\",\"memory\":\"16Mi\"}},\"limits\":\
+         {{\"memory\":\"32Mi\"}}}},\"readinessProbe\":{{\"tcpSocket\":{{\"port\":80}}}},\"livenessProbe\":\
+         {{\"tcpSocket\":{{\"port\":80}}}},\"securityContext\":{{\"allowPrivilegeEscalation\":false,\
+         \"readOnlyRootFilesystem\":true,\"capabilities\":{{\"drop\":[\"ALL\"]}}}}}}]}}}}]}}",
+        "x".repeat(1 << 20)
+    )
+}
+
+#[test]
+fn a_finding_on_a_megabyte_line_shows_the_part_around_it() {
+    let input = one_long_line("{\"name\":\"web\"}");
+    let out = shipshape(&["check", "-", "--ignore", "SS042"], Some(&input), None);
+    assert_eq!(out.status.code(), Some(1), "{}", text(&out.stderr));
+    assert_eq!(
+        text(&out.stdout),
+        "\
+<stdin>:1:1048917: warning[SS012] Pod default/web: container `web` image `nginx:latest` uses the moving tag `latest`
+  |
+1 | …eDefault\"}},\"containers\":[{\"name\":\"web\",\"image\":\"nginx:latest\",\"resources\":{\"requests\":{\"cpu\":\"10m\",\"memory\":\"16Mi\"},\"li…
+  |                                          ^^^^^^^ mutable-image-tag
+
+0 errors, 1 warning, 0 info in 2 objects; 0 suppressed
+"
+    );
+}
+
+#[test]
+fn an_error_on_a_megabyte_line_shows_the_part_around_it() {
+    let input = one_long_line("{\"name\":\"web\",\"name\":\"x\"}");
+    let out = shipshape(&["check", "-"], Some(&input), None);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        text(&out.stderr),
+        "\
+<stdin>:1:1048760:   × duplicate key `name`
+   ╭─[<stdin>:1:1048760]
+ 1 │ …\",\"kind\":\"Pod\",\"metadata\":{\"name\":\"web\",\"name\":\"x\"},\"spec\":{\"automountServiceAccountToken\":false,\"securityContext\":{\"run…
+   ·                                          ───┬──
+   ·                                             ╰── here
+   ╰────
+  help: `name` is already set on line 1; keep one of them
+
+error: 1 problem in the input; nothing was checked
+"
+    );
+}
+
+#[test]
+fn an_alias_heavy_spec_renders_as_its_written_out_twin() {
+    // Forty workers sharing one environment of thirty variables and one size: most of
+    // the document's nodes are copies, as in specs that share blocks.
+    let env: String = (0..30).map(|i| format!("VAR_{i}: value-{i}, ")).collect();
+    let env = format!("{{ {} }}", env.trim_end_matches(", "));
+    let resources = "{ cpu: 100m..500m, memory: 128Mi..256Mi }";
+    let spec = |share: bool| {
+        let mut text = String::from("name: fleet\ncomponents:\n");
+        for i in 0..40 {
+            let (env, resources) = match (share, i) {
+                (false, _) => (env.clone(), resources.to_owned()),
+                (true, 0) => (format!("&env {env}"), format!("&size {resources}")),
+                (true, _) => ("*env".to_owned(), "*size".to_owned()),
+            };
+            text.push_str(&format!(
+                "  w{i}:\n    kind: worker\n    image: example/w:1.0.0\n    env: {env}\n    resources: {resources}\n"
+            ));
+        }
+        text
+    };
+    let shared = shipshape(&["render", "-"], Some(&spec(true)), None);
+    assert_eq!(shared.status.code(), Some(0), "{}", text(&shared.stderr));
+    let written = shipshape(&["render", "-"], Some(&spec(false)), None);
+    assert_eq!(written.status.code(), Some(0), "{}", text(&written.stderr));
+    assert_eq!(text(&shared.stdout), text(&written.stdout));
+    assert_eq!(text(&shared.stdout).matches("name: VAR_29").count(), 40);
+}

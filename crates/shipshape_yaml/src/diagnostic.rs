@@ -3,9 +3,10 @@
 use std::fmt;
 use std::sync::Arc;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use crate::de::Error;
+use crate::excerpt::Excerpt;
 use crate::tree::Span;
 
 /// A source text and the name to show for it (a path as the user typed it, or `<stdin>`).
@@ -74,7 +75,7 @@ pub struct Diagnostic {
     message: String,
     context: Option<String>,
     help: Option<String>,
-    location: Option<(Location, Span, SourceFile)>,
+    location: Option<(Location, Excerpt)>,
 }
 
 impl Diagnostic {
@@ -89,7 +90,8 @@ impl Diagnostic {
         }
     }
 
-    /// Points the diagnostic at `span` in `file`.
+    /// Points the diagnostic at `span` in `file`. Only the lines around it are kept for
+    /// the snippet, each cut to [`SNIPPET_WIDTH`](crate::SNIPPET_WIDTH) characters.
     #[must_use]
     pub fn located(mut self, file: &SourceFile, span: Span) -> Self {
         let location = Location {
@@ -97,7 +99,8 @@ impl Diagnostic {
             line: span.line.max(1),
             column: span.column.max(1),
         };
-        self.location = Some((location, span, file.clone()));
+        let excerpt = Excerpt::new(file.name.clone(), file.text(), span);
+        self.location = Some((location, excerpt));
         self
     }
 
@@ -137,7 +140,7 @@ impl Diagnostic {
     /// Where it points, if anywhere.
     #[must_use]
     pub fn location(&self) -> Option<&Location> {
-        self.location.as_ref().map(|(l, _, _)| l)
+        self.location.as_ref().map(|(l, _)| l)
     }
 
     /// Renders the diagnostic with its snippet, as the CLI prints it.
@@ -184,36 +187,43 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn source_code(&self) -> Option<&dyn SourceCode> {
-        self.location.as_ref().map(|(_, _, f)| f as &dyn SourceCode)
+        self.location.as_ref().map(|(_, e)| e as &dyn SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = LabeledSpan> + '_>> {
-        let (_, span, _) = self.location.as_ref()?;
-        let len = span.end.saturating_sub(span.start).max(1);
+        let (_, excerpt) = self.location.as_ref()?;
+        let (start, len) = excerpt.label;
         Some(Box::new(std::iter::once(LabeledSpan::new(
             Some("here".to_owned()),
-            span.start,
-            len,
+            start,
+            len.max(1),
         ))))
     }
 }
 
-impl SourceCode for SourceFile {
+impl SourceCode for Excerpt {
     fn read_span<'a>(
         &'a self,
         span: &miette::SourceSpan,
         context_lines_before: usize,
         context_lines_after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
-        let inner = NamedSource::new(&self.name, self.text.to_string());
-        let contents = inner.read_span(span, context_lines_before, context_lines_after)?;
+        let contents =
+            self.text
+                .as_bytes()
+                .read_span(span, context_lines_before, context_lines_after)?;
+        // The header names the place in the uncut line; context starts a line.
+        let column = if context_lines_before == 0 && span.offset() == self.label.0 {
+            self.column
+        } else {
+            contents.column()
+        };
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name.to_string(),
-            &self.text.as_bytes()
-                [contents.span().offset()..contents.span().offset() + contents.span().len()],
+            contents.data(),
             *contents.span(),
-            contents.line(),
-            contents.column(),
+            contents.line() + self.first_line,
+            column,
             contents.line_count(),
         )))
     }
@@ -256,3 +266,54 @@ impl fmt::Display for Diagnostics {
 }
 
 impl std::error::Error for Diagnostics {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_snippet_cuts_long_lines_and_shows_a_long_span_on_its_first_line() {
+        let long = format!("data: {{blob: \"{}\", é: 1, key: x}}", "ä".repeat(500));
+        let text = format!("kind: ConfigMap\n{long}\nmetadata:\n  name: a\n  namespace: b\n");
+        let file = SourceFile::new("cm.yaml", text.as_str());
+        let key = text.find("key").unwrap();
+        let span = Span {
+            start: key,
+            end: key + 3,
+            line: 2,
+            column: 524,
+        };
+        let shown = Diagnostic::new("unknown key")
+            .located(&file, span)
+            .render(false);
+        // The last 120 characters of the line, since the key is near its end.
+        let tail: String = long.chars().skip(long.chars().count() - 120).collect();
+        let under = " ".repeat(114);
+        assert_eq!(
+            shown,
+            format!(
+                "cm.yaml:2:524:   × unknown key\n   ╭─[cm.yaml:2:524]\n 1 │ kind: ConfigMap\n \
+                 2 │ …{tail}\n   · {under}─┬─\n   · {under} ╰── here\n 3 │ metadata:\n   ╰────\n"
+            )
+        );
+        let metadata = text.find("metadata").unwrap();
+        let object = Span {
+            start: metadata,
+            end: text.len(),
+            line: 3,
+            column: 1,
+        };
+        let shown = Diagnostic::new("missing field")
+            .located(&file, object)
+            .render(false);
+        // The line before is cut at the same column; the object's span ends at its line.
+        let head: String = long.chars().take(120).collect();
+        assert_eq!(
+            shown,
+            format!(
+                "cm.yaml:3:1:   × missing field\n   ╭─[cm.yaml:3:1]\n 2 │ {head}…\n 3 │ metadata:\n   \
+                 · ────┬────\n   ·     ╰── here\n 4 │   name: a\n   ╰────\n"
+            )
+        );
+    }
+}

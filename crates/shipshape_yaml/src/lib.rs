@@ -11,11 +11,15 @@
 mod de;
 mod diagnostic;
 mod emit;
+mod excerpt;
+mod limits;
 mod parse;
 mod tree;
 
 pub use de::{Error, from_node};
 pub use diagnostic::{Diagnostic, Diagnostics, Location, SourceFile};
 pub use emit::to_yaml_string;
+pub use excerpt::{CutLine, SNIPPET_WIDTH, cut_line};
+pub use limits::{MAX_DEPTH, STRING_BYTES_PER_NODE};
 pub use parse::{Document, parse_documents, parse_single};
 pub use tree::{Entry, Map, Node, PathSegment, Span, Value};

@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use saphyr_parser::{Event, Marker, Parser, ScalarStyle, Span as RawSpan};
 
 use crate::de::Error;
+use crate::limits::{Expansion, MAX_DEPTH, too_deep};
 use crate::tree::{Entry, Map, Node, Span, Value};
 
 /// One document of a YAML stream.
@@ -39,18 +40,58 @@ pub fn parse_documents(text: &str) -> Result<Vec<Document>, Error> {
     Builder::new(text).run()
 }
 
+/// A collection still open; `slot` is the index it will take in its parent.
 enum Frame {
     Seq {
         start: Span,
         items: Vec<Node>,
         anchor: usize,
+        slot: usize,
     },
     Map {
         start: Span,
         map: Map,
-        pending_key: Option<Node>,
+        /// The key read, waiting for its value.
+        pending_key: Option<(String, Span)>,
         anchor: usize,
+        slot: usize,
     },
+}
+
+impl Frame {
+    fn slot(&self) -> usize {
+        match self {
+            Frame::Seq { slot, .. } | Frame::Map { slot, .. } => *slot,
+        }
+    }
+
+    /// The finished child at `slot` (an item, or a mapping's value).
+    fn child(&self, slot: usize) -> Option<&Node> {
+        match self {
+            Frame::Seq { items, .. } => items.get(slot),
+            Frame::Map { map, .. } => map.entries.get(slot).map(|e| &e.value),
+        }
+    }
+
+    /// The slot the next node pushed into this frame takes, or `None` for a mapping key.
+    fn next_slot(&self) -> Option<usize> {
+        match self {
+            Frame::Seq { items, .. } => Some(items.len()),
+            Frame::Map {
+                map, pending_key, ..
+            } => pending_key.as_ref().map(|_| map.entries.len()),
+        }
+    }
+}
+
+/// Where an anchored node is, so an alias can copy it. Collections are found again by
+/// their position rather than copied when anchored: copying every anchored node would
+/// cost the square of the nesting when anchors nest.
+enum Anchored {
+    /// A scalar or a mapping key, kept as a copy.
+    Copy(Node),
+    /// A collection: the document's index and the child slots from its root.
+    At { doc: usize, path: Vec<usize> },
 }
 
 struct Builder<'a> {
@@ -58,7 +99,8 @@ struct Builder<'a> {
     /// Byte offset of every char, present only when the text is not ASCII.
     char_to_byte: Option<Vec<usize>>,
     stack: Vec<Frame>,
-    anchors: HashMap<usize, Node>,
+    anchors: HashMap<usize, Anchored>,
+    expansion: Expansion,
     docs: Vec<Document>,
     root: Option<Node>,
 }
@@ -75,6 +117,7 @@ impl<'a> Builder<'a> {
             char_to_byte,
             stack: Vec::new(),
             anchors: HashMap::new(),
+            expansion: Expansion::default(),
             docs: Vec::new(),
             root: None,
         }
@@ -115,7 +158,10 @@ impl<'a> Builder<'a> {
             let span = self.span(&raw);
             match event {
                 Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
-                Event::DocumentStart(_) => self.root = None,
+                Event::DocumentStart(_) => {
+                    self.root = None;
+                    self.expansion = Expansion::default();
+                }
                 Event::DocumentEnd => {
                     let root = self
                         .root
@@ -124,10 +170,14 @@ impl<'a> Builder<'a> {
                     self.docs.push(Document { root });
                 }
                 Event::Alias(id) => {
-                    let node = self.anchors.get(&id).cloned().ok_or_else(|| {
+                    let target = self.anchored(id).ok_or_else(|| {
                         Error::at("this alias names an anchor that is not defined", span)
                     })?;
-                    self.push_node(Node { span, ..node })?;
+                    let mut expansion = self.expansion;
+                    expansion.alias(target, span)?;
+                    let value = target.value.clone();
+                    self.expansion = expansion;
+                    self.push_node(Node { value, span })?;
                 }
                 Event::Scalar(text, style, anchor, tag) => {
                     let forced_str = tag
@@ -139,28 +189,38 @@ impl<'a> Builder<'a> {
                         Value::Str(text.into_owned())
                     };
                     let node = Node { value, span };
+                    self.expansion.written(&node);
                     if anchor > 0 {
-                        self.anchors.insert(anchor, node.clone());
+                        self.anchors.insert(anchor, Anchored::Copy(node.clone()));
                     }
                     self.push_node(node)?;
                 }
-                Event::SequenceStart(anchor, _) => self.stack.push(Frame::Seq {
-                    start: span,
-                    items: Vec::new(),
-                    anchor,
-                }),
-                Event::MappingStart(anchor, _) => self.stack.push(Frame::Map {
-                    start: span,
-                    map: Map::default(),
-                    pending_key: None,
-                    anchor,
-                }),
+                Event::SequenceStart(anchor, _) => {
+                    let slot = self.open(span)?;
+                    self.stack.push(Frame::Seq {
+                        start: span,
+                        items: Vec::new(),
+                        anchor,
+                        slot,
+                    });
+                }
+                Event::MappingStart(anchor, _) => {
+                    let slot = self.open(span)?;
+                    self.stack.push(Frame::Map {
+                        start: span,
+                        map: Map::default(),
+                        pending_key: None,
+                        anchor,
+                        slot,
+                    });
+                }
                 Event::SequenceEnd | Event::MappingEnd => {
                     let (value, start, anchor) = match self.stack.pop() {
                         Some(Frame::Seq {
                             start,
                             items,
                             anchor,
+                            ..
                         }) => (Value::Seq(items), start, anchor),
                         Some(Frame::Map {
                             start, map, anchor, ..
@@ -171,14 +231,72 @@ impl<'a> Builder<'a> {
                         value,
                         span: start.to(span),
                     };
+                    self.expansion.written(&node);
                     if anchor > 0 {
-                        self.anchors.insert(anchor, node.clone());
+                        let site = self.site_of_next(&node);
+                        self.anchors.insert(anchor, site);
                     }
                     self.push_node(node)?;
                 }
             }
         }
         Ok(self.docs)
+    }
+
+    /// Checks that a collection may open at the current depth, and returns the slot it
+    /// will take in its parent: none for a mapping key (refused once complete, but
+    /// anchors inside it may be aliased before that), the root's 0 for the root.
+    fn open(&self, span: Span) -> Result<usize, Error> {
+        if self.stack.len() >= MAX_DEPTH {
+            return Err(too_deep(span));
+        }
+        Ok(match self.stack.last() {
+            None => 0,
+            Some(top) => top.next_slot().unwrap_or(usize::MAX),
+        })
+    }
+
+    /// Where `node`, about to be pushed, can be found again.
+    fn site_of_next(&self, node: &Node) -> Anchored {
+        let Some(top) = self.stack.last() else {
+            return Anchored::At {
+                doc: self.docs.len(),
+                path: Vec::new(),
+            };
+        };
+        match top.next_slot() {
+            Some(slot) => {
+                let mut path: Vec<usize> = self.stack[1..].iter().map(Frame::slot).collect();
+                path.push(slot);
+                Anchored::At {
+                    doc: self.docs.len(),
+                    path,
+                }
+            }
+            None => Anchored::Copy(node.clone()),
+        }
+    }
+
+    /// The node anchor `id` names, wherever it is now.
+    fn anchored(&self, id: usize) -> Option<&Node> {
+        let (doc, path) = match self.anchors.get(&id)? {
+            Anchored::Copy(node) => return Some(node),
+            Anchored::At { doc, path } => (*doc, path.as_slice()),
+        };
+        if let Some(done) = self.docs.get(doc) {
+            return descend(&done.root, path);
+        }
+        if self.stack.is_empty() {
+            return descend(self.root.as_ref()?, path);
+        }
+        // The frames still open that lead to the node are the first ones of the stack.
+        let mut depth = 0;
+        while depth + 1 < self.stack.len() && path.get(depth) == Some(&self.stack[depth + 1].slot())
+        {
+            depth += 1;
+        }
+        let child = self.stack[depth].child(*path.get(depth)?)?;
+        descend(child, &path[depth + 1..])
     }
 
     fn push_node(&mut self, node: Node) -> Result<(), Error> {
@@ -188,10 +306,9 @@ impl<'a> Builder<'a> {
             Some(Frame::Map {
                 map, pending_key, ..
             }) => match pending_key.take() {
-                None => *pending_key = Some(node),
-                Some(key) => {
-                    let key_text = match &key.value {
-                        Value::Str(s) => s.clone(),
+                None => {
+                    let key_text = match node.value {
+                        Value::Str(s) => s,
                         Value::Int(i) => i.to_string(),
                         Value::Float(f) => f.to_string(),
                         Value::Bool(b) => b.to_string(),
@@ -199,12 +316,15 @@ impl<'a> Builder<'a> {
                         Value::Seq(_) | Value::Map(_) => {
                             return Err(Error::at(
                                 "a mapping key must be a plain value, not a list or mapping",
-                                key.span,
+                                node.span,
                             ));
                         }
                     };
+                    *pending_key = Some((key_text, node.span));
+                }
+                Some((key_text, key_span)) => {
                     if let Some(first) = map.get_entry(&key_text) {
-                        return Err(Error::at(format!("duplicate key `{key_text}`"), key.span)
+                        return Err(Error::at(format!("duplicate key `{key_text}`"), key_span)
                             .with_help(format!(
                                 "`{key_text}` is already set on line {}; keep one of them",
                                 first.key_span.line
@@ -212,7 +332,7 @@ impl<'a> Builder<'a> {
                     }
                     map.entries.push(Entry {
                         key: key_text,
-                        key_span: key.span,
+                        key_span,
                         value: node,
                     });
                 }
@@ -220,6 +340,18 @@ impl<'a> Builder<'a> {
         }
         Ok(())
     }
+}
+
+/// The node at child slots `path` below `node`.
+fn descend<'n>(mut node: &'n Node, path: &[usize]) -> Option<&'n Node> {
+    for &slot in path {
+        node = match &node.value {
+            Value::Seq(items) => items.get(slot)?,
+            Value::Map(map) => &map.entries.get(slot)?.value,
+            _ => return None,
+        };
+    }
+    Some(node)
 }
 
 /// Resolves a plain scalar by the YAML 1.2 core schema.
@@ -322,6 +454,107 @@ mod tests {
         let node = parse_single(text).unwrap();
         let port = node.get_path(&["port".into()]).unwrap();
         assert_eq!(&text[port.span.start..port.span.end], "x");
+    }
+
+    /// The classic bomb: nine levels of nine aliases, 9^9 (387 million) strings.
+    const BILLION_LAUGHS: &str = "\
+a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]
+b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]
+c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]
+d: &d [*c, *c, *c, *c, *c, *c, *c, *c, *c]
+e: &e [*d, *d, *d, *d, *d, *d, *d, *d, *d]
+f: &f [*e, *e, *e, *e, *e, *e, *e, *e, *e]
+g: &g [*f, *f, *f, *f, *f, *f, *f, *f, *f]
+h: &h [*g, *g, *g, *g, *g, *g, *g, *g, *g]
+i: &i [*h, *h, *h, *h, *h, *h, *h, *h, *h]
+";
+
+    #[test]
+    fn a_billion_laughs_stop_at_the_alias_that_crosses_the_bound() {
+        let started = std::time::Instant::now();
+        let err = parse_documents(BILLION_LAUGHS).unwrap_err();
+        let span = err.span().unwrap();
+        // The fifth `*c` of line 4: the text writes 38 nodes, so at most 3762 may be copies.
+        assert_eq!((span.line, span.column), (4, 20));
+        assert_eq!(&BILLION_LAUGHS[span.start..span.end], "*c");
+        assert_eq!(
+            err.message(),
+            "excessive aliasing: with this alias, 3763 of the document's 3801 nodes \
+             would be copies made by aliases"
+        );
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+    }
+
+    #[test]
+    fn aliases_find_their_anchors_in_open_and_closed_collections() {
+        let text = "\
+a: &x {k: [1, &y [2, 3]]}
+b: [&z {m: 1}, *z, *y]
+c: *x
+d: &s str
+e: *s
+";
+        let docs = parse_documents(text).unwrap();
+        let json = docs[0].root.to_json();
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "a": {"k": [1, [2, 3]]},
+                "b": [{"m": 1}, {"m": 1}, [2, 3]],
+                "c": {"k": [1, [2, 3]]},
+                "d": "str",
+                "e": "str",
+            })
+        );
+        let c = docs[0].root.get_path(&["c".into()]).unwrap();
+        assert_eq!((c.span.line, c.span.column), (3, 4));
+        // A list as a key is refused as soon as it is complete, aliases inside or not.
+        for text in [
+            "x: [9]\n? [&a [1], *a]\n: *a\n",
+            "x: [9]\n? [&a [1]]\n: v\n",
+        ] {
+            let err = parse_single(text).unwrap_err();
+            let span = err.span().unwrap();
+            assert_eq!((span.line, span.column), (2, 3), "{text}");
+            assert_eq!(
+                err.message(),
+                "a mapping key must be a plain value, not a list or mapping"
+            );
+        }
+    }
+
+    #[test]
+    fn each_document_counts_its_own_aliases() {
+        // As go-yaml, which decodes each document afresh: nodes written in one document
+        // buy no copies in the next.
+        let plain = format!("[{}]\n", vec!["x"; 100_000].join(", "));
+        let stream = format!("{plain}---\n{BILLION_LAUGHS}");
+        let err = parse_documents(&stream).unwrap_err();
+        let span = err.span().unwrap();
+        assert_eq!((span.line, span.column), (6, 20));
+        assert!(err.message().contains("3763 of the document's 3801 nodes"));
+    }
+
+    #[test]
+    fn nesting_is_bounded() {
+        // Block collections: saphyr-parser itself stops flow ones at 255 levels.
+        let deep = format!("{}x\n", "- ".repeat(MAX_DEPTH));
+        let mut node = &parse_single(&deep).unwrap();
+        for _ in 0..MAX_DEPTH {
+            let Value::Seq(items) = &node.value else {
+                panic!("a list at every level")
+            };
+            node = &items[0];
+        }
+        assert_eq!(node.as_str(), Some("x"));
+        let deeper = format!("a:\n  {}x\n", "- ".repeat(MAX_DEPTH + 1));
+        let err = parse_single(&deeper).unwrap_err();
+        let span = err.span().unwrap();
+        assert_eq!((span.line, span.column), (2, 2 * MAX_DEPTH + 1));
+        assert_eq!(
+            err.message(),
+            "this collection nests deeper than 1000 levels"
+        );
     }
 
     #[test]

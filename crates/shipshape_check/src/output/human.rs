@@ -157,22 +157,32 @@ fn block(out: &mut String, f: &Finding, snippets: &mut Snippets, paint: &Paint) 
 /// 12 |       - name: web
 ///    |         ^^^^ missing-readiness-probe
 /// ```
+///
+/// A long line (minified JSON holds a whole manifest on one) is cut around the column.
 fn snippet(out: &mut String, text: &str, line: usize, column: usize, label: &str, paint: &Paint) {
     let gutter_style = Style::new().fg_color(Some(AnsiColor::Blue.into())).bold();
     let number = line.to_string();
     let pad = " ".repeat(number.len());
     let bar = paint.paint(gutter_style, "|");
-    let skip = column.saturating_sub(1);
+    let cut = shipshape_yaml::cut_line(text, column);
+    let skip = cut.column - 1;
     // Underline the word the location starts at: a key, a value or a list dash.
-    let width = text
+    let width = cut
+        .text
         .chars()
         .skip(skip)
+        .take(cut.rest)
         .take_while(|c| !c.is_whitespace() && *c != ':')
         .count()
         .max(1);
     let marker = paint.paint(gutter_style, &format!("{} {label}", "^".repeat(width)));
     let _ = writeln!(out, "{pad} {bar}");
-    let _ = writeln!(out, "{} {bar} {text}", paint.paint(gutter_style, &number));
+    let _ = writeln!(
+        out,
+        "{} {bar} {}",
+        paint.paint(gutter_style, &number),
+        cut.text
+    );
     let _ = writeln!(out, "{pad} {bar} {}{marker}", " ".repeat(skip));
 }
 
