@@ -46,7 +46,7 @@ fn validate_of_a_spec_judges_it_for_the_version_it_targets() {
     // The example states no `kubernetes:`, so it targets the spec's default, 1.33.
     let (code, out, err) = stdout(shipshape().args(["validate", "../../examples/cyoda-go"]));
     assert_eq!(code, Some(0), "{out}{err}");
-    assert_eq!(last_line(&out), "Kubernetes 1.33: 17 validated");
+    assert_eq!(last_line(&out), "Kubernetes 1.33: 19 validated");
 
     let dir = tree(&[("shipshape.yaml", &spec("1.35"))]);
     let (code, out, err) = stdout(shipshape().arg("validate").arg(dir.path()));
@@ -71,7 +71,7 @@ fn the_kubernetes_flag_overrides_the_spec() {
         "1.36",
     ]));
     assert_eq!(code, Some(0), "{out}{err}");
-    assert_eq!(last_line(&out), "Kubernetes 1.36: 17 validated");
+    assert_eq!(last_line(&out), "Kubernetes 1.36: 19 validated");
 }
 
 #[test]

@@ -9,7 +9,7 @@
 //! produces and writes). A [`Model`] is every object of one run, each an [`Object`] with
 //! its identity ([`GroupKind`], namespace, name) read once; a [`ModelIndex`] relates them
 //! (by group-kind, by name, pods by label, autoscalers by target), and the views
-//! ([`PodTemplate`] with its [`Reference`]s and [`Scheduling`], [`ServicePort`],
+//! ([`PodTemplate`] with its [`Reference`]s, [`Wait`]s and [`Scheduling`], [`ServicePort`],
 //! [`DisruptionBudget`], [`Autoscaler`], [`Selector`]) answer what consumers ask of them.
 //! [`routes`] says where Ingresses and Gateway routes send traffic. [`Object::typed`]
 //! gives a built-in kind as its k8s-openapi type.
@@ -39,6 +39,7 @@ mod selector;
 mod service;
 mod source;
 mod typed;
+mod waits;
 mod write;
 
 pub use api_lifecycle::{ApiChange, ApiStatus};
@@ -62,4 +63,5 @@ pub use selector::Selector;
 pub use service::{PortRef, ServicePort, Serving, serving};
 pub use source::SpecSource;
 pub use typed::TypedError;
+pub use waits::{WAIT_FOR_ANNOTATION, Wait};
 pub use write::{Format, WriteError};

@@ -1,7 +1,8 @@
-//! What every Job that runs before a rollout shares (a component's migrations, the secret
-//! generator): the Helm and Argo CD hook annotations, labels that keep the Job's pods
-//! out of every component's selector, an egress-only NetworkPolicy, and a name that
-//! follows what the pods run.
+//! What the Jobs that prepare a rollout share (a component's migrations, the secret
+//! generator): labels that keep the Job's pods out of every component's selector, an
+//! egress-only NetworkPolicy, a name that follows what the pods run, and the Helm and
+//! Argo CD hook annotations of the generator (a migration is an ordinary object that the
+//! app's pods wait for: see `migrations`).
 
 use std::collections::BTreeMap;
 
@@ -17,33 +18,24 @@ const COMPONENT_LABEL: &str = "app.kubernetes.io/component";
 /// The role of a migration Job's pods, in their component label.
 pub const MIGRATION_ROLE: &str = "migration";
 
-/// The name of a component's migration pods (and of their NetworkPolicy).
+/// The name of a component's migration pods (and of their NetworkPolicy, and of the Role
+/// of the waits around them).
 pub fn migration_name(component: &str) -> String {
     format!("{component}-migrate")
 }
 
-/// When a pre-rollout Job and its helpers run under Helm (hooks) and Argo CD (PreSync
-/// hooks). `shipshape deploy` and plain `kubectl apply` ignore these annotations.
+/// When a hooked Job and its helpers run under Helm (pre-install and pre-upgrade hooks)
+/// and Argo CD (PreSync hooks); they are deleted once they succeeded. `shipshape deploy`
+/// and plain `kubectl apply` ignore these annotations.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Hook {
     /// Helm hook weight and Argo CD sync wave: lower runs first.
     pub weight: i32,
-    /// Delete the hook's objects once every hook succeeded. Without it they stay until
-    /// the next run replaces them (a migration's logs stay readable).
-    pub delete_on_success: bool,
 }
 
 impl Hook {
     /// The annotations that make an object this hook.
     pub fn annotations(self) -> BTreeMap<String, String> {
-        let (helm_policy, argo_policy) = if self.delete_on_success {
-            (
-                "before-hook-creation,hook-succeeded",
-                "BeforeHookCreation,HookSucceeded",
-            )
-        } else {
-            ("before-hook-creation", "BeforeHookCreation")
-        };
         let mut out = BTreeMap::from([
             (
                 "helm.sh/hook".to_owned(),
@@ -52,12 +44,12 @@ impl Hook {
             ("helm.sh/hook-weight".to_owned(), self.weight.to_string()),
             (
                 "helm.sh/hook-delete-policy".to_owned(),
-                helm_policy.to_owned(),
+                "before-hook-creation,hook-succeeded".to_owned(),
             ),
             ("argocd.argoproj.io/hook".to_owned(), "PreSync".to_owned()),
             (
                 "argocd.argoproj.io/hook-delete-policy".to_owned(),
-                argo_policy.to_owned(),
+                "BeforeHookCreation,HookSucceeded".to_owned(),
             ),
         ]);
         if self.weight != 0 {
@@ -75,7 +67,6 @@ impl Hook {
     pub fn before(self) -> Hook {
         Hook {
             weight: self.weight - 1,
-            ..self
         }
     }
 }
@@ -110,18 +101,18 @@ pub fn job_selector(labels: &BTreeMap<String, String>) -> LabelSelector {
 }
 
 /// The NetworkPolicy of a pre-rollout Job's pods: nothing may connect to them, and they
-/// may connect only through `egress`.
+/// may connect only through `egress`. A hooked Job's policy is a hook too (`hook`).
 pub fn job_network_policy(
     ctx: &Ctx<'_>,
     name: &str,
     labels: &BTreeMap<String, String>,
     egress: Vec<NetworkPolicyEgressRule>,
-    hook: Hook,
+    hook: Option<Hook>,
 ) -> NetworkPolicy {
     NetworkPolicy {
         metadata: ObjectMeta {
             labels: Some(labels.clone()),
-            annotations: Some(hook.annotations()),
+            annotations: hook.map(Hook::annotations),
             ..ctx.metadata(name, None)
         },
         spec: Some(NetworkPolicySpec {

@@ -3,8 +3,8 @@
 //! One module per concern. Each reads the spec and adds objects to the shared [`Ctx`];
 //! naming, labels and selectors come from `context`, so objects that refer to each other
 //! always agree. Shared pieces are leaves that the specific renderers build on, never
-//! the reverse: `context`, then `builders`, `network_rules`, `hooks`, `config` and
-//! `secrets` (names), then `pod` and the servers of `backing`, then the controllers. The result is sorted into apply order and is byte-identical for the same
+//! the reverse: `context`, then `builders`, `network_rules`, `hooks`, `wait`, `config`
+//! and `secrets` (names), then `pod` and the servers of `backing`, then the controllers. The result is sorted into apply order and is byte-identical for the same
 //! spec.
 
 mod autoscaling;
@@ -33,6 +33,7 @@ mod statefulset;
 #[cfg(test)]
 #[path = "../tests/net/support.rs"]
 mod test_support;
+mod wait;
 mod wiring;
 mod workload;
 

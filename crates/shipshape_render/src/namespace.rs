@@ -61,3 +61,31 @@ pub fn render_default_deny(ctx: &mut Ctx<'_>) {
     );
     ctx.emit(&deny, Vec::new(), Provenance::new());
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::test_support::{SHOP, find, of_kind};
+
+    #[test]
+    fn the_default_deny_selects_every_pod_and_admits_nothing() {
+        assert_eq!(
+            find(SHOP, "NetworkPolicy", "default-deny")["spec"],
+            serde_json::json!({
+                "podSelector": {},
+                "policyTypes": ["Ingress", "Egress"],
+                "ingress": [],
+                "egress": [],
+            })
+        );
+    }
+
+    #[test]
+    fn default_deny_false_renders_none() {
+        let spec = SHOP.replacen("name: shop\n", "name: shop\ndefault_deny: false\n", 1);
+        let names: Vec<String> = of_kind(&spec, "NetworkPolicy")
+            .iter()
+            .map(|p| p.name().to_owned())
+            .collect();
+        assert_eq!(names, ["api", "lonely", "projector", "web"]);
+    }
+}

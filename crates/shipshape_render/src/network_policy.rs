@@ -11,7 +11,8 @@
 //!   component on the ports it serves, each needed backing service where its provider
 //!   says it is (the pods of an in-cluster server, the pods an operator runs, or the
 //!   declared network of an external one), the component's own `egress:` rules, and the
-//!   Kubernetes API only for components that use it (`api_access` or `permissions`).
+//!   Kubernetes API only for components that use it (`api_access` or `permissions`) or
+//!   whose pods wait through it (for their migration, for a migration's database).
 //!
 //! Ports are the pods' container ports, not Service ports: a policy is enforced at the pod,
 //! after the Service has translated its port into the pod's. Rules keep the spec's order
@@ -35,7 +36,13 @@ use crate::wiring::{self, Dependency};
 /// Renders the NetworkPolicy of one component.
 pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     let (ingress, ingress_fields) = ingress_rules(ctx, name, component);
-    let (egress, egress_fields) = egress_rules(ctx, name, component, Pods::Component);
+    // A migration command makes a Job the pods wait for (`migrations`).
+    let migrates = component
+        .migrations
+        .as_ref()
+        .is_some_and(|m| m.command.is_some());
+    let wait = migrates.then(|| path!["migrations", "command"]);
+    let (egress, egress_fields) = egress_rules(ctx, name, component, Pods::Component, wait);
     let mut fields = Provenance::new();
     fields.nest("/spec/ingress", ingress_fields);
     fields.nest("/spec/egress", egress_fields);
@@ -140,12 +147,14 @@ pub enum Pods {
 
 /// Where the component (or its migration Job) may connect: DNS, its peers, its needs,
 /// its `egress:` rules, maybe the API; with the spec key behind each rule (pointers
-/// from the list).
+/// from the list). `wait` is the spec key that makes the pods wait for an object
+/// through the API (a migration, a database), if any.
 pub fn egress_rules(
     ctx: &Ctx<'_>,
     name: &str,
     component: &Component,
     pods: Pods,
+    wait: Option<SpecPath>,
 ) -> (Vec<NetworkPolicyEgressRule>, Provenance) {
     let key = |rest| Some(component_key(name, rest));
     let peers = (pods == Pods::Component)
@@ -172,15 +181,16 @@ pub fn egress_rules(
         )?;
         Some((rule, key(path!["egress", i])))
     });
-    // The API is open to a component that asks for it or has permissions to use.
+    // The API is open to a component that asks for it or has permissions to use, and to
+    // pods that wait through it.
     let api_key = if component.api_access.is_some() {
         key(path!["api_access"])
-    } else if component.permissions.is_empty() {
-        None
-    } else {
+    } else if !component.permissions.is_empty() {
         key(path!["permissions"])
+    } else {
+        wait.as_ref().map(|rest| component_key(name, rest.clone()))
     };
-    let api = component.uses_api().then(api_server_egress);
+    let api = (component.uses_api() || wait.is_some()).then(api_server_egress);
     traced(
         std::iter::once((dns_egress(ctx), None))
             .chain(peers.map(|rule| (rule, key(path!["peers"]))))

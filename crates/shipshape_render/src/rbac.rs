@@ -56,7 +56,7 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
                 .collect(),
         ),
     };
-    let binding = binding(ctx, ctx.metadata(name, Some(name)), name);
+    let binding = binding(ctx, ctx.metadata(name, Some(name)), name, name);
     let path = component_key(name, path!["permissions"]);
     let mut fields = Provenance::new();
     for i in 0..component.permissions.len() {
@@ -69,15 +69,16 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     ctx.emit(&binding, path, Provenance::new());
 }
 
-/// A RoleBinding (with `metadata`) of the Role named `account` to the ServiceAccount of
-/// the same name: each account shipshape renders has a Role of its own.
-pub fn binding(ctx: &Ctx<'_>, metadata: ObjectMeta, account: &str) -> RoleBinding {
+/// A RoleBinding (with `metadata`) of the Role named `role` to the ServiceAccount
+/// `account`: each account shipshape renders has a Role of its own named after it, and a
+/// component with a migration has a second one for the waits around it.
+pub fn binding(ctx: &Ctx<'_>, metadata: ObjectMeta, role: &str, account: &str) -> RoleBinding {
     RoleBinding {
         metadata,
         role_ref: RoleRef {
             api_group: "rbac.authorization.k8s.io".to_owned(),
             kind: "Role".to_owned(),
-            name: account.to_owned(),
+            name: role.to_owned(),
         },
         subjects: Some(vec![Subject {
             api_group: None,

@@ -35,12 +35,11 @@ pub fn render(ctx: &mut Ctx<'_>) {
     }
 }
 
-/// The generator runs before the migrations (weight 0), which may read the secret. Its
-/// objects go once it succeeded: they would otherwise keep the right to create Secrets.
-const GENERATOR_HOOK: Hook = Hook {
-    weight: -10,
-    delete_on_success: true,
-};
+/// The generator runs first: a Helm pre-install hook, an Argo CD PreSync hook, before
+/// the migrations and the app that read the secret (and whose pods would not start
+/// without it). Its objects go once it succeeded: they would otherwise keep the right to
+/// create Secrets.
+const GENERATOR_HOOK: Hook = Hook { weight: -10 };
 
 /// Lifetime of the generator's API token: the shortest Kubernetes issues, still longer
 /// than the Job may run.
@@ -71,7 +70,7 @@ fn render_generator(ctx: &mut Ctx<'_>, secret: &str, generate: &Generate) {
         &account,
         &labels,
         vec![dns_egress(ctx), api_server_egress()],
-        support,
+        Some(support),
     );
     let service_account = ServiceAccount {
         metadata: meta(&account, support),
@@ -88,7 +87,7 @@ fn render_generator(ctx: &mut Ctx<'_>, secret: &str, generate: &Generate) {
             secret_rule("get", Some(generated_name(secret, generate))),
         ]),
     };
-    let binding = rbac::binding(ctx, meta(&account, support), &account);
+    let binding = rbac::binding(ctx, meta(&account, support), &account, &account);
     let job = Job {
         metadata: meta(&generator_job_name(secret, generate), GENERATOR_HOOK),
         spec: Some(generator_job_spec(ctx, secret, generate, &labels)),

@@ -198,6 +198,33 @@ mod tests {
         assert_snapshot!(env_of(BACKING, "node"));
     }
 
+    /// A needed component's `port` and `url` are those of the first port it serves its
+    /// callers, whatever order `ports` lists them in.
+    #[test]
+    fn a_component_offers_the_first_port_it_serves() {
+        let yaml = "name: shop
+components:
+  web:
+    kind: service
+    image: shop/web:1.0.0
+    ports: { http: 8080 }
+    needs: { node: { url: NODE_URL, port: NODE_PORT } }
+  node:
+    kind: stateful
+    image: shop/node:1.0.0
+    ports: { http: 8080, grpc: { port: 50051, service_port: 5000 } }
+    peers: [grpc]
+    serves: [grpc]
+";
+        assert_eq!(
+            find(yaml, "Deployment", "web")["spec"]["template"]["spec"]["containers"][0]["env"],
+            serde_json::json!([
+                {"name": "NODE_URL", "value": "http://node.shop.svc.cluster.local:5000"},
+                {"name": "NODE_PORT", "value": "5000"},
+            ])
+        );
+    }
+
     /// Moving a database from a StatefulSet to an operator changes its outputs' values,
     /// not the variables the component reads.
     #[test]

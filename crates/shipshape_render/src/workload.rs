@@ -11,16 +11,16 @@ use k8s_openapi::api::core::v1::{
 };
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
-use shipshape_manifest::Provenance;
+use shipshape_manifest::{Provenance, pointer_token};
 use shipshape_spec::{
     Component, ComponentKind, IntOrPercent, Rollout, RolloutStrategy, Seconds, SpreadMode, path,
 };
 
 use crate::context::{Ctx, component_key, component_path};
-use crate::pod;
+use crate::{migrations, pod};
 
 /// The pod template of a component: its container in its pod, spread over hosts and
-/// zones when there can be more than one pod. Records in `fields` (pointers from the
+/// zones when there can be more than one pod, held until its migration has completed. Records in `fields` (pointers from the
 /// template) the spec keys its fields come from.
 pub fn pod_template(
     ctx: &Ctx<'_>,
@@ -45,8 +45,16 @@ pub fn pod_template(
         let zones = zone_spread(ctx, name, component);
         spec.topology_spread_constraints = (!zones.is_empty()).then_some(zones);
     }
+    let wait = migrations::wait_for_migration(ctx, name, component, &mut spec, &mut spec_fields);
     pod::label_fields(name, fields);
-    let annotations = pod::annotations(ctx, name, component, fields);
+    let mut annotations = pod::annotations(ctx, name, component, fields);
+    if let Some((annotation, value)) = wait {
+        fields.record(
+            &format!("/metadata/annotations/{}", pointer_token(&annotation)),
+            component_key(name, path!["migrations", "command"]),
+        );
+        annotations.insert(annotation, value);
+    }
     fields.nest("/spec", spec_fields);
     PodTemplateSpec {
         metadata: Some(ObjectMeta {

@@ -217,7 +217,19 @@ fn intended(spec: &AppSpec) -> BTreeSet<Edge> {
             .as_ref()
             .is_some_and(|m| m.command.is_some());
         if migrates {
-            intent.component_out(&pods(&format!("{name}-migrate")), name, component, false);
+            let migration = pods(&format!("{name}-migrate"));
+            intent.component_out(&migration, name, component, false);
+            // The component's pods wait through the API for their migration Job, and the
+            // Job's pod for each database the output runs for it (docs/migrations.md).
+            intent.api(&own);
+            let in_cluster = component.needs.0.keys().any(|needed| {
+                spec.services
+                    .get(needed)
+                    .is_some_and(|service| service.provider() != Provider::External)
+            });
+            if in_cluster {
+                intent.api(&migration);
+            }
         }
         if let Some(expose) = &component.expose {
             intent.ports(&Peer::Outside(INGRESS), &own, component, &[&expose.port]);

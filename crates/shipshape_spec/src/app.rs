@@ -111,7 +111,14 @@ pub struct Platform {
     /// The image of the one-shot job that creates generated secrets; it needs `sh`,
     /// `head`, `base64`/`od` and `kubectl`.
     pub secret_generator_image: String,
+    /// The image of the init containers that wait through the Kubernetes API: a
+    /// migration's until its in-cluster database is ready, a component's until its
+    /// migration has completed (see docs/migrations.md); it needs `sh` and `kubectl`.
+    pub wait_image: String,
 }
+
+/// The default image of the containers that call the API with `kubectl` from a shell.
+const KUBECTL_IMAGE: &str = "docker.io/alpine/k8s:1.33.4";
 
 impl Default for Platform {
     fn default() -> Self {
@@ -136,7 +143,8 @@ impl Default for Platform {
                 .into(),
             },
             run_as_user: 10001,
-            secret_generator_image: "docker.io/alpine/k8s:1.33.4".to_owned(),
+            secret_generator_image: KUBECTL_IMAGE.to_owned(),
+            wait_image: KUBECTL_IMAGE.to_owned(),
         }
     }
 }

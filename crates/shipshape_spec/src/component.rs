@@ -733,8 +733,10 @@ impl JsonSchema for Needs {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Migrations {
-    /// The command that migrates, run as a Job before each rollout (Helm pre-install /
-    /// pre-upgrade hook, Argo CD PreSync hook).
+    /// The command that migrates, run as a Job whenever what it runs changes. The Job
+    /// waits until the in-cluster database it needs is ready, and the component's pods
+    /// wait until the Job of their own revision has completed, however the output is
+    /// applied (see docs/migrations.md).
     #[serde(default)]
     pub command: Option<Vec<String>>,
     /// Arguments for the command.
@@ -747,7 +749,8 @@ pub struct Migrations {
     /// Retries before the Job fails. Defaults to 2.
     #[serde(default)]
     pub backoff: Option<u32>,
-    /// Seconds before the Job is stopped. Defaults to 600.
+    /// Seconds before the Job is stopped, the wait for its database included. Defaults
+    /// to 600.
     #[serde(default)]
     pub deadline: Option<Seconds>,
 }

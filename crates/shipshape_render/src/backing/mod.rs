@@ -34,6 +34,7 @@ mod zalando;
 use shipshape_spec::{BackingService, Provider, ServiceType};
 
 use crate::context::Ctx;
+use crate::wait::{Target, Until};
 
 pub use outputs::{Outputs, Piece, Reach, Value};
 
@@ -53,6 +54,37 @@ pub fn outputs(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Outputs {
         (ServiceType::Redis, _) => redis::in_cluster(ctx, name, service),
         (ServiceType::S3, _) => s3::outputs(ctx, service),
     }
+}
+
+/// The object that runs the in-cluster service `name`, and when it serves: what a
+/// migration that needs the service waits for. `None` for a service outside the cluster,
+/// which is there before the app.
+pub fn server(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Option<Target> {
+    Some(match (service.kind, service.provider()) {
+        (_, Provider::External) => return None,
+        (ServiceType::Postgres, Provider::CloudnativePg) => Target {
+            group: "postgresql.cnpg.io",
+            resource: "clusters",
+            kind: "Cluster",
+            name: name.to_owned(),
+            until: Until::Condition("Ready"),
+        },
+        (ServiceType::Postgres, Provider::Zalando) => Target {
+            group: "acid.zalan.do",
+            resource: "postgresqls",
+            kind: "postgresql",
+            name: zalando::cluster_name(ctx, name, service),
+            until: Until::Field("PostgresClusterStatus", "Running"),
+        },
+        // `postgres` and `redis` on `statefulset`, and etcd: a StatefulSet of their own.
+        _ => Target {
+            group: "apps",
+            resource: "statefulsets",
+            kind: "StatefulSet",
+            name: name.to_owned(),
+            until: Until::AllReplicasReady,
+        },
+    })
 }
 
 #[cfg(test)]

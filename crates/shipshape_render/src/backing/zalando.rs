@@ -164,4 +164,11 @@ mod tests {
     fn a_team_cluster_with_its_owner_and_database() {
         assert_snapshot!(object(BACKING, "postgresql", "spoke-audit"));
     }
+
+    /// The Spilo pods admit their clients, each other and the operator on PostgreSQL
+    /// and Patroni, and reach the DNS, each other and the API.
+    #[test]
+    fn the_spilo_pods_have_a_policy_of_their_own() {
+        assert_snapshot!(object(BACKING, "NetworkPolicy", "spoke-audit"));
+    }
 }
