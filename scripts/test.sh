@@ -5,7 +5,8 @@
 #   the tests, because the validator's agreement test, crates/shipshape/tests/oracle.rs,
 #   runs kubernetes-validate from it and must not skip here), the embedded schemas
 #   against it (scripts/schemas/import.py --check), tests (nextest if installed, else
-#   cargo test) and doctests, then every examples/NAME/shipshape.yaml, and every
+#   cargo test) and doctests, every fuzz target for a few seconds (scripts/fuzz.sh;
+#   docs/reliability.md), then every examples/NAME/shipshape.yaml, and every
 #   renderer fixture crates/shipshape_render/tests/fixtures/NAME.yaml (kinds no example uses yet), is
 #   rendered and judged by the outside oracles (scripts/oracles/: kubernetes-validate
 #   --strict, the custom resources by their projects' CRDs in schemas/crds/, and
@@ -36,6 +37,9 @@ fi
 
 stage "doctests: cargo test --doc"
 cargo test --workspace --doc
+
+stage "fuzz: every target for 8 seconds"
+scripts/fuzz.sh 8
 
 stage "oracles: render examples, then kubernetes-validate + checkov"
 shopt -s nullglob

@@ -11,6 +11,7 @@ mod autoscaling;
 mod backing;
 mod builders;
 mod config;
+mod connections;
 mod context;
 mod disruption;
 mod expose;

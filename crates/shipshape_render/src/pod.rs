@@ -23,7 +23,7 @@ use crate::builders::{
     container_security, non_empty, pod_security, protocol, pull_policy, resource_requirements,
 };
 use crate::context::{Ctx, component_key, content_hash};
-use crate::{config, identity, rbac, secrets, wiring};
+use crate::{config, connections, identity, rbac, secrets, wiring};
 
 /// The resources of a component; `small` when the spec says nothing.
 pub fn resources_of(component: &Component) -> Resources {
@@ -263,8 +263,8 @@ pub fn label_fields(name: &str, fields: &mut Provenance) {
     );
 }
 
-/// The annotations of a component's pods: the checksums, then the spec's
-/// `pod_annotations` (which may override them), recorded in `fields` (pointers from the
+/// The annotations of a component's pods: the checksums, the database connections
+/// they open (`connections`), then the spec's `pod_annotations` (which may override them), recorded in `fields` (pointers from the
 /// pod template).
 pub fn annotations(
     ctx: &Ctx<'_>,
@@ -272,13 +272,16 @@ pub fn annotations(
     component: &Component,
     fields: &mut Provenance,
 ) -> BTreeMap<String, String> {
+    let mut annotations = checksum_annotations(ctx, component);
+    annotations.extend(connections::client_annotations(
+        ctx, name, component, fields,
+    ));
     for key in component.pod_annotations.keys() {
         fields.record(
             &format!("/metadata/annotations/{}", pointer_token(key)),
             component_key(name, path!["pod_annotations", key]),
         );
     }
-    let mut annotations = checksum_annotations(ctx, component);
     annotations.extend(
         component
             .pod_annotations

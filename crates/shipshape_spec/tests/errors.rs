@@ -1270,6 +1270,38 @@ const CASES: &[Case] = &[
         column: 30,
     },
     Case {
+        name: "file from a device",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                files:
+                  /etc/app.conf: { from: /dev/zero }
+        "#,
+        message: "cannot read `/dev/zero`: not a regular file (a directory, device or pipe)",
+        help: Some("`from` is relative to the directory that holds the spec"),
+        line: 7,
+        column: 30,
+    },
+    Case {
+        name: "file from a directory",
+        yaml: r#"
+            name: shop
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+                files:
+                  /etc/app.conf: { from: config }
+        "#,
+        message: "cannot read `config`: not a regular file (a directory, device or pipe)",
+        help: Some("`from` is relative to the directory that holds the spec"),
+        line: 7,
+        column: 30,
+    },
+    Case {
         name: "two files at the same path",
         yaml: r#"
             name: shop

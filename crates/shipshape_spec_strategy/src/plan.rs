@@ -108,11 +108,39 @@ pub(crate) enum Route {
     Gateway,
 }
 
+/// The host names a component is exposed on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Hosts {
+    /// One host of its own.
+    Own,
+    /// Two hosts of its own, on one certificate.
+    Several,
+    /// The app's shared host, on a path of its own; by Ingress only, so that every
+    /// component on the host shares one certificate.
+    Shared,
+}
+
+/// What an Ingress is told about the traffic it carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Traffic {
+    /// Short requests: the controller's defaults.
+    Plain,
+    /// WebSocket connections that stay open.
+    Websocket,
+    /// Long streamed responses or uploads.
+    Streaming,
+    /// Large request bodies.
+    Uploads,
+}
+
 /// A component's exposure: gRPC (on its `grpc` port) or HTTP, by Ingress or Gateway.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Expose {
     pub(crate) grpc: bool,
     pub(crate) route: Route,
+    pub(crate) hosts: Hosts,
+    /// Ingress only; a Gateway route says nothing about it.
+    pub(crate) traffic: Traffic,
 }
 
 /// Which ports a serving component says its callers use.
@@ -158,6 +186,9 @@ pub(crate) struct Component {
     pub(crate) needs: Vec<&'static str>,
     /// Writes `needs` as a mapping of outputs to variables rather than a list of names.
     pub(crate) needs_outputs: bool,
+    /// Its own pool on every PostgreSQL service it needs (`pools`), instead of the
+    /// service's `pool`.
+    pub(crate) pool: Option<u32>,
     /// A `cron`'s schedule.
     pub(crate) schedule: &'static str,
     /// A `job` or `cron` states its deadlines rather than taking the defaults.
@@ -207,6 +238,7 @@ struct RawComponent {
     migrations: Migrations,
     needs: Vec<bool>,
     needs_outputs: bool,
+    pool: Option<u32>,
     schedule: usize,
     deadlines: bool,
     secret: Option<SecretKind>,
@@ -263,7 +295,38 @@ fn replicas() -> impl Strategy<Value = Replicas> {
 
 fn expose() -> impl Strategy<Value = Option<Expose>> {
     let route = prop_oneof![3 => Just(Route::Ingress), 1 => Just(Route::Gateway)];
-    proptest::option::of((any::<bool>(), route).prop_map(|(grpc, route)| Expose { grpc, route }))
+    let hosts = prop_oneof![
+        2 => Just(Hosts::Own),
+        1 => Just(Hosts::Several),
+        1 => Just(Hosts::Shared),
+    ];
+    let traffic = prop_oneof![
+        3 => Just(Traffic::Plain),
+        1 => Just(Traffic::Websocket),
+        1 => Just(Traffic::Streaming),
+        1 => Just(Traffic::Uploads),
+    ];
+    let expose = (any::<bool>(), route, hosts, traffic).prop_map(
+        |(grpc, route, hosts, traffic)| match route {
+            Route::Ingress => Expose {
+                grpc,
+                route,
+                hosts,
+                traffic,
+            },
+            Route::Gateway => Expose {
+                grpc,
+                route,
+                hosts: if hosts == Hosts::Shared {
+                    Hosts::Own
+                } else {
+                    hosts
+                },
+                traffic: Traffic::Plain,
+            },
+        },
+    );
+    proptest::option::weighted(0.6, expose)
 }
 
 fn raw_component() -> impl Strategy<Value = RawComponent> {
@@ -284,6 +347,7 @@ fn raw_component() -> impl Strategy<Value = RawComponent> {
         migrations,
         vec(proptest::bool::weighted(0.35), targets),
         any::<bool>(),
+        proptest::option::weighted(0.3, 1u32..=8),
     );
     let serves = prop_oneof![
         2 => Just(Serves::Default),
@@ -299,7 +363,7 @@ fn raw_component() -> impl Strategy<Value = RawComponent> {
     (shape, wiring, batch).prop_map(
         |(
             (kind, grpc, peers, metrics, replicas),
-            (expose, migrations, needs, needs_outputs),
+            (expose, migrations, needs, needs_outputs, pool),
             (schedule, deadlines, secret, serves),
         )| RawComponent {
             kind,
@@ -312,6 +376,7 @@ fn raw_component() -> impl Strategy<Value = RawComponent> {
             migrations,
             needs,
             needs_outputs,
+            pool,
             schedule,
             deadlines,
             secret,
@@ -339,35 +404,43 @@ fn raw_service() -> impl Strategy<Value = RawService> {
         )
 }
 
+/// The app's own raw choices.
+#[derive(Debug, Clone, Copy)]
+struct RawApp {
+    development: bool,
+    default_deny: bool,
+    environments: usize,
+    /// Every component exposed on its own host by Ingress takes the app's shared host
+    /// instead, so that several components share one host (and its certificate).
+    one_host: bool,
+}
+
 /// Consistent plans of one to five components and up to four backing services.
 pub(crate) fn plan() -> impl Strategy<Value = Plan> {
+    let app = (
+        any::<bool>(),
+        proptest::bool::weighted(0.8),
+        0usize..=2,
+        any::<bool>(),
+    )
+        .prop_map(
+            |(development, default_deny, environments, one_host)| RawApp {
+                development,
+                default_deny,
+                environments,
+                one_host,
+            },
+        );
     (
         vec(raw_component(), 1..=COMPONENTS.len()),
         vec(raw_service(), 0..=SERVICES.len()),
-        (any::<bool>(), proptest::bool::weighted(0.8)),
-        0usize..=2,
+        app,
     )
-        .prop_map(
-            |(components, services, (development, default_deny), environments)| {
-                resolve(
-                    &components,
-                    &services,
-                    development,
-                    environments,
-                    default_deny,
-                )
-            },
-        )
+        .prop_map(|(components, services, app)| resolve(&components, &services, app))
 }
 
-fn resolve(
-    raw_components: &[RawComponent],
-    raw_services: &[RawService],
-    development: bool,
-    environments: usize,
-    default_deny: bool,
-) -> Plan {
-    let development = development
+fn resolve(raw_components: &[RawComponent], raw_services: &[RawService], app: RawApp) -> Plan {
+    let development = app.development
         || raw_services
             .iter()
             .any(|s| s.backing == Backing::PostgresStatefulset);
@@ -382,14 +455,24 @@ fn resolve(
         .iter()
         .zip(COMPONENTS)
         .enumerate()
-        .map(|(index, (raw, name))| component(index, name, raw, &kinds, &services))
+        .map(|(index, (raw, name))| {
+            let mut c = component(index, name, raw, &kinds, &services);
+            if let Some(e) = c
+                .expose
+                .as_mut()
+                .filter(|e| app.one_host && e.route == Route::Ingress && e.hosts == Hosts::Own)
+            {
+                e.hosts = Hosts::Shared;
+            }
+            c
+        })
         .collect();
     Plan {
         development,
-        default_deny,
+        default_deny: app.default_deny,
         components,
         services,
-        environments,
+        environments: app.environments,
     }
 }
 
@@ -498,6 +581,7 @@ fn component(
         },
         needs,
         needs_outputs: raw.needs_outputs,
+        pool: raw.pool,
         schedule: SCHEDULES[raw.schedule % SCHEDULES.len()],
         deadlines: raw.deadlines,
         secret: raw.secret,

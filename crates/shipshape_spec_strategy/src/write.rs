@@ -4,8 +4,8 @@ use serde_json::{Map, Value, json};
 
 use crate::GeneratedSpec;
 use crate::plan::{
-    Backing, BackupTo, Component, Expose, Kind, Metrics, Migrations, Plan, Replicas, Route,
-    SecretKind, Serves, Service,
+    Backing, BackupTo, Component, Expose, Hosts, Kind, Metrics, Migrations, Plan, Replicas, Route,
+    SecretKind, Serves, Service, Traffic,
 };
 
 /// The environments a plan may define, in order.
@@ -78,6 +78,15 @@ fn component(c: &Component, plan: &Plan) -> Value {
     }
     if !c.needs.is_empty() {
         out.insert("needs".into(), needs(c, plan));
+    }
+    let pools: Map<String, Value> = plan
+        .services
+        .iter()
+        .filter(|s| c.needs.contains(&s.name))
+        .filter_map(|s| Some((s.name.to_owned(), json!(own_pool(c, s)?))))
+        .collect();
+    if !pools.is_empty() {
+        out.insert("pools".into(), Value::Object(pools));
     }
     if let Some(kind) = c.secret {
         out.insert(
@@ -169,7 +178,20 @@ fn long_running(c: &Component, out: &mut Map<String, Value>) {
 
 fn expose(name: &str, e: Expose) -> Value {
     let mut out = Map::new();
-    out.insert("host".into(), json!(format!("{name}.shapes.example.com")));
+    let own = format!("{name}.shapes.example.com");
+    match e.hosts {
+        Hosts::Own => {
+            out.insert("host".into(), json!(own));
+        }
+        Hosts::Several => {
+            let other = format!("{name}.shapes.example.org");
+            out.insert("hosts".into(), json!([own, other]));
+        }
+        Hosts::Shared => {
+            out.insert("host".into(), json!("shapes.example.com"));
+            out.insert("paths".into(), json!([format!("/{name}")]));
+        }
+    }
     out.insert("port".into(), json!(if e.grpc { "grpc" } else { "http" }));
     if e.grpc {
         out.insert("protocol".into(), json!("grpc"));
@@ -180,6 +202,15 @@ fn expose(name: &str, e: Expose) -> Value {
                 "tls".into(),
                 json!({ "cluster_issuer": "letsencrypt-prod" }),
             );
+            let options = match e.traffic {
+                Traffic::Plain => None,
+                Traffic::Websocket => Some(json!({ "websocket": true })),
+                Traffic::Streaming => Some(json!({ "streaming": true })),
+                Traffic::Uploads => Some(json!({ "body_size": "50m", "timeout": "5m" })),
+            };
+            if let Some(options) = options {
+                out.insert("ingress".into(), options);
+            }
         }
         Route::Gateway => {
             out.insert("gateway".into(), json!({ "name": "public" }));
@@ -216,7 +247,7 @@ fn needs(c: &Component, plan: &Plan) -> Value {
                 .services
                 .iter()
                 .find(|s| s.name == *target)
-                .map_or(&["url"][..], outputs);
+                .map_or(&["url"][..], |s| outputs(s, pooled(c, s)));
             let vars = offered
                 .iter()
                 .map(|o| {
@@ -230,12 +261,12 @@ fn needs(c: &Component, plan: &Plan) -> Value {
     Value::Object(outputs)
 }
 
-/// The outputs a component asks of a service it needs.
-fn outputs(s: &Service) -> &'static [&'static str] {
+/// The outputs a component asks of a service it needs; `pool` when it has one there.
+fn outputs(s: &Service, pooled: bool) -> &'static [&'static str] {
     match s.backing {
         Backing::Etcd => &["endpoints"],
         Backing::S3 => &["bucket", "access_key", "secret_key"],
-        _ if s.pool.is_some() => &["url", "pool"],
+        _ if pooled => &["url", "pool"],
         _ => &["url"],
     }
 }
@@ -301,7 +332,14 @@ fn service(s: &Service, plan: &Plan) -> Value {
     }
     if let Some(pool) = s.pool {
         out.insert("pool".into(), json!(pool));
-        out.insert("max_connections".into(), json!(budget(pool, plan)));
+    }
+    let pools = plan
+        .components
+        .iter()
+        .filter(|c| c.needs.contains(&s.name))
+        .filter_map(|c| own_pool(c, s));
+    if let Some(largest) = s.pool.into_iter().chain(pools).max() {
+        out.insert("max_connections".into(), json!(budget(largest, plan)));
     }
     if let Some(to) = s.backup {
         let mut backup = Map::new();
@@ -321,6 +359,16 @@ fn service(s: &Service, plan: &Plan) -> Value {
         out.insert("backup".into(), Value::Object(backup));
     }
     Value::Object(out)
+}
+
+/// The pool `c` sets of its own on service `s` (`pools`), which only PostgreSQL takes.
+fn own_pool(c: &Component, s: &Service) -> Option<u32> {
+    c.pool.filter(|_| s.backing.is_postgres())
+}
+
+/// Whether `c` has a pool on service `s`, its own or the service's.
+fn pooled(c: &Component, s: &Service) -> bool {
+    s.pool.is_some() || own_pool(c, s).is_some()
 }
 
 /// A `max_connections` that every pool fits in: each component at the top of its range,

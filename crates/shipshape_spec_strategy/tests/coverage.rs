@@ -62,6 +62,31 @@ fn features(spec: &AppSpec) -> Vec<String> {
                 "ingress"
             };
             add(format!("expose {route} {:?}", e.protocol));
+            if e.hosts().len() > 1 {
+                add("expose several hosts".to_owned());
+            }
+            let shared = spec.components.values().filter(|o| {
+                o.expose
+                    .as_ref()
+                    .is_some_and(|x| x.hosts().iter().any(|h| e.hosts().contains(h)))
+            });
+            if shared.count() > 1 {
+                add("expose a host shared with another component".to_owned());
+            }
+            if let Some(i) = &e.ingress {
+                for (set, what) in [
+                    (i.websocket, "websocket"),
+                    (i.streaming, "streaming"),
+                    (i.body_size.is_some(), "body size"),
+                ] {
+                    if set {
+                        add(format!("ingress {what}"));
+                    }
+                }
+            }
+        }
+        if !c.pools.is_empty() {
+            add("component pools".to_owned());
         }
         if c.metrics.is_some() {
             add("metrics".to_owned());
@@ -161,6 +186,12 @@ fn the_generator_reaches_every_feature() {
         "expose ingress Grpc",
         "expose gateway Http",
         "expose gateway Grpc",
+        "expose several hosts",
+        "expose a host shared with another component",
+        "ingress websocket",
+        "ingress streaming",
+        "ingress body size",
+        "component pools",
         "metrics",
         "migrations job",
         "migrations on start",

@@ -1,6 +1,7 @@
 //! Numbers an application declares about itself in `shipshape.dev/` annotations, which
-//! no Kubernetes field carries: how long it takes to start and to drain, and how many
-//! database connections it opens. Documented in `docs/check.md`.
+//! no Kubernetes field carries: how long it takes to start and to drain. Documented in
+//! `docs/check.md`; the database connection annotations are the model's
+//! (`shipshape_manifest::connections`).
 
 use serde_json::Value;
 
@@ -10,12 +11,6 @@ use crate::{Emitter, Object, PodTemplate};
 pub(crate) const START_SECONDS: &str = "shipshape.dev/start-seconds";
 /// Seconds the application needs after SIGTERM to finish in-flight work.
 pub(crate) const DRAIN_SECONDS: &str = "shipshape.dev/drain-seconds";
-/// Database connections each pod opens at most (its pool size).
-pub(crate) const DB_POOL_SIZE: &str = "shipshape.dev/db-pool-size";
-/// Connections the database accepts (its `max_connections`).
-pub(crate) const DB_MAX_CONNECTIONS: &str = "shipshape.dev/db-max-connections";
-/// The database a workload connects to; workloads naming the same one share its limit.
-pub(crate) const DATABASE: &str = "shipshape.dev/database";
 
 /// A value declared by annotation, and where it was written.
 #[derive(Debug, Clone)]

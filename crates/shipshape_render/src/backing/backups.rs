@@ -35,6 +35,7 @@ use k8s_openapi::api::networking::v1::{NetworkPolicy, NetworkPolicySpec};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use shipshape_manifest::Provenance;
+use shipshape_manifest::connections::{DB_CONNECTIONS, format_counts};
 use shipshape_spec::{BackingService, Backup, ServiceType, SizePreset, SpecPath, path};
 use std::collections::BTreeMap;
 
@@ -189,9 +190,19 @@ fn cron_job(
     labels: &BTreeMap<String, String>,
     metadata: ObjectMeta,
 ) -> CronJob {
+    // A dump holds one connection to the server for its whole run: its share of the
+    // server's connection budget.
+    let connections = service.backup_connects().then(|| {
+        let address = outputs(ctx, name, service).address(ctx, name);
+        BTreeMap::from([(
+            DB_CONNECTIONS.to_owned(),
+            format_counts([(address.as_str(), 1)]),
+        )])
+    });
     let template = PodTemplateSpec {
         metadata: Some(ObjectMeta {
             labels: Some(labels.clone()),
+            annotations: connections,
             ..ObjectMeta::default()
         }),
         spec: Some(pod_spec(ctx, name, service, backup)),

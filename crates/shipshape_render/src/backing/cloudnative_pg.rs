@@ -128,10 +128,13 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
             "service `{name}` runs a single PostgreSQL instance: nothing to fail over to; set `instances: 3`"
         ));
     }
+    let (limits, limit_fields) = outputs(ctx, name, service).limit_annotations(ctx, name, service);
+    let mut cluster_metadata = metadata.clone();
+    cluster_metadata["annotations"] = json!(limits);
     let cluster = json!({
         "apiVersion": "postgresql.cnpg.io/v1",
         "kind": "Cluster",
-        "metadata": metadata,
+        "metadata": cluster_metadata,
         "spec": {
             "instances": instances,
             "imageName": image(service),
@@ -147,15 +150,13 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
                 "owner": service.owner_or_default(),
                 "secret": service.credentials.as_ref().map(|_| json!({"name": password(ctx, name, service).name})),
             }},
-            "postgresql": service.max_connections.map(|n| json!({"parameters": {"max_connections": n.to_string()}})),
+            "postgresql": service.max_connections_or_default().map(|n| json!({"parameters": {"max_connections": n.to_string()}})),
             "backup": backup,
         },
     });
-    ctx.emit(
-        &cluster,
-        service_path(name),
-        cluster_fields(ctx, name, service),
-    );
+    let mut fields = cluster_fields(ctx, name, service);
+    fields.nest("", limit_fields);
+    ctx.emit(&cluster, service_path(name), fields);
     if let (Some(b), Some(_)) = (&service.backup, &backup) {
         let scheduled = json!({
             "apiVersion": "postgresql.cnpg.io/v1",

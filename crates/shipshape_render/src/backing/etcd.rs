@@ -106,6 +106,7 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
         peer_ports: &[("peer", PEER_PORT)],
         replicas: service.instances_or_default(),
         grace: 30,
+        annotations: Default::default(),
     };
     workload::render(ctx, name, service, server);
 }

@@ -4,7 +4,11 @@
 use std::collections::BTreeMap;
 
 use k8s_openapi::api::core::v1::SecretKeySelector;
-use shipshape_spec::SslMode;
+use shipshape_manifest::connections::{DB_MAX_CONNECTIONS, DB_RESERVED_CONNECTIONS, format_counts};
+use shipshape_manifest::{Provenance, pointer_token};
+use shipshape_spec::{BackingService, SslMode, path};
+
+use crate::context::{Ctx, service_key};
 
 /// What a backing service hands to the components that need it. Every provider of a type
 /// fills the same fields, so consumers never ask who runs the service.
@@ -147,6 +151,60 @@ pub enum Reach {
 }
 
 impl Outputs {
+    /// The name the connection annotations give the server `name`: the address its
+    /// clients connect to, `host:port`; `namespace/name` when the address is known only
+    /// in the cluster (a URL from a Secret).
+    pub fn address(&self, ctx: &Ctx<'_>, name: &str) -> String {
+        if self.host.is_empty() {
+            format!("{}/{name}", ctx.namespace())
+        } else {
+            format!("{}:{}", self.host, self.port)
+        }
+    }
+
+    /// The annotations that declare the server's connection limit and superuser reserve
+    /// (see `shipshape_manifest::connections`), with the spec keys behind them; none
+    /// when the limit is not known. The server's own object carries them, or for an
+    /// external server each client.
+    pub fn limit_annotations(
+        &self,
+        ctx: &Ctx<'_>,
+        name: &str,
+        service: &BackingService,
+    ) -> (BTreeMap<String, String>, Provenance) {
+        let mut annotations = BTreeMap::new();
+        let mut fields = Provenance::new();
+        let Some(max) = service.max_connections_or_default() else {
+            return (annotations, fields);
+        };
+        let address = self.address(ctx, name);
+        let reserved = service.reserved_connections_or_default();
+        for (annotation, count, key, set) in [
+            (
+                DB_MAX_CONNECTIONS,
+                max,
+                "max_connections",
+                service.max_connections.is_some(),
+            ),
+            (
+                DB_RESERVED_CONNECTIONS,
+                reserved,
+                "reserved_connections",
+                service.reserved_connections.is_some(),
+            ),
+        ] {
+            annotations.insert(
+                annotation.to_owned(),
+                format_counts([(address.as_str(), count)]),
+            );
+            if set {
+                let pointer = format!("/metadata/annotations/{}", pointer_token(annotation));
+                fields.record(&pointer, service_key(name, path![key]));
+            }
+        }
+        (annotations, fields)
+    }
+
     /// The output called `name` (as written in `needs`), or `None` when this service
     /// does not have it; spec validation reports those before rendering.
     pub fn value(&self, name: &str) -> Option<Value> {

@@ -87,6 +87,7 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
         peer_ports: &[],
         replicas: 1,
         grace: 60,
+        annotations: outputs(ctx, name, service).limit_annotations(ctx, name, service),
     };
     workload::render(ctx, name, service, server);
 }
@@ -120,7 +121,7 @@ fn container(ctx: &Ctx<'_>, service: &BackingService) -> Container {
     }
     // The image's entrypoint passes arguments that start with `-` to the server.
     let args = service
-        .max_connections
+        .max_connections_or_default()
         .map(|n| vec!["-c".to_owned(), format!("max_connections={n}")]);
     let accepting = Probe {
         exec: Some(ExecAction {

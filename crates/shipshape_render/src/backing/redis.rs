@@ -105,6 +105,7 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
         peer_ports: &[],
         replicas: 1,
         grace: 30,
+        annotations: Default::default(),
     };
     workload::render(ctx, name, service, server);
 }

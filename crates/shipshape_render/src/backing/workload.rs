@@ -66,6 +66,9 @@ pub(super) struct Server {
     pub replicas: u32,
     /// Seconds the server gets to stop after SIGTERM.
     pub grace: i64,
+    /// Annotations of the StatefulSet (a database's connection limit), with the spec
+    /// keys behind them.
+    pub annotations: (BTreeMap<String, String>, Provenance),
 }
 
 /// The name of a server's headless peers Service.
@@ -117,7 +120,8 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService, se
     }
     let policy = network_policy(ctx, name, service, &server);
     ctx.emit(&policy, path.clone(), Provenance::new());
-    let fields = statefulset_fields(name, service);
+    let mut fields = statefulset_fields(name, service);
+    fields.nest("", server.annotations.1.clone());
     ctx.emit(&statefulset(ctx, name, service, server), path, fields);
 }
 
@@ -258,8 +262,12 @@ fn statefulset(ctx: &Ctx<'_>, name: &str, service: &BackingService, server: Serv
     let parallel = !server.peer_ports.is_empty();
     let replicas = server.replicas;
     let storage = service.storage.as_ref().map(|s| s.0.clone());
+    let annotations = server.annotations.0.clone();
     StatefulSet {
-        metadata: ctx.service_metadata(name, name, service),
+        metadata: ObjectMeta {
+            annotations: (!annotations.is_empty()).then_some(annotations),
+            ..ctx.service_metadata(name, name, service)
+        },
         spec: Some(StatefulSetSpec {
             service_name: Some(governing),
             replicas: Some(i32::try_from(replicas).unwrap_or(i32::MAX)),

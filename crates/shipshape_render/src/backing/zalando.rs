@@ -97,8 +97,10 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
     };
     let policy = operated::network_policy(ctx, name, service, &pods);
     ctx.emit(&policy, service_path(name), Provenance::new());
-    let metadata = serde_json::to_value(ctx.service_metadata(&cluster, name, service))
+    let mut metadata = serde_json::to_value(ctx.service_metadata(&cluster, name, service))
         .expect("metadata serializes");
+    let (limits, limit_fields) = outputs(ctx, name, service).limit_annotations(ctx, name, service);
+    metadata["annotations"] = json!(limits);
     let owner = service.owner_or_default().unwrap_or_default();
     let storage = service.storage.as_ref().map(|s| &s.0);
     // The operator takes the major version only; Spilo picks the release.
@@ -120,7 +122,7 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
             "databases": {service.database.as_deref().unwrap_or_default(): owner},
             "postgresql": {
                 "version": major,
-                "parameters": service.max_connections.map(|n| json!({"max_connections": n.to_string()})),
+                "parameters": service.max_connections_or_default().map(|n| json!({"max_connections": n.to_string()})),
             },
             "resources": resource_requirements(&workload::resources(service)),
         },
@@ -150,6 +152,7 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
         ),
     ];
     record_written(&mut fields, key, &optional);
+    fields.nest("", limit_fields);
     ctx.emit(&object, service_path(name), fields);
 }
 

@@ -1,6 +1,7 @@
 //! Mounted files: where they go and where their content comes from.
 
-use std::io::ErrorKind;
+use std::fs::File;
+use std::io::{ErrorKind, Read};
 use std::path::Path as FsPath;
 
 use super::{Declared, absolute, exactly_one, under};
@@ -85,27 +86,82 @@ pub(super) fn normalized(path: &str) -> String {
     format!("/{}", segments.join("/"))
 }
 
+/// The most a `from:` file may hold: 1 MiB, all a ConfigMap or Secret may hold.
+const MAX_FROM_BYTES: u64 = 1 << 20;
+
 /// Reads a `from:` file relative to the spec into `content`; the path stays in `from`
-/// so later messages can name it.
+/// so later messages can name it. Only a regular file of at most [`MAX_FROM_BYTES`] is
+/// read, and no more than that is ever read: a spec naming `/dev/zero` or a pipe must
+/// get an error, not a render that never ends.
 fn read_from(file: &mut FileSource, base_dir: &FsPath, at: &Path) -> Option<Problem> {
     let from = file.from.as_deref()?;
-    match std::fs::read_to_string(base_dir.join(from)) {
-        Ok(text) => {
-            file.content = Some(text);
-            None
-        }
+    let problem = |message: String| {
+        Some(
+            Problem::new(under!(at, "from"), message)
+                .help("`from` is relative to the directory that holds the spec"),
+        )
+    };
+    let opened = File::open(base_dir.join(from)).and_then(|f| Ok((f.metadata()?, f)));
+    let (metadata, handle) = match opened {
+        Ok(opened) => opened,
         Err(e) => {
             let reason = match e.kind() {
                 ErrorKind::NotFound => "no such file".to_owned(),
                 _ => e.to_string(),
             };
-            Some(
-                Problem::new(
-                    under!(at, "from"),
-                    format!("cannot read `{from}`: {reason}"),
-                )
-                .help("`from` is relative to the directory that holds the spec"),
-            )
+            return problem(format!("cannot read `{from}`: {reason}"));
         }
+    };
+    if !metadata.is_file() {
+        return problem(format!(
+            "cannot read `{from}`: not a regular file (a directory, device or pipe)"
+        ));
+    }
+    let mut text = String::new();
+    match handle.take(MAX_FROM_BYTES + 1).read_to_string(&mut text) {
+        Ok(read) if read as u64 > MAX_FROM_BYTES => problem(format!(
+            "cannot read `{from}`: larger than 1 MiB, all a ConfigMap or Secret may hold"
+        )),
+        Ok(_) => {
+            file.content = Some(text);
+            None
+        }
+        Err(e) => problem(format!("cannot read `{from}`: {e}")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_from_file_over_a_mebibyte_is_refused_without_reading_it_all() {
+        let dir = std::env::temp_dir().join(format!("shipshape-from-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let size = usize::try_from(MAX_FROM_BYTES).unwrap();
+        std::fs::write(dir.join("big.conf"), "x".repeat(size + 1)).unwrap();
+        std::fs::write(dir.join("full.conf"), "x".repeat(size)).unwrap();
+        let read = |name: &str| {
+            let mut file = FileSource {
+                from: Some(name.to_owned()),
+                ..FileSource::default()
+            };
+            let problem = read_from(&mut file, &dir, &Path::default());
+            (problem.map(|p| p.message), file.content.map(|c| c.len()))
+        };
+        let big = read("big.conf");
+        let full = read("full.conf");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(
+            big,
+            (
+                Some(
+                    "cannot read `big.conf`: larger than 1 MiB, all a ConfigMap or Secret may hold"
+                        .to_owned()
+                ),
+                None
+            )
+        );
+        assert_eq!(full, (None, Some(size)));
     }
 }
