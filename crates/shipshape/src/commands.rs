@@ -56,6 +56,9 @@ fn render(args: &RenderArgs) -> ExitCode {
             return ExitCode::from(BAD_INPUT);
         }
     };
+    for warning in &loaded.warnings {
+        report::warning(&loaded.diagnostic(warning));
+    }
     for note in &rendered.notes {
         report::note(note);
     }

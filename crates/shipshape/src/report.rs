@@ -3,7 +3,7 @@
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
-use shipshape_spec::Diagnostics;
+use shipshape_spec::{Diagnostic, Diagnostics};
 
 use crate::status::BAD_INPUT;
 
@@ -58,6 +58,11 @@ pub fn bad_input(diags: &Diagnostics) -> ExitCode {
 /// Prints a plain error message to standard error.
 pub fn error(message: &str) {
     eprintln!("error: {message}");
+}
+
+/// Prints a located warning (accepted, but probably a mistake) to standard error.
+pub fn warning(diagnostic: &Diagnostic) {
+    eprintln!("warning: {}", diagnostic.render(stderr_color()));
 }
 
 /// Prints a note (allowed, but worth knowing) to standard error.

@@ -517,3 +517,56 @@ fn an_alias_heavy_spec_renders_as_its_written_out_twin() {
     assert_eq!(text(&shared.stdout), text(&written.stdout));
     assert_eq!(text(&shared.stdout).matches("name: VAR_29").count(), 40);
 }
+
+/// A component that serves traffic without a readiness probe renders, with a located
+/// warning that says how to add one or how to say why it needs none; said why, the
+/// output carries the reason as a suppression, and checks clean.
+#[test]
+fn a_serving_component_without_readiness_is_warned_about_until_it_says_why() {
+    let spec = |health: &str| {
+        format!(
+            "name: shop\ncomponents:\n  api:\n    kind: service\n    image: example/api:1.0.0\n    ports: {{ http: 8080 }}\n{health}"
+        )
+    };
+    let out = shipshape(&["render", "-"], Some(&spec("")), None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    // The words, without miette's frame and line breaks.
+    let raw = text(&out.stderr);
+    let stderr = raw
+        .split_whitespace()
+        .filter(|w| !["│", "×"].contains(w))
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert!(
+        stderr.starts_with("warning: <stdin>:3:3: `api` serves traffic but has no readiness probe: its pods get requests before they can answer, and a rollout goes on even when the new pods do not work"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("add `health: { ready: { http: /ready, port: http } }` (or `{ tcp: http }`); or, if the pods need none, say why with `health: { no_ready: \"...\" }`"),
+        "{stderr}"
+    );
+    let checked = shipshape(&["check", "-"], Some(&text(&out.stdout)), None);
+    assert!(
+        text(&checked.stdout).contains("SS010"),
+        "{}",
+        text(&checked.stdout)
+    );
+
+    let opted_out = spec(
+        "    health: { live: { tcp: http }, no_ready: the load balancer checks the port itself }\n",
+    );
+    let out = shipshape(&["render", "-"], Some(&opted_out), None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("warning"),
+        "{}",
+        text(&out.stderr)
+    );
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("shipshape.dev/ignore: SS010 -- the load balancer checks the port itself"),
+        "{stdout}"
+    );
+    let checked = shipshape(&["check", "-"], Some(&stdout), None);
+    assert_eq!(checked.status.code(), Some(0), "{}", text(&checked.stdout));
+}

@@ -253,6 +253,9 @@ fn record_uid(fields: &mut Provenance, name: &str, component: &Component, ids: &
     }
 }
 
+/// The checker's suppression annotation (`shipshape_check::suppress`).
+const IGNORE: &str = "shipshape.dev/ignore";
+
 /// Records that the pods' version label (`Ctx::pod_labels`) comes from the image, whose
 /// tag it carries (pointers from the pod template).
 pub fn label_fields(name: &str, fields: &mut Provenance) {
@@ -264,8 +267,9 @@ pub fn label_fields(name: &str, fields: &mut Provenance) {
 }
 
 /// The annotations of a component's pods: the checksums, the database connections
-/// they open (`connections`), then the spec's `pod_annotations` (which may override them), recorded in `fields` (pointers from the
-/// pod template).
+/// they open (`connections`), the suppression a `health.no_ready` asks for, then the
+/// spec's `pod_annotations` (which may override them), recorded in `fields` (pointers
+/// from the pod template).
 pub fn annotations(
     ctx: &Ctx<'_>,
     name: &str,
@@ -276,6 +280,14 @@ pub fn annotations(
     annotations.extend(connections::client_annotations(
         ctx, name, component, fields,
     ));
+    if let Some(reason) = &component.health.no_ready {
+        // The spec says why the pods need no readiness probe: the checker hears it too.
+        annotations.insert(IGNORE.to_owned(), format!("SS010 -- {reason}"));
+        fields.record(
+            &format!("/metadata/annotations/{}", pointer_token(IGNORE)),
+            component_key(name, path!["health", "no_ready"]),
+        );
+    }
     for key in component.pod_annotations.keys() {
         fields.record(
             &format!("/metadata/annotations/{}", pointer_token(key)),

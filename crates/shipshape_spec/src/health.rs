@@ -18,6 +18,11 @@ pub struct Health {
     /// Holds the other probes back until the app has started.
     #[serde(default)]
     pub start: Option<Probe>,
+    /// Why the pods need no readiness probe, for a component that has none: silences
+    /// `render`'s warning and suppresses the checker's SS010 on the output, with this
+    /// reason. checkov's CKV_K8S_9 still reports the missing probe.
+    #[serde(default)]
+    pub no_ready: Option<String>,
 }
 
 /// One probe: exactly one of `http`, `tcp`, `grpc` or `exec`, plus timings.

@@ -27,6 +27,7 @@ mod secrets;
 mod services;
 mod stateful;
 mod validate;
+mod warnings;
 
 use std::path::{Path, PathBuf};
 
@@ -86,6 +87,9 @@ pub struct LoadedSpec {
     pub tree: Node,
     /// The directory `from:` paths are relative to.
     pub base_dir: PathBuf,
+    /// What the spec may say but probably should not (a serving component without a
+    /// readiness probe), located; `render` prints them and goes on.
+    pub warnings: Vec<Problem>,
 }
 
 impl LoadedSpec {
@@ -184,6 +188,7 @@ pub fn load_str(
     }
     let (spec, tree, env_name) = kept.expect("the selected environment passed");
     Ok(LoadedSpec {
+        warnings: warnings::warnings(&spec),
         spec,
         environment: env_name.map(str::to_owned),
         source,

@@ -615,6 +615,36 @@ const CASES: &[Case] = &[
         column: 13,
     },
     Case {
+        name: "a platform namespace that is no name",
+        yaml: r#"
+            name: shop
+            platform:
+              cloudnative_pg: { namespace: CNPG_System }
+            components:
+              api:
+                kind: service
+                image: shop/api:1.0
+        "#,
+        message: "namespace `CNPG_System` may only contain lowercase letters, digits and `-`",
+        help: Some("use lowercase letters, digits and `-`, such as `cnpg-system`"),
+        line: 3,
+        column: 32,
+    },
+    Case {
+        name: "a component named like the default-deny policy",
+        yaml: r#"
+            name: shop
+            components:
+              default-deny:
+                kind: service
+                image: shop/api:1.0
+        "#,
+        message: "`default-deny` is the name of the namespace's default-deny NetworkPolicy",
+        help: Some("rename it, or set `default_deny: false` to render no such policy"),
+        line: 3,
+        column: 3,
+    },
+    Case {
         name: "serves names an undeclared port",
         yaml: r#"
             name: shop

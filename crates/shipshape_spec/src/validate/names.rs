@@ -16,7 +16,10 @@ const MAX_COMPONENT: usize = MAX_LABEL - "-migrate-".len() - 8;
 /// must itself be a label.
 const MAX_GENERATED_SECRET: usize = MAX_LABEL - "-create".len() - 9;
 
-/// The app's name, namespace, Kubernetes version, and the names of secrets, configs and
+/// The name of the NetworkPolicy that denies what no other policy admits.
+const DEFAULT_DENY: &str = "default-deny";
+
+/// The app's name, namespace, Kubernetes version, the namespaces of the platform, and the names of secrets, configs and
 /// services (component names are checked with their component).
 pub(super) fn check_app(spec: &AppSpec, out: &mut Vec<Problem>) {
     out.extend(label(path!["name"], &spec.name, "app name"));
@@ -49,6 +52,39 @@ pub(super) fn check_app(spec: &AppSpec, out: &mut Vec<Problem>) {
                 )
                 .at_key()
                 .help(format!("shorten it to {MAX_GENERATED_SECRET} characters or fewer")),
+            );
+        }
+    }
+    // Policies admit the cluster's pieces by the name of the namespace they run in.
+    let platform = &spec.platform;
+    for (key, namespace) in [
+        ("ingress", &platform.ingress.namespace),
+        ("monitoring", &platform.monitoring.namespace),
+        ("dns", &platform.dns.namespace),
+        ("cloudnative_pg", &platform.cloudnative_pg.namespace),
+        ("zalando", &platform.zalando.namespace),
+    ] {
+        out.extend(label(
+            path!["platform", key, "namespace"],
+            namespace,
+            "namespace",
+        ));
+    }
+    if spec.default_deny {
+        let taken = spec
+            .components
+            .keys()
+            .map(|n| ("components", n))
+            .chain(spec.services.keys().map(|n| ("services", n)))
+            .find(|(_, n)| *n == DEFAULT_DENY);
+        if let Some((section, name)) = taken {
+            out.push(
+                Problem::new(
+                    path![section, name],
+                    format!("`{name}` is the name of the namespace's default-deny NetworkPolicy"),
+                )
+                .at_key()
+                .help("rename it, or set `default_deny: false` to render no such policy"),
             );
         }
     }

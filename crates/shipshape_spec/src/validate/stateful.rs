@@ -203,7 +203,10 @@ fn kind_fields(c: &Component) -> Vec<KindField> {
         ),
         field(
             &["health"],
-            health.live.is_some() || health.ready.is_some() || health.start.is_some(),
+            health.live.is_some()
+                || health.ready.is_some()
+                || health.start.is_some()
+                || health.no_ready.is_some(),
             LONG_RUNNING,
             "remove `health`: a run is judged by its exit code, and `deadline` stops one that hangs",
         ),
