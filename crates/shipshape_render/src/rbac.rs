@@ -7,16 +7,20 @@
 //! that expires: a leaked token is worth little for long. Pods that do not call the API
 //! get no token at all.
 
+use std::collections::BTreeMap;
+
 use k8s_openapi::api::core::v1::{
-    ConfigMapProjection, DownwardAPIProjection, DownwardAPIVolumeFile, KeyToPath,
-    ObjectFieldSelector, ProjectedVolumeSource, ServiceAccount, ServiceAccountTokenProjection,
-    Volume, VolumeMount, VolumeProjection,
+    ConfigMapProjection, Container, DownwardAPIProjection, DownwardAPIVolumeFile, EnvVar,
+    KeyToPath, ObjectFieldSelector, ProjectedVolumeSource, ResourceRequirements, ServiceAccount,
+    ServiceAccountTokenProjection, Volume, VolumeMount, VolumeProjection,
 };
 use k8s_openapi::api::rbac::v1::{PolicyRule, Role, RoleBinding, RoleRef, Subject};
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use shipshape_manifest::Provenance;
 use shipshape_spec::{Component, Permission, path};
 
+use crate::builders::{container_security, pull_policy};
 use crate::context::{Ctx, component_key, component_path};
 use crate::{config, secrets};
 
@@ -123,6 +127,46 @@ fn object_names(ctx: &Ctx<'_>, rule: &Permission) -> Vec<String> {
         }
     }
     out
+}
+
+/// A container called `name` that calls the API with kubectl from a shell: `sh -c
+/// script` in `image`, as `uid`, restricted like every container, with the token of
+/// [`token_volume`] and the pod's `tmp` volume (both of which the pod must have). A few
+/// requests need little: 10m and 32Mi, at most 100m and 64Mi.
+pub fn kubectl_container(name: &str, image: &str, script: String, uid: i64) -> Container {
+    let quantities = |cpu: &str, memory: &str| {
+        BTreeMap::from([
+            ("cpu".to_owned(), Quantity(cpu.to_owned())),
+            ("memory".to_owned(), Quantity(memory.to_owned())),
+        ])
+    };
+    Container {
+        name: name.to_owned(),
+        image: Some(image.to_owned()),
+        image_pull_policy: Some(pull_policy(image).to_owned()),
+        command: Some(vec!["/bin/sh".to_owned(), "-c".to_owned(), script]),
+        // kubectl keeps its discovery cache under $HOME; the root filesystem is read-only.
+        env: Some(vec![EnvVar {
+            name: "HOME".to_owned(),
+            value: Some("/tmp".to_owned()),
+            value_from: None,
+        }]),
+        resources: Some(ResourceRequirements {
+            requests: Some(quantities("10m", "32Mi")),
+            limits: Some(quantities("100m", "64Mi")),
+            ..ResourceRequirements::default()
+        }),
+        security_context: Some(container_security(uid)),
+        volume_mounts: Some(vec![
+            VolumeMount {
+                name: "tmp".to_owned(),
+                mount_path: "/tmp".to_owned(),
+                ..VolumeMount::default()
+            },
+            token_mount(),
+        ]),
+        ..Container::default()
+    }
 }
 
 /// The mount of [`token_volume`] where client libraries look for it.

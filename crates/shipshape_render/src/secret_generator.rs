@@ -8,8 +8,7 @@ use std::collections::BTreeMap;
 
 use k8s_openapi::api::batch::v1::{Job, JobSpec};
 use k8s_openapi::api::core::v1::{
-    Container, EmptyDirVolumeSource, EnvVar, PodSpec, PodTemplateSpec, ResourceRequirements,
-    ServiceAccount, Volume, VolumeMount,
+    Container, EmptyDirVolumeSource, PodSpec, PodTemplateSpec, ServiceAccount, Volume,
 };
 use k8s_openapi::api::rbac::v1::{PolicyRule, Role};
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
@@ -17,7 +16,7 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use shipshape_manifest::Provenance;
 use shipshape_spec::{Generate, GenerateFormat};
 
-use crate::builders::{container_security, pod_security, pull_policy};
+use crate::builders::pod_security;
 use crate::context::Ctx;
 use crate::hooks::{Hook, job_labels, job_network_policy};
 use crate::network_rules::{api_server_egress, dns_egress};
@@ -164,46 +163,15 @@ fn generator_pod(ctx: &Ctx<'_>, secret: &str, generate: &Generate) -> PodSpec {
     }
 }
 
-/// kubectl running the generator script, as `uid`, with a writable /tmp.
+/// kubectl running the generator script, as `uid`.
 fn generator_container(ctx: &Ctx<'_>, secret: &str, generate: &Generate, uid: i64) -> Container {
     let image = &ctx.spec.platform.secret_generator_image;
-    let quantities = |cpu: &str, memory: &str| {
-        BTreeMap::from([
-            ("cpu".to_owned(), Quantity(cpu.to_owned())),
-            ("memory".to_owned(), Quantity(memory.to_owned())),
-        ])
-    };
-    Container {
-        name: "generate".to_owned(),
-        image: Some(image.clone()),
-        image_pull_policy: Some(pull_policy(image).to_owned()),
-        command: Some(vec![
-            "/bin/sh".to_owned(),
-            "-c".to_owned(),
-            generator_script(ctx, secret, generate),
-        ]),
-        // kubectl keeps its discovery cache under $HOME; the root filesystem is read-only.
-        env: Some(vec![EnvVar {
-            name: "HOME".to_owned(),
-            value: Some("/tmp".to_owned()),
-            value_from: None,
-        }]),
-        resources: Some(ResourceRequirements {
-            requests: Some(quantities("10m", "32Mi")),
-            limits: Some(quantities("100m", "64Mi")),
-            ..ResourceRequirements::default()
-        }),
-        security_context: Some(container_security(uid)),
-        volume_mounts: Some(vec![
-            VolumeMount {
-                name: "tmp".to_owned(),
-                mount_path: "/tmp".to_owned(),
-                ..VolumeMount::default()
-            },
-            rbac::token_mount(),
-        ]),
-        ..Container::default()
-    }
+    rbac::kubectl_container(
+        "generate",
+        image,
+        generator_script(ctx, secret, generate),
+        uid,
+    )
 }
 
 /// The generator's script. It keeps a Secret that exists; otherwise it draws each value

@@ -12,13 +12,11 @@
 
 use std::collections::BTreeMap;
 
-use k8s_openapi::api::core::v1::{Container, EnvVar, ResourceRequirements, VolumeMount};
+use k8s_openapi::api::core::v1::Container;
 use k8s_openapi::api::rbac::v1::PolicyRule;
-use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
 
 use shipshape_manifest::{GroupKind, WAIT_FOR_ANNOTATION};
 
-use crate::builders::{container_security, pull_policy};
 use crate::context::Ctx;
 use crate::rbac;
 
@@ -145,44 +143,10 @@ pub fn role_rules(targets: &[Target]) -> Vec<PolicyRule> {
         .collect()
 }
 
-/// The init container called `name` that waits for each of `targets` in turn, as `uid`,
-/// with the pod's `tmp` volume for kubectl's cache and the API token volume of
-/// `rbac::token_volume`, which the pod must have.
+/// The init container called `name` that waits for each of `targets` in turn, as `uid`;
+/// the pod must have the `tmp` volume and the API token of `rbac::token_volume`.
 pub fn container(ctx: &Ctx<'_>, name: &str, targets: &[Target], uid: i64) -> Container {
-    let image = &ctx.spec.platform.wait_image;
-    let quantities = |cpu: &str, memory: &str| {
-        BTreeMap::from([
-            ("cpu".to_owned(), Quantity(cpu.to_owned())),
-            ("memory".to_owned(), Quantity(memory.to_owned())),
-        ])
-    };
-    Container {
-        name: name.to_owned(),
-        image: Some(image.clone()),
-        image_pull_policy: Some(pull_policy(image).to_owned()),
-        command: Some(vec!["/bin/sh".to_owned(), "-c".to_owned(), script(targets)]),
-        // kubectl keeps its discovery cache under $HOME; the root filesystem is read-only.
-        env: Some(vec![EnvVar {
-            name: "HOME".to_owned(),
-            value: Some("/tmp".to_owned()),
-            value_from: None,
-        }]),
-        resources: Some(ResourceRequirements {
-            requests: Some(quantities("10m", "32Mi")),
-            limits: Some(quantities("100m", "64Mi")),
-            ..ResourceRequirements::default()
-        }),
-        security_context: Some(container_security(uid)),
-        volume_mounts: Some(vec![
-            VolumeMount {
-                name: "tmp".to_owned(),
-                mount_path: "/tmp".to_owned(),
-                ..VolumeMount::default()
-            },
-            rbac::token_mount(),
-        ]),
-        ..Container::default()
-    }
+    rbac::kubectl_container(name, &ctx.spec.platform.wait_image, script(targets), uid)
 }
 
 /// The wait: read each object until it is ready, saying what it waits for whenever that
