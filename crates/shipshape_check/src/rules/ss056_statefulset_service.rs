@@ -1,15 +1,20 @@
+use serde_json::Value;
+
 use crate::{CheckContext, Emitter, Object, Selector, SetRule, declare_rule};
 use shipshape_manifest::kinds;
 
 declare_rule! {
     /// ## What it checks
-    /// StatefulSets whose governing Service (`spec.serviceName`) cannot give their pods
+    /// StatefulSets of several pods (`replicas` above 1, or an autoscaler that may scale
+    /// them past one) whose governing Service (`spec.serviceName`) cannot give their pods
     /// stable DNS names: `serviceName` is missing or empty; it names a Service of the
     /// input that is not headless (`clusterIP: None`) or does not select the set's pods;
     /// or it names no Service of the input while another Service of the input does
     /// select the set's pods (the set ships with its Services, so the governing one is
     /// misnamed). A name that matches no Service when no Service of the input selects
     /// the pods is left alone: the input is partial and the Service lives elsewhere.
+    /// A set of one pod is left alone too: it has no peers to find, and its clients
+    /// reach it through a Service's address.
     ///
     /// ## Why it matters
     /// A StatefulSet's pods are reachable as `<pod>.<serviceName>` only through a
@@ -39,6 +44,7 @@ declare_rule! {
     ///   name: db
     /// spec:
     ///   serviceName: db
+    ///   replicas: 3
     ///   selector:
     ///     matchLabels: { app: db }
     ///   template:
@@ -68,6 +74,7 @@ declare_rule! {
     ///   name: db
     /// spec:
     ///   serviceName: db
+    ///   replicas: 3
     ///   selector:
     ///     matchLabels: { app: db }
     ///   template:
@@ -103,6 +110,13 @@ fn is_headless(service: &Object) -> bool {
 impl SetRule for StatefulSetService {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         for set in cx.of_kind(&kinds::STATEFUL_SET) {
+            let several = set.get("/spec/replicas").and_then(Value::as_i64) > Some(1)
+                || cx
+                    .autoscalers_of(set)
+                    .any(|hpa| hpa.max_replicas().is_some_and(|n| n > 1));
+            if !several {
+                continue;
+            }
             let namespace = set.namespace();
             let Some(name) = set.str_at("/spec/serviceName").filter(|n| !n.is_empty()) else {
                 out.report(
