@@ -130,9 +130,15 @@ impl SetRule for StatefulSetService {
             if let Some(service) = cx.find(&kinds::SERVICE, namespace, name) {
                 let problem = match (is_headless(service), selects(cx, service, set)) {
                     (true, true) => continue,
-                    (false, true) => "is not headless (no `clusterIP: None`), so it publishes no per-pod DNS records",
-                    (true, false) => "does not select the set's pods, so it publishes no DNS records for them",
-                    (false, false) => "is not headless (no `clusterIP: None`) and does not select the set's pods, so it publishes no DNS records for them",
+                    (false, true) => {
+                        "is not headless (no `clusterIP: None`), so it publishes no per-pod DNS records"
+                    }
+                    (true, false) => {
+                        "does not select the set's pods, so it publishes no DNS records for them"
+                    }
+                    (false, false) => {
+                        "is not headless (no `clusterIP: None`) and does not select the set's pods, so it publishes no DNS records for them"
+                    }
                 };
                 out.report(
                     set,

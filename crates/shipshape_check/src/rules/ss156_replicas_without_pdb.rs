@@ -103,7 +103,10 @@ impl SetRule for ReplicasWithoutPdb {
                 continue;
             };
             let (at, how) = match cx.autoscalers_of(object).next() {
-                Some(_) => ("/spec/selector", format!("at least {min} pods (its autoscaler's minimum)")),
+                Some(_) => (
+                    "/spec/selector",
+                    format!("at least {min} pods (its autoscaler's minimum)"),
+                ),
                 None => ("/spec/replicas", format!("{min} pods")),
             };
             out.report(
