@@ -1,14 +1,20 @@
-use crate::{CheckContext, Emitter, Object, SetRule, declare_rule};
+use crate::{CheckContext, Emitter, Object, Selector, SetRule, declare_rule};
 use shipshape_manifest::routes::{self, Backend, Resolution};
-use shipshape_manifest::{ServicePort, Serving, serving};
+use shipshape_manifest::{
+    OperatedService, PortRef, ServicePort, Serving, selected_operated, serving,
+};
 
 declare_rule! {
     /// ## What it checks
     /// Ingress backends and Gateway API `HTTPRoute` / `GRPCRoute` `backendRefs` whose
     /// chain to a container is broken at one of its links: the Service is not in the
     /// input (in the backend's namespace), the Service has no port of that number or
-    /// name, or the Service's `targetPort` for it is not a port of the pods it selects.
-    /// Backends of other kinds (a `resource` backend, a backendRef to something other
+    /// name, or the Service's `targetPort` for it is a port of none of the pods it
+    /// selects (pods without it, such as a hook Job or test Pod sharing the labels, are
+    /// fine while others have it). A Service that an operator makes for a custom
+    /// resource of the input (`db-rw` for a CloudNativePG `Cluster`, `prometheus-operated`,
+    /// `sso-service` for a `Keycloak`: see `docs/operators.md`) counts as present, with
+    /// the ports that operator gives it. Backends of other kinds (a `resource` backend, a backendRef to something other
     /// than a core Service) are left alone.
     ///
     /// ## Why it matters
@@ -114,30 +120,71 @@ declare_rule! {
     }
 }
 
-/// Reports the pods behind `service_port` that serve nothing on its target port.
+/// Reports a target port that none of the pods behind `service_port` serves. Pods
+/// without it (a hook Job, a test Pod sharing the labels) get no endpoint, which is
+/// fine while others serve it.
 fn check_target(
     cx: &CheckContext<'_>,
     backend: &Backend<'_>,
     service_port: &ServicePort<'_>,
     out: &mut Emitter<'_>,
 ) {
-    let target = service_port.target();
-    for pod in service_port.pods(cx) {
-        if matches!(serving(pod, target), Serving::Missing) {
-            let target = target
-                .as_str()
-                .map_or_else(|| target.to_string(), |name| format!("`{name}`"));
-            out.report(
-                backend.route,
-                &backend.port_pointer,
-                format!(
-                    "{} sends this port to targetPort {target}, which no container of {} declares: requests on this route fail",
-                    backend.service_name(),
-                    pod.object.display_name(),
-                ),
-            );
-        }
+    let service = service_port.service;
+    if let Some(selector) = Selector::of_service(service.value())
+        && !selected_operated(cx, service.namespace(), selector).is_empty()
+    {
+        return;
     }
+    let target = service_port.target();
+    let pods: Vec<_> = service_port.pods(cx).collect();
+    if pods.is_empty()
+        || pods
+            .iter()
+            .any(|pod| !matches!(serving(pod, target), Serving::Missing))
+    {
+        return;
+    }
+    let target = target
+        .as_str()
+        .map_or_else(|| target.to_string(), |name| format!("`{name}`"));
+    let names: Vec<String> = pods.iter().map(|p| p.object.display_name()).collect();
+    out.report(
+        backend.route,
+        &backend.port_pointer,
+        format!(
+            "{} sends this port to targetPort {target}, which no container of the pods it selects declares ({}): requests on this route fail",
+            backend.service_name(),
+            names.join(", "),
+        ),
+    );
+}
+
+/// Reports a port that the Service an operator makes does not have.
+fn check_operated(backend: &Backend<'_>, service: &OperatedService<'_>, out: &mut Emitter<'_>) {
+    let Some(port) = backend.port else {
+        return;
+    };
+    let (name, number) = match port {
+        PortRef::Name(name) => (Some(name), None),
+        PortRef::Number(number) => (None, Some(number)),
+    };
+    if service.has_port(name, number) {
+        return;
+    }
+    let ports: Vec<String> = service
+        .ports
+        .iter()
+        .map(|(name, number)| format!("`{name}` {number}"))
+        .collect();
+    out.report(
+        backend.route,
+        &backend.port_pointer,
+        format!(
+            "routes to port {port} of {}, which has no such port (it has {})",
+            service.display_name(),
+            ports.join(", "),
+        ),
+    );
 }
 
 impl SetRule for RouteBackendMissing {
@@ -167,6 +214,7 @@ impl SetRule for RouteBackendMissing {
                     );
                 }
                 Resolution::Port(service_port) => check_target(cx, &backend, &service_port, out),
+                Resolution::Operated(service) => check_operated(&backend, &service, out),
             }
         }
     }
