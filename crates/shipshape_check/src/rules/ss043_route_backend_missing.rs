@@ -1,21 +1,19 @@
-use crate::{CheckContext, Emitter, Object, Selector, SetRule, declare_rule};
+use crate::{CheckContext, Emitter, Object, SetRule, declare_rule};
 use shipshape_manifest::routes::{self, Backend, Resolution};
-use shipshape_manifest::{
-    OperatedService, PortRef, ServicePort, Serving, selected_operated, serving,
-};
+use shipshape_manifest::{OperatedService, PortRef, ServicePort};
 
 declare_rule! {
     /// ## What it checks
     /// Ingress backends and Gateway API `HTTPRoute` / `GRPCRoute` `backendRefs` whose
-    /// chain to a container is broken at one of its links: the Service is not in the
-    /// input (in the backend's namespace), the Service has no port of that number or
-    /// name, or the Service's `targetPort` for it is a port of none of the pods it
-    /// selects (pods without it, such as a hook Job or test Pod sharing the labels, are
-    /// fine while others have it). A Service that an operator makes for a custom
-    /// resource of the input (`db-rw` for a CloudNativePG `Cluster`, `prometheus-operated`,
-    /// `sso-service` for a `Keycloak`: see `docs/operators.md`) counts as present, with
-    /// the ports that operator gives it. Backends of other kinds (a `resource` backend, a backendRef to something other
-    /// than a core Service) are left alone.
+    /// Service is missing: the Service is not in the input (in the backend's namespace),
+    /// or it has no port of that number or name. A Service that an operator makes for a
+    /// custom resource of the input (`db-rw` for a CloudNativePG `Cluster`,
+    /// `prometheus-operated`, `sso-service` for a `Keycloak`: see `docs/operators.md`)
+    /// counts as present, with the ports that operator gives it. The next link, a
+    /// Service `targetPort` that none of its pods declares, is SS041's finding on the
+    /// Service, where it is fixed: one problem, one finding. Backends of other kinds (a
+    /// `resource` backend, a backendRef to something other than a core Service) are
+    /// left alone.
     ///
     /// ## Why it matters
     /// The route is accepted and the controller serves 503 (or 500 for Gateway routes)
@@ -23,8 +21,7 @@ declare_rule! {
     /// chart upgrade, a port renamed from `http` to `web`, a container port that moved.
     ///
     /// ## How to fix
-    /// Name the Service and one of its ports exactly, and make the Service's
-    /// `targetPort` the name of a port the container declares.
+    /// Name the Service and one of its ports exactly.
     ///
     /// ## Example
     /// ```yaml
@@ -116,47 +113,8 @@ declare_rule! {
         name: "route-backend-missing",
         severity: Error,
         theme: Networking,
-        summary: "Ingress or route backend names a missing Service, port or container port",
+        summary: "Ingress or route backend names a missing Service or Service port",
     }
-}
-
-/// Reports a target port that none of the pods behind `service_port` serves. Pods
-/// without it (a hook Job, a test Pod sharing the labels) get no endpoint, which is
-/// fine while others serve it.
-fn check_target(
-    cx: &CheckContext<'_>,
-    backend: &Backend<'_>,
-    service_port: &ServicePort<'_>,
-    out: &mut Emitter<'_>,
-) {
-    let service = service_port.service;
-    if let Some(selector) = Selector::of_service(service.value())
-        && !selected_operated(cx, service.namespace(), selector).is_empty()
-    {
-        return;
-    }
-    let target = service_port.target();
-    let pods: Vec<_> = service_port.pods(cx).collect();
-    if pods.is_empty()
-        || pods
-            .iter()
-            .any(|pod| !matches!(serving(pod, target), Serving::Missing))
-    {
-        return;
-    }
-    let target = target
-        .as_str()
-        .map_or_else(|| target.to_string(), |name| format!("`{name}`"));
-    let names: Vec<String> = pods.iter().map(|p| p.object.display_name()).collect();
-    out.report(
-        backend.route,
-        &backend.port_pointer,
-        format!(
-            "{} sends this port to targetPort {target}, which no container of the pods it selects declares ({}): requests on this route fail",
-            backend.service_name(),
-            names.join(", "),
-        ),
-    );
 }
 
 /// Reports a port that the Service an operator makes does not have.
@@ -213,7 +171,7 @@ impl SetRule for RouteBackendMissing {
                         ),
                     );
                 }
-                Resolution::Port(service_port) => check_target(cx, &backend, &service_port, out),
+                Resolution::Port(_) => {}
                 Resolution::Operated(service) => check_operated(&backend, &service, out),
             }
         }
