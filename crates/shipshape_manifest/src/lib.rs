@@ -55,7 +55,7 @@ pub use operated::{OperatedPods, operated_pods};
 pub use order::kind_rank;
 pub use pod::{Container, ContainerKind, PodTemplate};
 pub use pointer::{items, lookup};
-pub use provenance::{Provenance, pointer_token};
+pub use provenance::{DefaultedField, Provenance, pointer_token};
 pub use references::Reference;
 pub use scheduling::Scheduling;
 pub use scope::is_namespaced;
