@@ -10,7 +10,7 @@
 //! its identity ([`GroupKind`], namespace, name) read once; a [`ModelIndex`] relates them
 //! (by group-kind, by name, pods by label, autoscalers by target), and the views
 //! ([`PodTemplate`] with its [`Reference`]s, [`Wait`]s and [`Scheduling`], [`ServicePort`],
-//! [`DisruptionBudget`], [`Autoscaler`], [`Selector`]) answer what consumers ask of them.
+//! [`DisruptionBudget`], [`Autoscaler`], [`Selector`], [`Requests`]) answer what consumers ask of them.
 //! [`routes`] says where Ingresses and Gateway routes send traffic. [`Object::typed`]
 //! gives a built-in kind as its k8s-openapi type.
 
@@ -32,6 +32,7 @@ mod pointer;
 pub mod probes;
 mod provenance;
 mod references;
+mod requests;
 pub mod routes;
 mod scheduling;
 mod scope;
@@ -51,12 +52,16 @@ pub use load::{Loaded, is_yaml, load, load_all, yaml_files, yaml_files_except};
 pub use manifest::{Manifest, ManifestSet, Origin, to_yaml};
 pub use model::Model;
 pub use object::{EXTERNAL_SECRETS_ANNOTATION, Object};
-pub use operated::{OperatedPods, operated_pods};
+pub use operated::{
+    Made, OPERATORS, OperatedPods, OperatedService, Operator, ServiceShape, operated_pods,
+    operated_service, operated_services, operator_of, selected_operated,
+};
 pub use order::kind_rank;
 pub use pod::{Container, ContainerKind, PodTemplate};
 pub use pointer::{items, lookup};
 pub use provenance::{DefaultedField, Provenance, pointer_token};
 pub use references::Reference;
+pub use requests::Requests;
 pub use scheduling::Scheduling;
 pub use scope::is_namespaced;
 pub use selector::Selector;
