@@ -11,21 +11,24 @@ use shipshape_validate::KubeVersion;
 use crate::report;
 use crate::status::BAD_INPUT;
 
-/// Reads files, directories, standard input and specs into one input; on any problem,
-/// reports every one and returns the exit status. Says which objects were passed over
-/// as a spec's own output.
+/// Reads files, directories, standard input and specs into one input for `shipshape
+/// COMMAND`, going on past what cannot be read (it is in [`Inputs::problems`], for the
+/// report); with nothing to read at all, says so and returns the exit status. Says which
+/// objects were passed over as a spec's own output.
 pub fn read(
+    command: &str,
     paths: &[PathBuf],
     namespace: &str,
     environment: Option<&str>,
     keep_stdin: bool,
 ) -> Result<Inputs, ExitCode> {
     Reader::new(namespace)
+        .command(command)
         .environment(environment)
         .keep_stdin(keep_stdin)
         // The checker's own settings sit next to the manifests; they are not one.
         .skip_file_name(CONFIG_FILE)
-        .read(paths)
+        .read_partial(paths)
         .inspect(|read| {
             for passed in &read.own_output {
                 report::note(&own_output(passed));
