@@ -48,7 +48,7 @@ pub use autoscaling::{Autoscaler, ScaleTarget};
 pub use disruption::DisruptionBudget;
 pub use identity::{GroupKind, ObjectId, api_group, api_version_of, display_name, kinds};
 pub use index::ModelIndex;
-pub use load::{is_yaml, load, yaml_files};
+pub use load::{Loaded, is_yaml, load, load_all, yaml_files, yaml_files_except};
 pub use manifest::{Manifest, ManifestSet, Origin, to_yaml};
 pub use model::Model;
 pub use object::{EXTERNAL_SECRETS_ANNOTATION, Object};
