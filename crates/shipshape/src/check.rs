@@ -33,7 +33,7 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     };
     let namespace = config.namespace.as_deref().unwrap_or("default");
     let keep_stdin = args.format == CheckFormat::Human;
-    let read = match inputs::read(
+    let read = match inputs::read_partial(
         "check",
         &args.paths,
         namespace,

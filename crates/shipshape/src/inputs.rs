@@ -6,16 +6,33 @@ use std::process::ExitCode;
 
 use shipshape_check::CONFIG_FILE;
 use shipshape_input::{Error, Inputs, OwnOutput, Reader};
+use shipshape_spec::Diagnostics;
 use shipshape_validate::KubeVersion;
 
 use crate::report;
 use crate::status::BAD_INPUT;
 
-/// Reads files, directories, standard input and specs into one input for `shipshape
-/// COMMAND`, going on past what cannot be read (it is in [`Inputs::problems`], for the
-/// report); with nothing to read at all, says so and returns the exit status. Says which
-/// objects were passed over as a spec's own output.
+/// Reads files, directories, standard input and specs into one input, for a command
+/// that needs every object (`simulate`): on any problem, reports every one and returns
+/// the exit status. Says which objects were passed over as a spec's own output.
 pub fn read(
+    paths: &[PathBuf],
+    namespace: &str,
+    environment: Option<&str>,
+    keep_stdin: bool,
+) -> Result<Inputs, ExitCode> {
+    let read = read_partial("simulate", paths, namespace, environment, keep_stdin)?;
+    if read.problems.is_empty() {
+        Ok(read)
+    } else {
+        Err(report::bad_input(&Diagnostics(read.problems)))
+    }
+}
+
+/// Reads as [`read`] does for `shipshape COMMAND`, going on past what cannot be read (it
+/// is in [`Inputs::problems`], for the report beside the findings); with nothing to read
+/// at all, says so and returns the exit status.
+pub fn read_partial(
     command: &str,
     paths: &[PathBuf],
     namespace: &str,

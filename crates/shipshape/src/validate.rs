@@ -23,7 +23,7 @@ pub fn validate(args: &ValidateArgs) -> ExitCode {
         Err(diags) => return bad_input(&diags),
     };
     let keep_stdin = args.format == CheckFormat::Human;
-    let read = match inputs::read(
+    let read = match inputs::read_partial(
         "validate",
         &args.paths,
         &args.namespace,
