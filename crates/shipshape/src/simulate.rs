@@ -21,7 +21,6 @@ pub fn simulate(args: &SimulateArgs) -> ExitCode {
         Err(diags) => return bad_input(&diags),
     };
     let read = match inputs::read(
-        "simulate",
         &args.paths,
         &args.namespace,
         args.environment.as_deref(),
@@ -30,10 +29,6 @@ pub fn simulate(args: &SimulateArgs) -> ExitCode {
         Ok(r) => r,
         Err(status) => return status,
     };
-    // A simulation of part of the input would promise what the rest may break.
-    if !read.problems.is_empty() {
-        return bad_input(&Diagnostics(read.problems));
-    }
     let index = ModelIndex::new(&read.model);
     let report = shipshape_simulate::simulate(&index, &cluster);
     let text = match args.format {
