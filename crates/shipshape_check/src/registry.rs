@@ -63,6 +63,7 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss109_restricted_volume_type::RestrictedVolumeType),
     Rule::Object(&ss110_sensitive_host_path::SensitiveHostPath),
     Rule::Object(&ss111_credential_in_plain_text::CredentialInPlainText),
+    Rule::Set(&ss112_placeholder_credential::PlaceholderCredential),
     Rule::Object(&ss120_image_pull_policy::ImagePullPolicy),
     Rule::Object(&ss130_rbac_wildcard::RbacWildcard),
     Rule::Object(&ss131_rbac_secret_read::RbacSecretRead),

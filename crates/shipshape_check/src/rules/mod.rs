@@ -64,6 +64,7 @@ pub(crate) mod ss108_windows_host_process;
 pub(crate) mod ss109_restricted_volume_type;
 pub(crate) mod ss110_sensitive_host_path;
 pub(crate) mod ss111_credential_in_plain_text;
+pub(crate) mod ss112_placeholder_credential;
 pub(crate) mod ss120_image_pull_policy;
 pub(crate) mod ss130_rbac_wildcard;
 pub(crate) mod ss131_rbac_secret_read;
