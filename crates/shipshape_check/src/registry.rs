@@ -48,6 +48,7 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Set(&ss050_duplicate_object::DuplicateObject),
     Rule::Set(&ss051_missing_reference::MissingReference),
     Rule::Set(&ss052_service_monitor_target_missing::ServiceMonitorTargetMissing),
+    Rule::Set(&ss058_hook_needed_after_release::HookNeededAfterRelease),
     Rule::Set(&ss060_invalid_object::InvalidObject),
     Rule::Set(&ss061_deprecated_api_version::DeprecatedApiVersion),
     Rule::Set(&ss062_removed_api_version::RemovedApiVersion),

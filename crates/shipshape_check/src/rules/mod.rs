@@ -49,6 +49,7 @@ pub(crate) mod ss047_network_policy_selects_no_pods;
 pub(crate) mod ss050_duplicate_object;
 pub(crate) mod ss051_missing_reference;
 pub(crate) mod ss052_service_monitor_target_missing;
+pub(crate) mod ss058_hook_needed_after_release;
 pub(crate) mod ss060_invalid_object;
 pub(crate) mod ss061_deprecated_api_version;
 pub(crate) mod ss062_removed_api_version;
