@@ -77,6 +77,7 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss142_service_external_ips::ServiceExternalIps),
     Rule::Object(&ss143_ingress_without_tls::IngressWithoutTls),
     Rule::Object(&ss144_ingress_nginx_snippet::IngressNginxSnippet),
+    Rule::Object(&ss145_ingress_rewrite_drops_path::IngressRewriteDropsPath),
     Rule::Set(&ss150_single_replica::SingleReplica),
     Rule::Set(&ss151_replicas_not_spread::ReplicasNotSpread),
     Rule::Object(&ss152_rollout_takes_all_down::RolloutTakesAllDown),

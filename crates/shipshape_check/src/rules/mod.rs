@@ -78,6 +78,7 @@ pub(crate) mod ss141_load_balancer_source_ranges;
 pub(crate) mod ss142_service_external_ips;
 pub(crate) mod ss143_ingress_without_tls;
 pub(crate) mod ss144_ingress_nginx_snippet;
+pub(crate) mod ss145_ingress_rewrite_drops_path;
 pub(crate) mod ss150_single_replica;
 pub(crate) mod ss151_replicas_not_spread;
 pub(crate) mod ss152_rollout_takes_all_down;
