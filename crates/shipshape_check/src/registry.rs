@@ -45,6 +45,7 @@ pub(crate) static RULES: &[Rule] = &[
         &ss046_network_policy_blocks_ingress_controller::NetworkPolicyBlocksIngressController,
     ),
     Rule::Set(&ss047_network_policy_selects_no_pods::NetworkPolicySelectsNoPods),
+    Rule::Set(&ss049_network_policy_blocks_dependency::NetworkPolicyBlocksDependency),
     Rule::Set(&ss050_duplicate_object::DuplicateObject),
     Rule::Set(&ss051_missing_reference::MissingReference),
     Rule::Set(&ss052_service_monitor_target_missing::ServiceMonitorTargetMissing),

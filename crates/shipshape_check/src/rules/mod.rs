@@ -46,6 +46,7 @@ pub(crate) mod ss044_route_backend_not_ready;
 pub(crate) mod ss045_network_policy_blocks_dns;
 pub(crate) mod ss046_network_policy_blocks_ingress_controller;
 pub(crate) mod ss047_network_policy_selects_no_pods;
+pub(crate) mod ss049_network_policy_blocks_dependency;
 pub(crate) mod ss050_duplicate_object;
 pub(crate) mod ss051_missing_reference;
 pub(crate) mod ss052_service_monitor_target_missing;
