@@ -126,7 +126,9 @@ pub struct RenderArgs {
     /// Output encoding.
     #[arg(long, value_enum, default_value_t = Format::Yaml)]
     pub format: Format,
-    /// Instead of the objects, list the spec key that produced each generated field.
+    /// Instead of the objects, list the spec key that produced each generated field, and
+    /// the fields that hold shipshape's defaults (HPA target, resources, deadlines, grace
+    /// periods...) with the key that would change them.
     #[arg(long, conflicts_with_all = ["output", "format"])]
     pub provenance: bool,
 }

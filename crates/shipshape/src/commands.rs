@@ -90,24 +90,28 @@ fn render(args: &RenderArgs) -> ExitCode {
     }
 }
 
-/// One line per generated field that a spec key produced: the object, the field's JSON
-/// pointer and the key, in columns, objects in apply order.
+/// One line per generated field that a spec key produced or that holds one of
+/// shipshape's defaults: the object, the field's JSON pointer, the key (that would set
+/// it), and where the value came from, in columns, objects in apply order.
 fn provenance_table(set: &ManifestSet) -> String {
     let mut rows = vec![[
         "OBJECT".to_owned(),
         "FIELD".to_owned(),
         "SPEC KEY".to_owned(),
+        "VALUE".to_owned(),
     ]];
     for object in set.items() {
         let name = format!("{}/{}", object.kind(), object.name());
-        for (pointer, path) in object.provenance.entries() {
-            rows.push([name.clone(), pointer.to_owned(), dotted(path)]);
+        for (pointer, path, default) in object.provenance.listing() {
+            let value =
+                default.map_or_else(|| "from the spec".to_owned(), |d| format!("default: {d}"));
+            rows.push([name.clone(), pointer.to_owned(), dotted(path), value]);
         }
     }
     let width = |column: usize| rows.iter().map(|r| r[column].len()).max().unwrap_or(0);
-    let (object, field) = (width(0), width(1));
+    let (object, field, key) = (width(0), width(1), width(2));
     rows.iter()
-        .map(|[o, f, k]| format!("{o:object$}  {f:field$}  {k}\n"))
+        .map(|[o, f, k, v]| format!("{o:object$}  {f:field$}  {k:key$}  {v}\n"))
         .collect()
 }
 

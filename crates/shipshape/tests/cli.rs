@@ -58,31 +58,117 @@ fn render_provenance_lists_the_key_behind_each_field() {
     let out = shipshape(&["render", "-", "--provenance"], Some(spec), None);
     assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
     let stdout = text(&out.stdout);
-    let lines: Vec<Vec<&str>> = stdout
+    // Object, field and key are single words; the value column is the rest of the line.
+    let lines: Vec<Vec<String>> = stdout
         .lines()
-        .map(|line| line.split_whitespace().collect())
+        .map(|line| {
+            let words: Vec<&str> = line.split_whitespace().collect();
+            let (columns, value) = words.split_at(3.min(words.len()));
+            let mut row: Vec<String> = columns.iter().map(|w| (*w).to_owned()).collect();
+            row.push(value.join(" "));
+            row
+        })
         .collect();
-    assert_eq!(lines[0], ["OBJECT", "FIELD", "SPEC", "KEY"]);
+    assert_eq!(lines[0], ["OBJECT", "FIELD", "SPEC", "KEY VALUE"]);
     for row in [
-        ["Service/api", "/spec/ports/0", "components.api.ports.http"],
+        [
+            "Service/api",
+            "/spec/ports/0",
+            "components.api.ports.http",
+            "from the spec",
+        ],
         [
             "Deployment/api",
             "/spec/replicas",
             "components.api.replicas",
+            "from the spec",
         ],
         [
             "Deployment/api",
             "/spec/template/spec/containers/0/image",
             "components.api.image",
+            "from the spec",
         ],
         [
             "Deployment/api",
             "/spec/template/spec/containers/0/ports/0",
             "components.api.ports.http",
+            "from the spec",
+        ],
+        // The values that matter in production say where they came from when no one
+        // wrote them.
+        [
+            "Deployment/api",
+            "/spec/template/spec/containers/0/resources",
+            "components.api.resources",
+            "default: size small: cpu 250m..500m, memory 256Mi..512Mi (request..limit)",
+        ],
+        [
+            "Deployment/api",
+            "/spec/template/spec/terminationGracePeriodSeconds",
+            "components.api.shutdown.grace",
+            "default: 30s: 5s pause + 20s drain + 5s margin",
+        ],
+        [
+            "Deployment/api",
+            "/spec/progressDeadlineSeconds",
+            "components.api.rollout.progress_deadline",
+            "default: 600s before a stuck rollout is reported failed",
+        ],
+        [
+            "PodDisruptionBudget/api",
+            "/spec/maxUnavailable",
+            "components.api.disruption.max_unavailable",
+            "default: 1 pod at a time may be evicted",
         ],
     ] {
-        assert!(lines.contains(&row.to_vec()), "{row:?} in\n{stdout}");
+        assert!(
+            lines.contains(&row.map(str::to_owned).to_vec()),
+            "{row:?} in\n{stdout}"
+        );
     }
+    let scaled = "name: shop\ncomponents:\n  api:\n    kind: service\n    image: example/api:1.0.0\n    replicas: 2..5\n    ports: { http: 8080 }\n    autoscale: { memory: 70 }\n  nightly:\n    kind: cron\n    image: example/api:1.0.0\n    schedule: '0 3 * * *'\n    deadline: 20m\n";
+    let out = shipshape(&["render", "-", "--provenance"], Some(scaled), None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let stdout = text(&out.stdout);
+    let row = |object: &str, field: &str| {
+        stdout
+            .lines()
+            .find(|line| line.split_whitespace().take(2).eq([object, field]))
+            .map(|line| {
+                line.split_whitespace()
+                    .skip(2)
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+    };
+    // The HPA's target is written: no default row; the cron's deadline likewise.
+    assert_eq!(
+        row("HorizontalPodAutoscaler/api", "/spec/metrics/0"),
+        Some("components.api.autoscale.memory from the spec".to_owned())
+    );
+    assert_eq!(
+        row(
+            "CronJob/nightly",
+            "/spec/jobTemplate/spec/activeDeadlineSeconds"
+        ),
+        Some("components.nightly.deadline from the spec".to_owned())
+    );
+    assert_eq!(
+        row("CronJob/nightly", "/spec/startingDeadlineSeconds"),
+        Some(
+            "components.nightly.starting_deadline default: 600s, after which a missed run is skipped"
+                .to_owned()
+        )
+    );
+    let unset = scaled.replace("    autoscale: { memory: 70 }\n", "");
+    let out = shipshape(&["render", "-", "--provenance"], Some(&unset), None);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.lines().any(|line| line.split_whitespace().collect::<Vec<_>>().join(" ")
+            == "HorizontalPodAutoscaler/api /spec/metrics/0 components.api.autoscale.cpu default: 80% average CPU utilisation of the requests"),
+        "{stdout}"
+    );
     assert!(!stdout.contains("apiVersion"), "no objects: {stdout}");
     let out = shipshape(
         &["render", "-", "--provenance", "-o", "out"],

@@ -80,6 +80,37 @@ fn env_var(object: &shipshape_manifest::Manifest, template: &str, name: &str) ->
     format!("{container}/env/{index}")
 }
 
+/// Every field render says holds a default exists in the object, and its key is one the
+/// spec leaves out: a default never hides a value someone wrote.
+#[test]
+fn every_defaulted_field_is_one_the_spec_leaves_out() {
+    for dir in examples() {
+        let loaded = shipshape_spec::load_path(&dir, None).expect("loads");
+        let rendered = shipshape_render::render(&loaded.spec).expect("renders");
+        let mut defaulted = 0;
+        for object in rendered.manifests.items() {
+            for field in object.provenance.defaults() {
+                let at = format!(
+                    "{}: {} {} {} <- {}",
+                    dir.display(),
+                    object.kind(),
+                    object.name(),
+                    field.pointer,
+                    shipshape_spec::dotted(&field.path)
+                );
+                assert!(
+                    object.value.pointer(&field.pointer).is_some(),
+                    "no field: {at}"
+                );
+                assert!(loaded.tree.get_path(&field.path).is_none(), "written: {at}");
+                assert!(!field.value.is_empty(), "no words: {at}");
+                defaulted += 1;
+            }
+        }
+        assert!(defaulted > 3, "{}: {defaulted} defaults", dir.display());
+    }
+}
+
 /// Every field render says a spec key produced exists in the object, and every such key
 /// exists in the spec it was rendered from.
 #[test]

@@ -53,11 +53,14 @@ pub use load::{is_yaml, load, yaml_files};
 pub use manifest::{Manifest, ManifestSet, Origin, to_yaml};
 pub use model::Model;
 pub use object::{EXTERNAL_SECRETS_ANNOTATION, Object};
-pub use operated::{OperatedPods, operated_pods};
+pub use operated::{
+    Made, OPERATORS, OperatedPods, OperatedService, Operator, ServiceShape, operated_pods,
+    operated_service, operated_services, operator_of, selected_operated,
+};
 pub use order::kind_rank;
 pub use pod::{Container, ContainerKind, PodTemplate};
 pub use pointer::{items, lookup};
-pub use provenance::{Provenance, pointer_token};
+pub use provenance::{DefaultedField, Provenance, pointer_token};
 pub use references::Reference;
 pub use scheduling::Scheduling;
 pub use scope::is_namespaced;

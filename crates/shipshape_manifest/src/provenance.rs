@@ -24,6 +24,18 @@ use shipshape_yaml::PathSegment;
 pub struct Provenance {
     entries: Vec<(Box<str>, Box<[PathSegment]>)>,
     unset: Vec<(Box<str>, Box<[PathSegment]>)>,
+    defaults: Vec<DefaultedField>,
+}
+
+/// A field that holds shipshape's default because the spec leaves its key out.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DefaultedField {
+    /// JSON pointer of the field in the object.
+    pub pointer: Box<str>,
+    /// The spec key that would set the field.
+    pub path: Box<[PathSegment]>,
+    /// The default, in words: `80% average CPU utilisation`.
+    pub value: Box<str>,
 }
 
 impl Provenance {
@@ -43,6 +55,30 @@ impl Provenance {
         }
     }
 
+    /// Records that the field at `pointer` holds shipshape's default because the spec
+    /// leaves out the key at `path`; `value` says what the default is, for people
+    /// (`80% average CPU utilisation`). Replaces a default recorded for the same field.
+    /// The field keeps whatever spec key [`Provenance::spec_path`] finds for it.
+    pub fn record_default(
+        &mut self,
+        pointer: &str,
+        path: Vec<PathSegment>,
+        value: impl Into<String>,
+    ) {
+        let field = DefaultedField {
+            pointer: pointer.into(),
+            path: path.into_boxed_slice(),
+            value: value.into().into_boxed_str(),
+        };
+        match self
+            .defaults
+            .binary_search_by(|d| pointer_order(&d.pointer, pointer))
+        {
+            Ok(i) => self.defaults[i] = field,
+            Err(i) => self.defaults.insert(i, field),
+        }
+    }
+
     /// Records every entry of `inner`, whose pointers are relative to the field at
     /// `prefix`: a container's `/image` recorded under `/spec/template/spec/containers/0`.
     pub fn nest(&mut self, prefix: &str, inner: Provenance) {
@@ -52,6 +88,10 @@ impl Provenance {
         for (pointer, path) in inner.unset {
             self.unset.push((format!("{prefix}{pointer}").into(), path));
         }
+        for field in inner.defaults {
+            let pointer = format!("{prefix}{}", field.pointer);
+            self.record_default(&pointer, field.path.into_vec(), field.value);
+        }
     }
 
     /// Forgets what was recorded for the field at `pointer` and every field inside it,
@@ -60,6 +100,8 @@ impl Provenance {
         for entries in [&mut self.entries, &mut self.unset] {
             entries.retain(|(recorded, _)| !contains(pointer, recorded));
         }
+        self.defaults
+            .retain(|field| !contains(pointer, &field.pointer));
     }
 
     /// Sets apart the entries of fields that `object` does not have: a renderer records
@@ -71,6 +113,8 @@ impl Provenance {
             .partition(|(pointer, _)| object.pointer(pointer).is_some());
         self.entries = present;
         self.unset.extend(absent);
+        self.defaults
+            .retain(|field| object.pointer(&field.pointer).is_some());
     }
 
     /// The spec key that produced the field at `pointer`: the entry of the longest
@@ -92,6 +136,35 @@ impl Provenance {
         self.entries
             .iter()
             .map(|(pointer, path)| (&**pointer, &**path))
+    }
+
+    /// Every field that holds a default, by pointer in the order of
+    /// [`Provenance::entries`].
+    pub fn defaults(&self) -> impl Iterator<Item = &DefaultedField> {
+        self.defaults.iter()
+    }
+
+    /// Every listed field, spec-set and defaulted, by pointer: its spec key, and for a
+    /// default what it is in words. A field both recorded and defaulted is listed once,
+    /// as the default (the spec key covers it only from outside).
+    #[must_use]
+    pub fn listing(&self) -> Vec<(&str, &[PathSegment], Option<&str>)> {
+        let mut rows: Vec<(&str, &[PathSegment], Option<&str>)> = self
+            .entries()
+            .filter(|(pointer, _)| {
+                self.defaults
+                    .binary_search_by(|d| pointer_order(&d.pointer, pointer))
+                    .is_err()
+            })
+            .map(|(pointer, path)| (pointer, path, None))
+            .chain(
+                self.defaults
+                    .iter()
+                    .map(|d| (&*d.pointer, &*d.path, Some(&*d.value))),
+            )
+            .collect();
+        rows.sort_by(|a, b| pointer_order(a.0, b.0));
+        rows
     }
 
     /// Number of entries.
@@ -295,5 +368,48 @@ mod tests {
         );
         p.forget("/spec/ports");
         assert_eq!(p.spec_path("/spec/ports/1"), None);
+    }
+
+    #[test]
+    fn defaults_are_listed_apart_nested_and_dropped_with_their_field() {
+        let mut hpa = Provenance::new();
+        hpa.record("/spec/minReplicas", path(&["replicas"]));
+        hpa.record_default("/spec/metrics/0", path(&["autoscale", "cpu"]), "80%");
+        hpa.record_default("/spec/metrics/0", path(&["autoscale", "cpu"]), "75%");
+        let mut object = Provenance::new();
+        object.nest("/x", hpa);
+        object.record_default("/spec/behavior", path(&["autoscale", "behavior"]), "slow");
+        let listed: Vec<(&str, Option<String>, &str)> = object
+            .defaults()
+            .map(|d| (&*d.pointer, dotted(Some(&d.path)), &*d.value))
+            .collect();
+        assert_eq!(
+            listed,
+            [
+                ("/spec/behavior", Some("autoscale.behavior".into()), "slow"),
+                ("/x/spec/metrics/0", Some("autoscale.cpu".into()), "75%"),
+            ]
+        );
+        // Defaults are not entries: the key a finding points at is unchanged.
+        assert_eq!(object.len(), 1);
+        assert_eq!(object.spec_path("/x/spec/metrics/0"), None);
+        let listing: Vec<(&str, Option<&str>)> = object
+            .listing()
+            .into_iter()
+            .map(|(pointer, _, default)| (pointer, default))
+            .collect();
+        assert_eq!(
+            listing,
+            [
+                ("/spec/behavior", Some("slow")),
+                ("/x/spec/metrics/0", Some("75%")),
+                ("/x/spec/minReplicas", None)
+            ]
+        );
+        object.keep_fields_of(&serde_json::json!({"x": {"spec": {"metrics": [{}]}}}));
+        let kept: Vec<&str> = object.defaults().map(|d| &*d.pointer).collect();
+        assert_eq!(kept, ["/x/spec/metrics/0"]);
+        object.forget("/x/spec");
+        assert_eq!(object.defaults().count(), 0);
     }
 }

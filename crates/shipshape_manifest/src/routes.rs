@@ -7,6 +7,7 @@ use std::collections::HashSet;
 use crate::identity::{GroupKind, display_name, kinds};
 use crate::index::ModelIndex;
 use crate::object::Object;
+use crate::operated::{OperatedService, operated_service};
 use crate::pointer::items;
 use crate::service::{PortRef, ServicePort};
 
@@ -119,13 +120,17 @@ pub enum Resolution<'a> {
     NoPort(&'a Object),
     /// The Service port the backend reaches.
     Port(ServicePort<'a>),
+    /// No Service in the input, but an operator makes one of that name for a resource
+    /// of the set.
+    Operated(OperatedService<'a>),
 }
 
 /// Looks up the Service and port `backend` names.
 #[must_use]
 pub fn resolve<'a>(index: &ModelIndex<'a>, backend: &Backend<'_>) -> Resolution<'a> {
     let Some(service) = index.find(&kinds::SERVICE, backend.namespace, backend.service) else {
-        return Resolution::NoService;
+        return operated_service(index, backend.namespace, backend.service)
+            .map_or(Resolution::NoService, Resolution::Operated);
     };
     match backend
         .port

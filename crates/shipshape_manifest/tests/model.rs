@@ -887,6 +887,7 @@ spec:
             Resolution::NoService => "no service".to_owned(),
             Resolution::NoPort(s) => format!("no port on {}", s.name()),
             Resolution::Port(p) => format!("port {}", p.value["port"]),
+            Resolution::Operated(s) => format!("made by {}", s.operator.name),
         })
         .collect();
     assert_eq!(

@@ -113,10 +113,21 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
         });
     }
     if metrics.is_empty() {
+        fields.record_default(
+            "/spec/metrics/0",
+            key(path!["autoscale", "cpu"]),
+            format!("{DEFAULT_CPU_TARGET}% average CPU utilisation of the requests"),
+        );
         metrics.push(utilization("cpu", Percent(DEFAULT_CPU_TARGET)));
     }
     if auto.behavior.is_some() {
         fields.record("/spec/behavior", key(path!["autoscale", "behavior"]));
+    } else if default_behavior(component).is_some() {
+        fields.record_default(
+            "/spec/behavior",
+            key(path!["autoscale", "behavior"]),
+            "conservative, for a stateful component",
+        );
     }
     let behavior_or_default = auto
         .behavior

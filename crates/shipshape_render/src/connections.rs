@@ -29,6 +29,9 @@ pub fn client_annotations(
     let mut pool_key: Option<SpecPath> = None;
     let mut limits: BTreeMap<&str, Vec<(String, u32)>> = BTreeMap::new();
     let mut limit_keys: BTreeMap<&str, SpecPath> = BTreeMap::new();
+    // The first database whose reserve is PostgreSQL's default, when no spec key sets
+    // the annotation: a value that decides the budget says where it came from.
+    let mut reserve_default: Option<(SpecPath, String)> = None;
     for need in component.needs.0.keys() {
         let Some(service) = ctx.spec.services.get(need) else {
             continue;
@@ -71,6 +74,14 @@ pub fn client_annotations(
             limit_keys
                 .entry(DB_RESERVED_CONNECTIONS)
                 .or_insert_with(|| service_key(need, path!["reserved_connections"]));
+        } else {
+            reserve_default.get_or_insert_with(|| {
+                let key = service_key(need, path!["reserved_connections"]);
+                (
+                    key,
+                    format!("{reserved} for `{need}`, PostgreSQL's own default"),
+                )
+            });
         }
     }
     let mut out = BTreeMap::new();
@@ -90,6 +101,15 @@ pub fn client_annotations(
     put(DB_CONNECTIONS, &pools, pool_key);
     for (annotation, entries) in &limits {
         put(annotation, entries, limit_keys.get(annotation).cloned());
+    }
+    if let Some((key, value)) = reserve_default
+        && !limit_keys.contains_key(DB_RESERVED_CONNECTIONS)
+    {
+        let pointer = format!(
+            "/metadata/annotations/{}",
+            pointer_token(DB_RESERVED_CONNECTIONS)
+        );
+        fields.record_default(&pointer, key, value);
     }
     out
 }

@@ -169,6 +169,21 @@ pub fn record_written(
     }
 }
 
+/// Records, for each field whose key the spec leaves out (`applies`), the default the
+/// field holds, in words, with the key that would set it: a pointer, a key under `at`,
+/// whether the default applies, and the default.
+pub fn record_defaults(
+    fields: &mut Provenance,
+    at: impl Fn(SpecPath) -> SpecPath,
+    defaults: &[(&str, &str, bool, String)],
+) {
+    for (pointer, key, applies, value) in defaults {
+        if *applies {
+            fields.record_default(pointer, at(shipshape_spec::path![*key]), value.clone());
+        }
+    }
+}
+
 /// Path of a backing service in the spec, for origins.
 pub fn service_path(name: &str) -> SpecPath {
     shipshape_spec::path!["services", name]

@@ -44,9 +44,12 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
         status: None,
     };
     let mut fields = Provenance::new();
+    let key = component_key(name, path!["disruption", "max_unavailable"]);
     if component.disruption.is_some() {
-        let key = component_key(name, path!["disruption", "max_unavailable"]);
         fields.record("/spec/maxUnavailable", key);
+    } else {
+        let value = format!("{max_unavailable} pod at a time may be evicted");
+        fields.record_default("/spec/maxUnavailable", key, value);
     }
     ctx.emit(&pdb, component_path(name), fields);
 }

@@ -27,11 +27,11 @@ use k8s_openapi::api::core::v1::PodTemplateSpec;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use shipshape_manifest::Provenance;
 use shipshape_spec::{
-    Component, ComponentKind, DEFAULT_BACKOFF, DEFAULT_RUN_DEADLINE, DEFAULT_STARTING_DEADLINE,
-    DEFAULT_TIME_ZONE, Seconds, path,
+    Component, ComponentKind, Concurrency, DEFAULT_BACKOFF, DEFAULT_RUN_DEADLINE,
+    DEFAULT_STARTING_DEADLINE, DEFAULT_TIME_ZONE, Seconds, path,
 };
 
-use crate::context::{Ctx, component_key, component_path, record_written};
+use crate::context::{Ctx, component_key, component_path, record_defaults, record_written};
 use crate::hooks::hashed_name;
 use crate::workload;
 
@@ -103,6 +103,30 @@ fn render_cron(
         ),
     ];
     record_written(&mut fields, key, &optional);
+    let defaults = [
+        (
+            "/spec/timeZone",
+            "time_zone",
+            component.time_zone.is_none(),
+            format!("{DEFAULT_TIME_ZONE}, the same time in every cluster"),
+        ),
+        (
+            "/spec/concurrencyPolicy",
+            "concurrency",
+            component.concurrency.is_none(),
+            format!(
+                "{}: a run does not start while the last one runs",
+                Concurrency::default().as_str()
+            ),
+        ),
+        (
+            "/spec/startingDeadlineSeconds",
+            "starting_deadline",
+            component.starting_deadline.is_none(),
+            format!("{DEFAULT_STARTING_DEADLINE}s, after which a missed run is skipped"),
+        ),
+    ];
+    record_defaults(&mut fields, key, &defaults);
     fields.nest("/spec/jobTemplate/spec", job_fields);
     let history = component.history.unwrap_or_default();
     let count = |n: u32| i32::try_from(n).unwrap_or(i32::MAX);
@@ -159,6 +183,21 @@ fn job_fields(name: &str, component: &Component) -> Provenance {
         ("/ttlSecondsAfterFinished", "ttl", component.ttl.is_some()),
     ];
     record_written(&mut fields, |k| component_key(name, k), &optional);
+    let defaults = [
+        (
+            "/backoffLimit",
+            "backoff",
+            component.backoff.is_none(),
+            format!("{DEFAULT_BACKOFF} retries"),
+        ),
+        (
+            "/activeDeadlineSeconds",
+            "deadline",
+            component.deadline.is_none(),
+            format!("{DEFAULT_RUN_DEADLINE}s, after which a run is stopped and failed"),
+        ),
+    ];
+    record_defaults(&mut fields, |k| component_key(name, k), &defaults);
     fields
 }
 

@@ -139,12 +139,22 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
     );
     fields.nest("/spec/template", template_fields);
     let key = |rest| component_key(name, rest);
+    let backoff = key(path!["migrations", "backoff"]);
     if migrations.backoff.is_some() {
-        fields.record("/spec/backoffLimit", key(path!["migrations", "backoff"]));
+        fields.record("/spec/backoffLimit", backoff);
+    } else {
+        let retries = format!("{DEFAULT_BACKOFF} retries");
+        fields.record_default("/spec/backoffLimit", backoff, retries);
     }
+    let deadline = key(path!["migrations", "deadline"]);
     if migrations.deadline.is_some() {
-        let deadline = key(path!["migrations", "deadline"]);
         fields.record("/spec/activeDeadlineSeconds", deadline);
+    } else {
+        fields.record_default(
+            "/spec/activeDeadlineSeconds",
+            deadline,
+            format!("{DEFAULT_DEADLINE}s, after which the migration is stopped and failed"),
+        );
     }
     let seconds = |s: Option<shipshape_spec::Seconds>, default: u32| {
         i64::from(s.map_or(default, shipshape_spec::Seconds::get))

@@ -61,6 +61,12 @@ pub fn base_container(
     }
     if component.resources.is_some() {
         fields.record("/resources", key(path!["resources"]));
+    } else {
+        fields.record_default(
+            "/resources",
+            key(path!["resources"]),
+            SizePreset::Small.describe(),
+        );
     }
     record_uid(fields, name, component, &["runAsUser", "runAsGroup"]);
     if !component.env.is_empty() {
@@ -132,10 +138,19 @@ pub fn app_container(
         };
         fields.record("/startupProbe", key(path!["health", from]));
     }
+    let times = component.shutdown_times();
     if component.shutdown.pre_stop.is_some() {
         fields.record("/lifecycle", key(path!["shutdown", "pre_stop"]));
+    } else if times.pre_stop > 0 {
+        fields.record_default(
+            "/lifecycle/preStop/sleep/seconds",
+            key(path!["shutdown", "pre_stop"]),
+            format!(
+                "{}s pause before SIGTERM, for a component behind a client Service",
+                times.pre_stop
+            ),
+        );
     }
-    let times = component.shutdown_times();
     let lifecycle = (times.pre_stop > 0).then(|| Lifecycle {
         pre_stop: Some(LifecycleHandler {
             sleep: Some(SleepAction {

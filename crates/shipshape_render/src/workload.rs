@@ -13,7 +13,9 @@ use k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta;
 use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
 use shipshape_manifest::{Provenance, pointer_token};
 use shipshape_spec::{
-    Component, ComponentKind, IntOrPercent, Rollout, RolloutStrategy, Seconds, SpreadMode, path,
+    Component, ComponentKind, DEFAULT_PROGRESS_DEADLINE, DEFAULT_REPLICAS,
+    DEFAULT_REVISION_HISTORY, GRACE_MARGIN, IntOrPercent, Rollout, RolloutStrategy, Seconds,
+    SpreadMode, path,
 };
 
 use crate::context::{Ctx, component_key, component_path};
@@ -34,11 +36,21 @@ pub fn pod_template(
     let mut spec = pod::pod_spec(ctx, name, component, vec![container], &mut spec_fields);
     spec_fields.nest("/containers/0", container_fields);
     let shutdown = &component.shutdown;
+    let times = component.shutdown_times();
     if shutdown.grace.is_some() || shutdown.pre_stop.is_some() || shutdown.drain.is_some() {
         let key = component_key(name, path!["shutdown"]);
         spec_fields.record("/terminationGracePeriodSeconds", key);
+    } else {
+        spec_fields.record_default(
+            "/terminationGracePeriodSeconds",
+            component_key(name, path!["shutdown", "grace"]),
+            format!(
+                "{}s: {}s pause + {}s drain + {GRACE_MARGIN}s margin",
+                times.grace, times.pre_stop, times.drain
+            ),
+        );
     }
-    spec.termination_grace_period_seconds = Some(i64::from(component.shutdown_times().grace));
+    spec.termination_grace_period_seconds = Some(i64::from(times.grace));
     // A run of a `job` or `cron` is a single pod, with nothing to spread from.
     if !component.kind.is_batch() && component.replicas_or_default().max() > 1 {
         spec.affinity = host_spread(ctx, name, component);
@@ -92,7 +104,7 @@ pub fn fixed_replicas(component: &Component) -> Option<i32> {
 
 /// Old revisions kept for rollback (ReplicaSets, or a StatefulSet's ControllerRevisions).
 pub fn revision_history(rollout: &Rollout) -> i32 {
-    i32::try_from(rollout.history.unwrap_or(5)).unwrap_or(5)
+    i32::try_from(rollout.history.unwrap_or(DEFAULT_REVISION_HISTORY)).unwrap_or(i32::MAX)
 }
 
 /// Seconds as an API `int32`, `default` when not set.
@@ -108,12 +120,24 @@ pub fn controller_fields(name: &str, component: &Component) -> Provenance {
     let key = |rest| component_key(name, rest);
     if component.replicas.is_some() && fixed_replicas(component).is_some() {
         fields.record("/spec/replicas", key(path!["replicas"]));
+    } else if component.replicas.is_none() {
+        fields.record_default(
+            "/spec/replicas",
+            key(path!["replicas"]),
+            format!("{DEFAULT_REPLICAS} pods, so one can be replaced while the other serves"),
+        );
     }
     let rollout = &component.rollout;
     if rollout.history.is_some() {
         fields.record(
             "/spec/revisionHistoryLimit",
             key(path!["rollout", "history"]),
+        );
+    } else {
+        fields.record_default(
+            "/spec/revisionHistoryLimit",
+            key(path!["rollout", "history"]),
+            format!("{DEFAULT_REVISION_HISTORY} old revisions kept for rollback"),
         );
     }
     if rollout.min_ready.is_some() {
@@ -135,15 +159,30 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
             rollout.max_unavailable.is_some(),
         ),
     ];
-    for (field, spec_key, set) in strategy_keys {
-        if set && matches!(rollout.strategy, RolloutStrategy::Rolling) {
+    let strategy_defaults = [
+        "1 extra pod at a time",
+        "0: no pod stops before its replacement is ready",
+    ];
+    for ((field, spec_key, set), default) in strategy_keys.into_iter().zip(strategy_defaults) {
+        if matches!(rollout.strategy, RolloutStrategy::Rolling) {
             let pointer = format!("/spec/strategy/rollingUpdate/{field}");
-            fields.record(&pointer, key(path!["rollout", spec_key]));
+            let spec_key = key(path!["rollout", spec_key]);
+            if set {
+                fields.record(&pointer, spec_key);
+            } else {
+                fields.record_default(&pointer, spec_key, default);
+            }
         }
     }
+    let deadline = key(path!["rollout", "progress_deadline"]);
     if rollout.progress_deadline.is_some() {
-        let deadline = key(path!["rollout", "progress_deadline"]);
         fields.record("/spec/progressDeadlineSeconds", deadline);
+    } else {
+        fields.record_default(
+            "/spec/progressDeadlineSeconds",
+            deadline,
+            format!("{DEFAULT_PROGRESS_DEADLINE}s before a stuck rollout is reported failed"),
+        );
     }
     let mut template_fields = Provenance::new();
     let template = pod_template(ctx, name, component, &mut template_fields);
@@ -175,7 +214,10 @@ pub fn render(ctx: &mut Ctx<'_>, name: &str, component: &Component) {
             selector: ctx.selector(name),
             strategy: Some(strategy),
             revision_history_limit: Some(revision_history(rollout)),
-            progress_deadline_seconds: Some(seconds(rollout.progress_deadline, 600)),
+            progress_deadline_seconds: Some(seconds(
+                rollout.progress_deadline,
+                DEFAULT_PROGRESS_DEADLINE,
+            )),
             min_ready_seconds: rollout.min_ready.map(|s| seconds(Some(s), 0)),
             template,
             ..DeploymentSpec::default()

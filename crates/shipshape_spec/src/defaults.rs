@@ -9,6 +9,14 @@ use crate::scalars::Replicas;
 /// while the other serves.
 pub const DEFAULT_REPLICAS: u32 = 2;
 
+/// Old revisions a Deployment or StatefulSet keeps for rollback when `rollout.history` is
+/// not set: a few steps back, without the 10 ReplicaSets of Kubernetes' default piling up.
+pub const DEFAULT_REVISION_HISTORY: u32 = 5;
+
+/// Seconds a Deployment's rollout may make no progress before it is reported failed,
+/// when `rollout.progress_deadline` is not set (the Kubernetes default, written out).
+pub const DEFAULT_PROGRESS_DEADLINE: u32 = 600;
+
 /// Seconds between probes when `period` is not set (the Kubernetes default).
 pub const DEFAULT_PROBE_PERIOD: u32 = 10;
 

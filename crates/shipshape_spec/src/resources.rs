@@ -32,14 +32,31 @@ pub enum SizePreset {
 }
 
 impl SizePreset {
-    /// The resources the preset stands for.
-    #[must_use]
-    pub fn resources(self) -> Resources {
-        let (cpu, memory) = match self {
+    /// The preset's CPU and memory, each as `request..limit`.
+    fn bounds(self) -> (&'static str, &'static str) {
+        match self {
             SizePreset::Small => ("250m..500m", "256Mi..512Mi"),
             SizePreset::Medium => ("500m..1", "512Mi..1Gi"),
             SizePreset::Large => ("1..2", "1Gi..2Gi"),
+        }
+    }
+
+    /// The preset in words, for people: `size small: cpu 250m..500m, memory 256Mi..512Mi`.
+    #[must_use]
+    pub fn describe(self) -> String {
+        let (cpu, memory) = self.bounds();
+        let name = match self {
+            SizePreset::Small => "small",
+            SizePreset::Medium => "medium",
+            SizePreset::Large => "large",
         };
+        format!("size {name}: cpu {cpu}, memory {memory} (request..limit)")
+    }
+
+    /// The resources the preset stands for.
+    #[must_use]
+    pub fn resources(self) -> Resources {
+        let (cpu, memory) = self.bounds();
         Resources {
             cpu: Bounds::parse(cpu, QuantityKind::Cpu).expect("preset CPU is valid"),
             memory: Bounds::parse(memory, QuantityKind::Bytes).expect("preset memory is valid"),

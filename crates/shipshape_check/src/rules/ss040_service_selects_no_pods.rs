@@ -1,10 +1,12 @@
 use crate::{CheckContext, Emitter, Selector, SetRule, declare_rule};
-use shipshape_manifest::kinds;
+use shipshape_manifest::{kinds, selected_operated};
 
 declare_rule! {
     /// ## What it checks
     /// Services with a selector that matches the pod template of no workload in their
-    /// namespace. Services without a selector (endpoints managed by hand, or
+    /// namespace, nor the pods an operator runs for a custom resource of the input (a
+    /// CloudNativePG `Cluster`, a Prometheus, an `EtcdCluster`: see
+    /// `docs/operators.md`). Services without a selector (endpoints managed by hand, or
     /// `ExternalName`) are left alone.
     ///
     /// ## Why it matters
@@ -83,7 +85,9 @@ impl SetRule for ServiceSelectsNoPods {
             let Some(selector) = Selector::of_service(service.value()) else {
                 continue;
             };
-            if cx.selected(service.namespace(), selector).next().is_none() {
+            if cx.selected(service.namespace(), selector).next().is_none()
+                && selected_operated(cx, service.namespace(), selector).is_empty()
+            {
                 out.report(
                     service,
                     "/spec/selector",

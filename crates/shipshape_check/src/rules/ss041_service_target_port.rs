@@ -2,18 +2,24 @@ use serde_json::Value;
 use shipshape_grammar::names;
 
 use crate::{CheckContext, Emitter, PodTemplate, Selector, SetRule, declare_rule};
-use shipshape_manifest::kinds;
+use shipshape_manifest::{kinds, selected_operated};
 
 declare_rule! {
     /// ## What it checks
-    /// Service ports whose `targetPort` (the `port` when unset) is not a port of the pods
-    /// the Service selects: a port *name* that no container declares, or a *number* that
-    /// no container declares while the containers do declare their ports.
+    /// Service ports whose `targetPort` (the `port` when unset) is a port of none of the
+    /// pods the Service selects: a port *name* that no container declares, or a *number*
+    /// that no container declares while the containers do declare their ports.
+    ///
+    /// A selector that also matches pods without the port (a migration Job, a Helm hook
+    /// Job or test Pod that shares the app's labels) is fine as long as some selected
+    /// pods have it: the endpoints controller skips the others. Pods that an operator
+    /// runs for a custom resource of the input (see `docs/operators.md`) serve the ports
+    /// their operator gives them, and are not judged here.
     ///
     /// ## Why it matters
-    /// A named target port that no container has resolves to nothing: the Service has
-    /// no ready endpoints for that port and connections fail. A wrong number sends
-    /// traffic to a port where nothing listens.
+    /// A named target port that no selected container has resolves to nothing: the
+    /// Service has no ready endpoints for that port and connections fail. A wrong number
+    /// sends traffic to a port where nothing listens.
     ///
     /// ## How to fix
     /// Name the container's port (`ports: [{name: http, containerPort: 8080}]`) and use
@@ -130,19 +136,25 @@ impl SetRule for ServiceTargetPort {
                 {
                     continue;
                 }
-                for pod in cx.selected(service.namespace(), selector) {
-                    if serves(pod, target) == Some(false) {
-                        out.report(
-                            service,
-                            format!("/spec/ports/{i}/{field}"),
-                            format!(
-                                "{field} {} is not a port of any container of {}",
-                                shown(target),
-                                pod.object.display_name()
-                            ),
-                        );
-                    }
+                if !selected_operated(cx, service.namespace(), selector).is_empty() {
+                    continue;
                 }
+                let pods: Vec<_> = cx.selected(service.namespace(), selector).collect();
+                // Endpoints come from the pods that have the port; only when none has
+                // it does the port reach nothing.
+                if pods.is_empty() || pods.iter().any(|pod| serves(pod, target) != Some(false)) {
+                    continue;
+                }
+                let names: Vec<String> = pods.iter().map(|p| p.object.display_name()).collect();
+                out.report(
+                    service,
+                    format!("/spec/ports/{i}/{field}"),
+                    format!(
+                        "{field} {} is not a port of any container of the pods it selects ({}): this port has no endpoints",
+                        shown(target),
+                        names.join(", ")
+                    ),
+                );
             }
         }
     }

@@ -1,15 +1,19 @@
 use crate::{CheckContext, Emitter, Object, SetRule, declare_rule};
 use shipshape_manifest::routes::{self, Backend, Resolution};
-use shipshape_manifest::{ServicePort, Serving, serving};
+use shipshape_manifest::{OperatedService, PortRef, ServicePort};
 
 declare_rule! {
     /// ## What it checks
     /// Ingress backends and Gateway API `HTTPRoute` / `GRPCRoute` `backendRefs` whose
-    /// chain to a container is broken at one of its links: the Service is not in the
-    /// input (in the backend's namespace), the Service has no port of that number or
-    /// name, or the Service's `targetPort` for it is not a port of the pods it selects.
-    /// Backends of other kinds (a `resource` backend, a backendRef to something other
-    /// than a core Service) are left alone.
+    /// Service is missing: the Service is not in the input (in the backend's namespace),
+    /// or it has no port of that number or name. A Service that an operator makes for a
+    /// custom resource of the input (`db-rw` for a CloudNativePG `Cluster`,
+    /// `prometheus-operated`, `sso-service` for a `Keycloak`: see `docs/operators.md`)
+    /// counts as present, with the ports that operator gives it. The next link, a
+    /// Service `targetPort` that none of its pods declares, is SS041's finding on the
+    /// Service, where it is fixed: one problem, one finding. Backends of other kinds (a
+    /// `resource` backend, a backendRef to something other than a core Service) are
+    /// left alone.
     ///
     /// ## Why it matters
     /// The route is accepted and the controller serves 503 (or 500 for Gateway routes)
@@ -17,8 +21,7 @@ declare_rule! {
     /// chart upgrade, a port renamed from `http` to `web`, a container port that moved.
     ///
     /// ## How to fix
-    /// Name the Service and one of its ports exactly, and make the Service's
-    /// `targetPort` the name of a port the container declares.
+    /// Name the Service and one of its ports exactly.
     ///
     /// ## Example
     /// ```yaml
@@ -110,34 +113,36 @@ declare_rule! {
         name: "route-backend-missing",
         severity: Error,
         theme: Networking,
-        summary: "Ingress or route backend names a missing Service, port or container port",
+        summary: "Ingress or route backend names a missing Service or Service port",
     }
 }
 
-/// Reports the pods behind `service_port` that serve nothing on its target port.
-fn check_target(
-    cx: &CheckContext<'_>,
-    backend: &Backend<'_>,
-    service_port: &ServicePort<'_>,
-    out: &mut Emitter<'_>,
-) {
-    let target = service_port.target();
-    for pod in service_port.pods(cx) {
-        if matches!(serving(pod, target), Serving::Missing) {
-            let target = target
-                .as_str()
-                .map_or_else(|| target.to_string(), |name| format!("`{name}`"));
-            out.report(
-                backend.route,
-                &backend.port_pointer,
-                format!(
-                    "{} sends this port to targetPort {target}, which no container of {} declares: requests on this route fail",
-                    backend.service_name(),
-                    pod.object.display_name(),
-                ),
-            );
-        }
+/// Reports a port that the Service an operator makes does not have.
+fn check_operated(backend: &Backend<'_>, service: &OperatedService<'_>, out: &mut Emitter<'_>) {
+    let Some(port) = backend.port else {
+        return;
+    };
+    let (name, number) = match port {
+        PortRef::Name(name) => (Some(name), None),
+        PortRef::Number(number) => (None, Some(number)),
+    };
+    if service.has_port(name, number) {
+        return;
     }
+    let ports: Vec<String> = service
+        .ports
+        .iter()
+        .map(|(name, number)| format!("`{name}` {number}"))
+        .collect();
+    out.report(
+        backend.route,
+        &backend.port_pointer,
+        format!(
+            "routes to port {port} of {}, which has no such port (it has {})",
+            service.display_name(),
+            ports.join(", "),
+        ),
+    );
 }
 
 impl SetRule for RouteBackendMissing {
@@ -166,7 +171,8 @@ impl SetRule for RouteBackendMissing {
                         ),
                     );
                 }
-                Resolution::Port(service_port) => check_target(cx, &backend, &service_port, out),
+                Resolution::Port(_) => {}
+                Resolution::Operated(service) => check_operated(&backend, &service, out),
             }
         }
     }

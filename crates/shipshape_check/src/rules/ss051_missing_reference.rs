@@ -15,6 +15,10 @@ declare_rule! {
     /// (comma-separated), which shipshape's render writes for the secrets a spec
     /// declares as `existing` or `generate`.
     ///
+    /// One missing object gives one finding per pod template, at its first reference;
+    /// the message lists the others (several env vars reading keys of one Secret are
+    /// one problem).
+    ///
     /// When those objects live elsewhere (created by another team, a secret manager, a
     /// storage provisioner or a separate chart), say so with `--external-refs
     /// secret,configmap,serviceaccount,persistentvolumeclaim` (or `all`), or
@@ -72,10 +76,42 @@ declare_rule! {
     }
 }
 
+/// Where a reference sits in its pod spec, for messages: `containers/0/env/1`.
+fn place(pointer: &str) -> &str {
+    let start = [
+        "/initContainers/",
+        "/containers/",
+        "/volumes/",
+        "/imagePullSecrets/",
+    ]
+    .iter()
+    .filter_map(|marker| pointer.find(marker))
+    .min()
+    .map_or(0, |at| at + 1);
+    let rest = &pointer[start..];
+    let end = [
+        "/valueFrom",
+        "/configMapRef",
+        "/secretRef",
+        "/configMap",
+        "/secret",
+        "/persistentVolumeClaim",
+        "/name",
+    ]
+    .iter()
+    .filter_map(|marker| rest.find(marker))
+    .min()
+    .unwrap_or(rest.len());
+    &rest[..end]
+}
+
 impl SetRule for MissingReference {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         let settings = cx.settings();
         for pod in cx.pod_templates() {
+            // Each missing object with every place that names it, in the order of the
+            // first.
+            let mut missing: Vec<(RefKind, &str, Vec<String>)> = Vec::new();
             for reference in pod.references() {
                 let Some(ref_kind) = RefKind::of(&reference.kind) else {
                     continue;
@@ -89,13 +125,29 @@ impl SetRule for MissingReference {
                 {
                     continue;
                 }
+                match missing
+                    .iter_mut()
+                    .find(|(k, name, _)| *k == ref_kind && *name == reference.name)
+                {
+                    Some((_, _, pointers)) => pointers.push(reference.pointer),
+                    None => missing.push((ref_kind, reference.name, vec![reference.pointer])),
+                }
+            }
+            for (ref_kind, name, pointers) in missing {
                 let kind = ref_kind.kind();
+                let also = match &pointers[1..] {
+                    [] => String::new(),
+                    others => {
+                        let places: Vec<String> =
+                            others.iter().map(|p| format!("`{}`", place(p))).collect();
+                        format!(" (also named at {})", places.join(", "))
+                    }
+                };
                 out.report(
                     pod.object,
-                    reference.pointer,
+                    &pointers[0],
                     format!(
-                        "refers to {kind} `{}`, which is not in the input; add it, or pass `--external-refs {}` if it is created elsewhere",
-                        reference.name,
+                        "refers to {kind} `{name}`{also}, which is not in the input; add it, or pass `--external-refs {}` if it is created elsewhere",
                         kind.to_ascii_lowercase()
                     ),
                 );

@@ -212,6 +212,7 @@ fn cluster_fields(ctx: &Ctx<'_>, name: &str, service: &BackingService) -> Proven
         ("/spec/backup", "backup", service.backup.is_some()),
     ];
     record_written(&mut fields, key, &optional);
+    workload::record_resources_default(&mut fields, "/spec/resources", name, service);
     if let Some(image) = workload::image_key(name, service) {
         fields.record("/spec/imageName", image);
     }

@@ -197,9 +197,12 @@ impl Outputs {
                 annotation.to_owned(),
                 format_counts([(address.as_str(), count)]),
             );
+            let pointer = format!("/metadata/annotations/{}", pointer_token(annotation));
             if set {
-                let pointer = format!("/metadata/annotations/{}", pointer_token(annotation));
                 fields.record(&pointer, service_key(name, path![key]));
+            } else {
+                let value = format!("{count}, PostgreSQL's own default, written out");
+                fields.record_default(&pointer, service_key(name, path![key]), value);
             }
         }
         (annotations, fields)

@@ -76,6 +76,20 @@ pub(super) fn peers_service_name(name: &str) -> String {
     format!("{name}-peers")
 }
 
+/// Records in `fields` that the resources at `pointer` are the `small` preset, when the
+/// spec says nothing about the server's resources.
+pub(super) fn record_resources_default(
+    fields: &mut Provenance,
+    pointer: &str,
+    name: &str,
+    service: &BackingService,
+) {
+    if service.resources.is_none() {
+        let key = service_key(name, path!["resources"]);
+        fields.record_default(pointer, key, SizePreset::Small.describe());
+    }
+}
+
 /// The resources of each instance; `small` when the spec says nothing.
 pub(super) fn resources(service: &BackingService) -> Resources {
     service
@@ -149,9 +163,11 @@ fn statefulset_fields(name: &str, service: &BackingService) -> Provenance {
     if let Some(image) = image_key(name, service) {
         fields.record(&format!("{container}/image"), image);
     }
+    let resources = format!("{container}/resources");
     if service.resources.is_some() {
-        fields.record(&format!("{container}/resources"), key(path!["resources"]));
+        fields.record(&resources, key(path!["resources"]));
     }
+    record_resources_default(&mut fields, &resources, name, service);
     if service.storage.is_some() {
         fields.record("/spec/volumeClaimTemplates/0", key(path!["storage"]));
     }

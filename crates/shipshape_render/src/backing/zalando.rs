@@ -152,6 +152,7 @@ pub(super) fn render(ctx: &mut Ctx<'_>, name: &str, service: &BackingService) {
         ),
     ];
     record_written(&mut fields, key, &optional);
+    workload::record_resources_default(&mut fields, "/spec/resources", name, service);
     fields.nest("", limit_fields);
     ctx.emit(&object, service_path(name), fields);
 }
