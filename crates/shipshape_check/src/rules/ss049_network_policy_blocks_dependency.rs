@@ -158,7 +158,7 @@ declare_rule! {
 impl SetRule for NetworkPolicyBlocksDependency {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         let policies = cx.network_policies();
-        for pod in cx.pod_templates() {
+        for pod in cx.pod_templates().iter().filter(|p| p.is_long_running()) {
             let from = Endpoint::of_template(pod);
             for dependency in pod.dependencies(cx) {
                 let Some(protocol) = Protocol::parse(dependency.port.protocol()) else {
