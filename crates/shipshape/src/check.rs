@@ -33,7 +33,8 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     };
     let namespace = config.namespace.as_deref().unwrap_or("default");
     let keep_stdin = args.format == CheckFormat::Human;
-    let read = match inputs::read(
+    let read = match inputs::read_partial(
+        "check",
         &args.paths,
         namespace,
         args.environment.as_deref(),
@@ -49,9 +50,13 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     if args.parse_only {
         let printed = print(&format!("{} objects parsed\n", read.model.len()));
         exit_without_freeing(read.model);
+        if !read.problems.is_empty() {
+            return bad_input(&Diagnostics(read.problems));
+        }
         return printed;
     }
-    let result = shipshape_check::check(&read.model, &options);
+    let mut result = shipshape_check::check(&read.model, &options);
+    result.problems = read.problems;
     let text = format::report(
         &result,
         args.format,
@@ -64,6 +69,8 @@ pub fn check(args: &CheckArgs) -> ExitCode {
     let threshold = config.fail_on.unwrap_or(Severity::Warning);
     if printed != ExitCode::SUCCESS {
         printed
+    } else if !result.problems.is_empty() {
+        ExitCode::from(BAD_INPUT)
     } else if result.fails(threshold) {
         ExitCode::from(FINDINGS)
     } else {

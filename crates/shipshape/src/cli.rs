@@ -79,6 +79,24 @@ pub enum Command {
         after_help = "Examples:\n  shipshape validate deploy/\n  helm template my-chart | shipshape validate - --kubernetes 1.34\n  shipshape validate k8s/ --crd crds/ --strict-crds\n  shipshape validate examples/cyoda-go --format sarif > validate.sarif\n  shipshape validate --versions"
     )]
     Validate(ValidateArgs),
+    /// Simulate rollouts, node drains, zone and node loss on a modelled cluster.
+    ///
+    /// Places every workload's pods as kube-scheduler would (requests, node selectors
+    /// and affinity, pod affinity and anti-affinity, topology spread, taints, priority,
+    /// volume zones), then rolls out each workload, drains each node in turn through its
+    /// PodDisruptionBudgets, loses each zone and each node, and reports per workload the
+    /// fewest ready pods, budgets blocked or violated, quorums kept, and pods left
+    /// Pending with the scheduler's reason. What it does not model is listed.
+    ///
+    /// Reads what `check` reads: files, directories, `-` and shipshape.yaml specs
+    /// (rendered first). The cluster is --cluster FILE, else --zones × --nodes-per-zone
+    /// nodes of --node-cpu, --node-memory and --node-pods each.
+    ///
+    /// Exit status: 0 no finding at or above --fail-on, 1 a promise broken, 2 bad input.
+    #[command(
+        after_help = "Examples:\n  shipshape simulate examples/goverse\n  shipshape simulate deploy/ --cluster cluster.yaml --format json\n  helm template my-chart | shipshape simulate - --zones 2 --nodes-per-zone 3\n  shipshape simulate k8s/ --fail-on warning"
+    )]
+    Simulate(SimulateArgs),
     /// List the checker's rules.
     #[command(
         after_help = "Examples:\n  shipshape rules\n  shipshape rules --format json\n  shipshape rules --format markdown > docs/rules.md"
@@ -196,6 +214,64 @@ pub struct ValidateArgs {
     /// What to validate against.
     #[command(flatten)]
     pub api: ApiArgs,
+}
+
+/// Arguments of `simulate`.
+#[derive(Debug, clap::Args)]
+pub struct SimulateArgs {
+    /// Files, directories, shipshape.yaml specs, or `-` for standard input.
+    #[arg(default_value = ".", value_name = "PATH|-")]
+    pub paths: Vec<PathBuf>,
+    /// Namespace of objects that name none.
+    #[arg(short, long, value_name = "NS", default_value = "default")]
+    pub namespace: String,
+    /// Environment overlay for shipshape.yaml specs.
+    #[arg(long = "env", value_name = "NAME")]
+    pub environment: Option<String>,
+    /// The cluster: a YAML file of nodes (name, zone, cpu, memory, pods, labels, taints).
+    #[arg(long, value_name = "FILE", conflicts_with_all = ["zones", "nodes_per_zone", "node_cpu", "node_memory", "node_pods"])]
+    pub cluster: Option<PathBuf>,
+    /// Zones of the default cluster.
+    #[arg(long, value_name = "N", default_value_t = 3, value_parser = clap::value_parser!(u16).range(1..=100))]
+    pub zones: u16,
+    /// Nodes in each zone of the default cluster.
+    #[arg(long, value_name = "N", default_value_t = 2, value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub nodes_per_zone: u16,
+    /// Allocatable CPU of each default node.
+    #[arg(long, value_name = "QUANTITY", default_value = "4")]
+    pub node_cpu: String,
+    /// Allocatable memory of each default node.
+    #[arg(long, value_name = "QUANTITY", default_value = "16Gi")]
+    pub node_memory: String,
+    /// Pods each default node may run.
+    #[arg(long, value_name = "N", default_value_t = 110, value_parser = clap::value_parser!(u32).range(1..))]
+    pub node_pods: u32,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = SimulateFormat::Table)]
+    pub format: SimulateFormat,
+    /// Exit 1 when a finding at or above this severity exists.
+    #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
+    pub fail_on: FailOn,
+}
+
+/// Output formats of `simulate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimulateFormat {
+    /// Tables of the worst case per workload, then the findings.
+    Table,
+    /// Every scenario with every workload's timeline.
+    Json,
+}
+
+/// When `simulate` fails.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    /// On warnings (outages the cluster cannot absorb) and errors.
+    Warning,
+    /// On errors only: broken promises of rollouts and drains, pods that never schedule.
+    Error,
+    /// Never: report only.
+    Never,
 }
 
 /// What objects are validated against, for `validate` and the `api` rules of `check`.

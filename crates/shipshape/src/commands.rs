@@ -12,7 +12,7 @@ use shipshape_spec::{Diagnostic, Diagnostics, LoadedSpec, dotted};
 use crate::cli::{Cli, Command, Format, InitArgs, RenderArgs, Shell, Template};
 use crate::report::{self, print};
 use crate::status::BAD_INPUT;
-use crate::{check, validate};
+use crate::{check, simulate, validate};
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
@@ -20,6 +20,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Render(args) => render(&args),
         Command::Check(args) => check::check(&args),
         Command::Validate(args) => validate::validate(&args),
+        Command::Simulate(args) => simulate::simulate(&args),
         Command::Rules { format } => check::rules(format),
         Command::Rule { id } => check::rule(&id),
         Command::Init(args) => init(&args),

@@ -6,26 +6,46 @@ use std::process::ExitCode;
 
 use shipshape_check::CONFIG_FILE;
 use shipshape_input::{Error, Inputs, OwnOutput, Reader};
+use shipshape_spec::Diagnostics;
 use shipshape_validate::KubeVersion;
 
 use crate::report;
 use crate::status::BAD_INPUT;
 
-/// Reads files, directories, standard input and specs into one input; on any problem,
-/// reports every one and returns the exit status. Says which objects were passed over
-/// as a spec's own output.
+/// Reads files, directories, standard input and specs into one input, for a command
+/// that needs every object (`simulate`): on any problem, reports every one and returns
+/// the exit status. Says which objects were passed over as a spec's own output.
 pub fn read(
     paths: &[PathBuf],
     namespace: &str,
     environment: Option<&str>,
     keep_stdin: bool,
 ) -> Result<Inputs, ExitCode> {
+    let read = read_partial("simulate", paths, namespace, environment, keep_stdin)?;
+    if read.problems.is_empty() {
+        Ok(read)
+    } else {
+        Err(report::bad_input(&Diagnostics(read.problems)))
+    }
+}
+
+/// Reads as [`read`] does for `shipshape COMMAND`, going on past what cannot be read (it
+/// is in [`Inputs::problems`], for the report beside the findings); with nothing to read
+/// at all, says so and returns the exit status.
+pub fn read_partial(
+    command: &str,
+    paths: &[PathBuf],
+    namespace: &str,
+    environment: Option<&str>,
+    keep_stdin: bool,
+) -> Result<Inputs, ExitCode> {
     Reader::new(namespace)
+        .command(command)
         .environment(environment)
         .keep_stdin(keep_stdin)
         // The checker's own settings sit next to the manifests; they are not one.
         .skip_file_name(CONFIG_FILE)
-        .read(paths)
+        .read_partial(paths)
         .inspect(|read| {
             for passed in &read.own_output {
                 report::note(&own_output(passed));

@@ -7,6 +7,7 @@ mod commands;
 mod format;
 mod inputs;
 mod report;
+mod simulate;
 mod status;
 mod validate;
 

@@ -10,7 +10,7 @@ use shipshape_validate::{Catalog, KubeVersion, Target};
 
 use crate::cli::{CheckFormat, ValidateArgs};
 use crate::report::{bad_input, print};
-use crate::status::INVALID;
+use crate::status::{BAD_INPUT, INVALID};
 use crate::{api, format, inputs};
 
 /// Runs `shipshape validate`.
@@ -23,7 +23,8 @@ pub fn validate(args: &ValidateArgs) -> ExitCode {
         Err(diags) => return bad_input(&diags),
     };
     let keep_stdin = args.format == CheckFormat::Human;
-    let read = match inputs::read(
+    let read = match inputs::read_partial(
+        "validate",
         &args.paths,
         &args.namespace,
         args.environment.as_deref(),
@@ -50,7 +51,8 @@ pub fn validate(args: &ValidateArgs) -> ExitCode {
         },
         ..Options::default()
     };
-    let report = shipshape_check::check(&read.model, &options);
+    let mut report = shipshape_check::check(&read.model, &options);
+    report.problems = read.problems;
     let text = format::report(&report, args.format, read.stdin, &options.rules, false);
     let text = match args.format {
         CheckFormat::Human => format!("{text}{}", human_note(version, &report, &skipped)),
@@ -60,6 +62,8 @@ pub fn validate(args: &ValidateArgs) -> ExitCode {
     let printed = print(&text);
     if printed != ExitCode::SUCCESS {
         printed
+    } else if !report.problems.is_empty() {
+        ExitCode::from(BAD_INPUT)
     } else if report.fails(Severity::Error) {
         ExitCode::from(INVALID)
     } else {

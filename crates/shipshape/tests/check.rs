@@ -135,18 +135,19 @@ fn directories_are_read_recursively_and_namespaces_defaulted() {
 
 #[test]
 fn invalid_yaml_is_a_located_error_not_an_empty_input() {
+    // In the report, beside the findings of the rest (tests/robust_input.rs).
     let out = shipshape(&["check", "-"], Some("apiVersion: v1\nkind: [Pod\n"), None);
     assert_eq!(out.status.code(), Some(2));
-    let stderr = text(&out.stderr);
-    assert!(stderr.contains("<stdin>:"), "{stderr}");
-    assert!(stderr.contains("invalid YAML"), "{stderr}");
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("<stdin>:"), "{stdout}");
+    assert!(stdout.contains("invalid YAML"), "{stdout}");
     let out = shipshape(&["check", "-"], Some("name: not-an-object\n"), None);
     assert_eq!(out.status.code(), Some(2));
-    let stderr = text(&out.stderr);
-    assert!(stderr.contains("<stdin>:1:1:"), "{stderr}");
+    let stdout = text(&out.stdout);
+    assert!(stdout.contains("<stdin>:1:1:"), "{stdout}");
     assert!(
-        stderr.contains("this object has no `apiVersion`"),
-        "{stderr}"
+        stdout.contains("this object has no `apiVersion`"),
+        "{stdout}"
     );
 }
 
@@ -154,7 +155,7 @@ fn invalid_yaml_is_a_located_error_not_an_empty_input() {
 fn missing_paths_and_unknown_rules_are_usage_errors() {
     let out = shipshape(&["check", "no/such/dir"], None, None);
     assert_eq!(out.status.code(), Some(2));
-    assert!(text(&out.stderr).contains("`no/such/dir` does not exist"));
+    assert!(text(&out.stdout).contains("`no/such/dir` does not exist"));
     let out = shipshape(&["check", "-", "--select", "SS0100"], Some(LATEST), None);
     assert_eq!(out.status.code(), Some(2));
     assert!(text(&out.stderr).contains("`SS0100` is not a rule id"));

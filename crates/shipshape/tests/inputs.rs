@@ -184,14 +184,15 @@ items:
     assert_eq!(code, Some(0), "{out}{err}");
     assert_eq!(last_line(&out), "Kubernetes 1.37: 1 validated");
 
-    let (code, _, err) = stdout(
+    let (code, out, err) = stdout(
         shipshape()
             .args(["check", "-"])
             .write_stdin("apiVersion: v1\nkind: List\nitems:\n  - 42\n"),
     );
     assert_eq!(code, Some(2));
+    assert_eq!(err, "");
     assert_eq!(
-        err,
+        out,
         "\
 <stdin>:4:5:   × `items[0]` of this List is an integer, not a Kubernetes object
    ╭─[<stdin>:4:5]
@@ -202,7 +203,8 @@ items:
    ╰────
   help: each item of a list must be a mapping with `apiVersion`, `kind` and `metadata`
 
-error: 1 problem in the input; nothing was checked
+0 errors, 0 warnings, 0 info in 0 objects; 0 suppressed
+error: 1 problem in the input: what it holds was not checked
 "
     );
 }

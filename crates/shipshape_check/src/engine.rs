@@ -38,6 +38,7 @@ pub fn check(model: &Model, options: &Options) -> Report {
     Report {
         findings,
         objects: model.len(),
+        problems: Vec::new(),
     }
 }
 

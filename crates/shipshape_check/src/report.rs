@@ -1,5 +1,7 @@
 //! The outcome of a run.
 
+use shipshape_yaml::Diagnostic;
+
 use crate::finding::Finding;
 use crate::meta::Severity;
 
@@ -10,6 +12,11 @@ pub struct Report {
     pub findings: Vec<Finding>,
     /// How many objects were checked.
     pub objects: usize,
+    /// What in the input could not be read (a document that is not YAML, a Helm chart
+    /// given as a directory), located; the rest was checked beside it. The command that
+    /// read the input puts them here, so every output format reports them, and a run
+    /// with any is a run on bad input.
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Report {
@@ -33,6 +40,19 @@ impl Report {
     #[must_use]
     pub fn fails(&self, threshold: Severity) -> bool {
         self.active().any(|f| f.severity >= threshold)
+    }
+
+    /// How the input's problems are counted after the summary: `1 problem in the input:
+    /// what it holds was not checked`; `None` without any.
+    #[must_use]
+    pub fn problems_line(&self) -> Option<String> {
+        match self.problems.len() {
+            0 => None,
+            1 => Some("1 problem in the input: what it holds was not checked".to_owned()),
+            n => Some(format!(
+                "{n} problems in the input: what they hold was not checked"
+            )),
+        }
     }
 
     /// One line: `2 errors, 1 warning, 0 info in 14 objects; 1 suppressed`.

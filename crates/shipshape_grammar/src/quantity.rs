@@ -140,6 +140,25 @@ impl Quantity {
     pub fn is_positive(self) -> bool {
         self.mantissa > 0
     }
+
+    /// The value in units of `10^exponent`, rounded up, as apimachinery's
+    /// `ScaledValue` rounds (`MilliValue` is `exponent` -3): a CPU request of `1.0001`
+    /// takes 1001 millicores of a node. `None` when the result exceeds an `i64`.
+    #[must_use]
+    pub fn ceil_scaled(self, exponent: i32) -> Option<i64> {
+        let shift = self.exponent - exponent;
+        let value = if shift >= 0 {
+            self.mantissa
+                .checked_mul(10_i128.checked_pow(shift.unsigned_abs())?)?
+        } else {
+            let divisor = 10_i128
+                .checked_pow(shift.unsigned_abs())
+                .unwrap_or(i128::MAX);
+            let quotient = self.mantissa.div_euclid(divisor);
+            quotient + i128::from(self.mantissa.rem_euclid(divisor) != 0)
+        };
+        i64::try_from(value).ok()
+    }
 }
 
 /// `(power of 1024, power of 10, SI suffix as written)` of a suffix.
@@ -232,6 +251,18 @@ mod tests {
 
     fn q(text: &str) -> Quantity {
         Quantity::parse(text).unwrap_or_else(|e| panic!("{text}: {e}"))
+    }
+
+    #[test]
+    fn scaled_values_round_up_as_apimachinery_does() {
+        assert_eq!(q("250m").ceil_scaled(-3), Some(250));
+        assert_eq!(q("1.0001").ceil_scaled(-3), Some(1001));
+        assert_eq!(q("2").ceil_scaled(-3), Some(2000));
+        assert_eq!(q("512Mi").ceil_scaled(0), Some(536_870_912));
+        assert_eq!(q("100n").ceil_scaled(-3), Some(1));
+        assert_eq!(q("-1500m").ceil_scaled(0), Some(-1));
+        assert_eq!(q("0").ceil_scaled(-3), Some(0));
+        assert_eq!(q("9E").ceil_scaled(-3), None);
     }
 
     #[test]

@@ -21,6 +21,7 @@
 mod own_output;
 mod spec;
 mod target;
+mod unrendered;
 
 use std::fmt;
 use std::io::Read;
@@ -45,6 +46,9 @@ pub struct Inputs {
     /// For each spec whose rendered output was among the files too, what was passed over
     /// so that each object is read once (see [`OwnOutput`]); a command says so.
     pub own_output: Vec<OwnOutput>,
+    /// What could not be read, located: always empty from [`Reader::read`]; from
+    /// [`Reader::read_partial`], the problems beside which the rest was read.
+    pub problems: Vec<Diagnostic>,
 }
 
 impl Inputs {
@@ -85,6 +89,7 @@ impl std::error::Error for Error {}
 /// Reads paths into [`Inputs`]; the settings say how.
 pub struct Reader<'a> {
     namespace: &'a str,
+    command: &'a str,
     environment: Option<&'a str>,
     keep_stdin: bool,
     skipped_names: Vec<&'a str>,
@@ -98,11 +103,20 @@ impl<'a> Reader<'a> {
     pub fn new(namespace: &'a str) -> Self {
         Reader {
             namespace,
+            command: "check",
             environment: None,
             keep_stdin: false,
             skipped_names: Vec::new(),
             stdin: Box::new(std::io::stdin()),
         }
+    }
+
+    /// The `shipshape` command that reads, for messages that show how to pipe a Helm
+    /// chart or a kustomization into it; `check` unless told.
+    #[must_use]
+    pub fn command(mut self, command: &'a str) -> Self {
+        self.command = command;
+        self
     }
 
     /// Applies this environment's overlay to every spec.
@@ -135,12 +149,32 @@ impl<'a> Reader<'a> {
         self
     }
 
-    /// Reads every path: a file, a directory, a spec, or `-` for standard input.
+    /// Reads every path: a file, a directory, a spec, or `-` for standard input; for a
+    /// command that needs every object (a simulation, a deployment).
     ///
     /// # Errors
     /// [`Error::Invalid`] with every problem in every path, or [`Error::NoFiles`] when
     /// the paths held no YAML file.
     pub fn read(self, paths: &[PathBuf]) -> Result<Inputs, Error> {
+        let mut inputs = self.read_partial(paths)?;
+        if inputs.problems.is_empty() {
+            Ok(inputs)
+        } else {
+            Err(Error::Invalid(Diagnostics(std::mem::take(
+                &mut inputs.problems,
+            ))))
+        }
+    }
+
+    /// Reads every path as [`Reader::read`] does, and goes on past what cannot be read: a
+    /// broken document, a file that is not YAML, a Helm chart or kustomization directory
+    /// (one problem that says how to render it), a spec that does not load. Each is a
+    /// located problem in [`Inputs::problems`], and everything else is in the model, so a
+    /// checker reports both.
+    ///
+    /// # Errors
+    /// [`Error::NoFiles`] when the paths held no YAML file and nothing else to report.
+    pub fn read_partial(self, paths: &[PathBuf]) -> Result<Inputs, Error> {
         let mut assembly = Assembly {
             reader: self,
             pieces: Vec::new(),
@@ -152,10 +186,7 @@ impl<'a> Reader<'a> {
         for path in paths {
             assembly.read(path);
         }
-        if !assembly.problems.is_empty() {
-            return Err(Error::Invalid(Diagnostics(assembly.problems)));
-        }
-        if assembly.files == 0 {
+        if assembly.files == 0 && assembly.problems.is_empty() {
             return Err(Error::NoFiles);
         }
         // Files are read before a spec beside them (`deploy/` sorts before
@@ -166,6 +197,7 @@ impl<'a> Reader<'a> {
             stdin: assembly.stdin,
             specs: assembly.specs,
             own_output,
+            problems: assembly.problems,
         })
     }
 }
@@ -187,7 +219,16 @@ impl Assembly<'_> {
         if path == Path::new("-") {
             self.read_stdin();
         } else if path.is_dir() {
-            match shipshape_manifest::yaml_files(path) {
+            let command = self.reader.command;
+            let mut unrendered = Vec::new();
+            let files = shipshape_manifest::yaml_files_except(path, &mut |dir| {
+                let found = unrendered::directory(dir, command);
+                let skip = found.is_some();
+                unrendered.extend(found);
+                skip
+            });
+            self.problems.append(&mut unrendered);
+            match files {
                 Ok(files) => files.iter().for_each(|f| self.read_file(f)),
                 Err(e) => self.problem(format!("cannot read `{}`: {e}", path.display())),
             }
@@ -231,10 +272,16 @@ impl Assembly<'_> {
 
     fn add_objects(&mut self, name: &str, text: &str) {
         self.files += 1;
-        match shipshape_manifest::load(name, text, self.reader.namespace) {
-            Ok(objects) => self.pieces.push(Piece::Objects(name.to_owned(), objects)),
-            Err(diags) => self.problems.extend(diags.0),
+        let loaded = shipshape_manifest::load_all(name, text, self.reader.namespace);
+        if !loaded.problems.is_empty()
+            && let Some(template) = unrendered::template(name, text, self.reader.command)
+        {
+            // Its objects, if any parsed, are templates' fragments, not what is deployed.
+            return self.problems.push(template);
         }
+        self.problems.extend(loaded.problems);
+        self.pieces
+            .push(Piece::Objects(name.to_owned(), loaded.objects));
     }
 
     fn add_spec(&mut self, path: &Path) {

@@ -490,3 +490,152 @@ fn the_selected_environment_can_set_the_target() {
     let (_, span) = inputs.specs[0].stated.as_ref().unwrap();
     assert_eq!((span.line, span.column), (10, 17));
 }
+
+/// Every problem of a partial read as text, the directory written `<dir>`.
+fn problems(inputs: &Inputs, dir: &Path) -> Vec<String> {
+    inputs
+        .problems
+        .iter()
+        .map(|d| {
+            let at = d.location().map_or(String::new(), |l| format!("{l}: "));
+            format!("{at}{}", d.message()).replace(&dir.display().to_string(), "<dir>")
+        })
+        .collect()
+}
+
+const TEMPLATE: &str = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ include \"web.fullname\" . }}
+  labels:
+    {{- include \"web.labels\" . | nindent 4 }}
+";
+
+#[test]
+fn a_broken_document_is_a_problem_beside_the_objects_of_the_rest() {
+    let broken =
+        format!("{DEPLOYMENT}---\napiVersion: v1\nkind: Service\nmetadata: [\n---\n{DEPLOYMENT}");
+    let dir = tree(&[("a.yaml", &broken), ("b.yaml", SERVICE_AND_CONFIG)]);
+    let inputs = Reader::new("default")
+        .read_partial(&[dir.path().to_path_buf()])
+        .unwrap();
+    assert_eq!(
+        placed(&inputs, dir.path()),
+        [
+            "Deployment default/web @ <dir>/a.yaml:1:1",
+            "Deployment default/web @ <dir>/a.yaml:10:1",
+            "Service shop/web @ <dir>/b.yaml:3:1",
+            "ConfigMap default/settings @ <dir>/b.yaml:8:1",
+        ]
+    );
+    assert_eq!(
+        problems(&inputs, dir.path()),
+        [
+            "<dir>/a.yaml:9:1: invalid YAML: while parsing a node, did not find expected node content"
+        ]
+    );
+    // A command that needs every object gets every problem and no objects.
+    let err = read(&[dir.path().to_path_buf()]).unwrap_err();
+    assert_eq!(
+        error_text(&err, dir.path()),
+        "<dir>/a.yaml:9:1: invalid YAML: while parsing a node, did not find expected node content"
+    );
+}
+
+#[test]
+fn a_helm_chart_is_one_problem_that_says_how_to_render_it() {
+    let dir = tree(&[
+        ("deploy/web.yaml", DEPLOYMENT),
+        (
+            "deploy/charts/web/Chart.yaml",
+            "apiVersion: v2\nname: web\nversion: 0.1.0\n",
+        ),
+        ("deploy/charts/web/values.yaml", "replicas: 2\n"),
+        ("deploy/charts/web/templates/deployment.yaml", TEMPLATE),
+        ("deploy/charts/web/templates/service.yaml", TEMPLATE),
+    ]);
+    let inputs = Reader::new("default")
+        .command("validate")
+        .read_partial(&[dir.path().join("deploy")])
+        .unwrap();
+    assert_eq!(
+        placed(&inputs, dir.path()),
+        ["Deployment default/web @ <dir>/deploy/web.yaml:1:1"]
+    );
+    assert_eq!(
+        problems(&inputs, dir.path()),
+        [
+            "`<dir>/deploy/charts/web` is a Helm chart, whose templates are not manifests yet: render it and pipe the result in: `helm template NAME <dir>/deploy/charts/web | shipshape validate -`"
+        ]
+    );
+    assert_eq!(
+        inputs.problems[0].help_text(),
+        Some(
+            "NAME is the release name; give the values you deploy with (`-f values-prod.yaml`), since they decide what is rendered"
+        )
+    );
+
+    // Its `templates/` alone is the chart too.
+    let inputs = Reader::new("default")
+        .read_partial(&[dir.path().join("deploy/charts/web/templates")])
+        .unwrap();
+    assert_eq!(inputs.model.len(), 0);
+    assert_eq!(
+        problems(&inputs, dir.path()),
+        [
+            "`<dir>/deploy/charts/web/templates` is a Helm chart, whose templates are not manifests yet: render it and pipe the result in: `helm template NAME <dir>/deploy/charts/web/templates | shipshape check -`"
+        ]
+    );
+    assert!(matches!(
+        read(&[dir.path().join("deploy/charts/web")]),
+        Err(Error::Invalid(_))
+    ));
+}
+
+#[test]
+fn a_kustomization_is_one_problem_that_says_how_to_build_it() {
+    for file in ["kustomization.yaml", "kustomization.yml", "Kustomization"] {
+        let dir = tree(&[
+            ("base/deployment.yaml", DEPLOYMENT),
+            (&format!("base/{file}"), "resources: [deployment.yaml]\n"),
+        ]);
+        let inputs = Reader::new("default")
+            .read_partial(&[dir.path().join("base")])
+            .unwrap();
+        assert_eq!(inputs.model.len(), 0, "{file}");
+        assert_eq!(
+            problems(&inputs, dir.path()),
+            [
+                "`<dir>/base` is a kustomization, which is not manifests yet: build it and pipe the result in: `kustomize build <dir>/base | shipshape check -` (or `kubectl kustomize <dir>/base | shipshape check -`)"
+            ],
+            "{file}"
+        );
+    }
+}
+
+#[test]
+fn a_template_file_is_one_problem_at_its_first_action() {
+    let dir = tree(&[("deployment.yaml", TEMPLATE), ("good.yaml", DEPLOYMENT)]);
+    let inputs = Reader::new("default")
+        .read_partial(&[
+            dir.path().join("deployment.yaml"),
+            dir.path().join("good.yaml"),
+        ])
+        .unwrap();
+    assert_eq!(
+        placed(&inputs, dir.path()),
+        ["Deployment default/web @ <dir>/good.yaml:1:1"]
+    );
+    assert_eq!(
+        problems(&inputs, dir.path()),
+        [
+            "<dir>/deployment.yaml:4:9: `<dir>/deployment.yaml` is a Helm template (`{{` on line 4), not a manifest: render its chart and pipe the result in: `helm template NAME CHART_DIR | shipshape check -`"
+        ]
+    );
+    // A valid manifest that holds `{{` in a value (an alerting template) is a manifest.
+    let alerting = "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: alerts }\ndata:\n  t: \"{{ .Labels.job }}\"\n";
+    let dir = tree(&[("alerts.yaml", alerting)]);
+    let inputs = read(&[dir.path().join("alerts.yaml")]).unwrap();
+    assert_eq!(inputs.model.len(), 1);
+}

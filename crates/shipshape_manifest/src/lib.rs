@@ -10,7 +10,7 @@
 //! its identity ([`GroupKind`], namespace, name) read once; a [`ModelIndex`] relates them
 //! (by group-kind, by name, pods by label, autoscalers by target), and the views
 //! ([`PodTemplate`] with its [`Reference`]s, [`Wait`]s and [`Scheduling`], [`ServicePort`],
-//! [`DisruptionBudget`], [`Autoscaler`], [`Selector`]) answer what consumers ask of them.
+//! [`DisruptionBudget`], [`Autoscaler`], [`Selector`], [`Requests`]) answer what consumers ask of them.
 //! [`routes`] says where Ingresses and Gateway routes send traffic. [`Object::typed`]
 //! gives a built-in kind as its k8s-openapi type.
 
@@ -33,6 +33,7 @@ mod pointer;
 pub mod probes;
 mod provenance;
 mod references;
+mod requests;
 pub mod routes;
 mod scheduling;
 mod scope;
@@ -49,7 +50,7 @@ pub use dependencies::Dependency;
 pub use disruption::DisruptionBudget;
 pub use identity::{GroupKind, ObjectId, api_group, api_version_of, display_name, kinds};
 pub use index::ModelIndex;
-pub use load::{is_yaml, load, yaml_files};
+pub use load::{Loaded, is_yaml, load, load_all, yaml_files, yaml_files_except};
 pub use manifest::{Manifest, ManifestSet, Origin, to_yaml};
 pub use model::Model;
 pub use object::{EXTERNAL_SECRETS_ANNOTATION, Object};
@@ -62,6 +63,7 @@ pub use pod::{Container, ContainerKind, PodTemplate};
 pub use pointer::{items, lookup};
 pub use provenance::{DefaultedField, Provenance, pointer_token};
 pub use references::Reference;
+pub use requests::Requests;
 pub use scheduling::Scheduling;
 pub use scope::is_namespaced;
 pub use selector::Selector;

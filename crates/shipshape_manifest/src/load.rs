@@ -24,31 +24,58 @@ use crate::scope::set_default_namespace;
 /// them) take the list's `apiVersion` and the kind it lists.
 ///
 /// # Errors
-/// Invalid YAML (the first syntax error), and every document or list item that is not a
-/// mapping or lacks `apiVersion` or `kind`, each located.
+/// Every document that is not valid YAML, and every document or list item that is not a
+/// mapping or lacks `apiVersion` or `kind`, each located (see [`load_all`]).
 pub fn load(name: &str, text: &str, default_namespace: &str) -> Result<Vec<Manifest>, Diagnostics> {
-    // The source is only needed to show a snippet on error; build it only then.
-    let source = || SourceFile::new(name, text);
-    let documents = shipshape_yaml::parse_documents(text)
-        .map_err(|e| Diagnostics::from(source().diagnostic(&e)))?;
-    let mut objects = Vec::new();
-    let mut problems = Vec::new();
-    for document in documents {
+    let loaded = load_all(name, text, default_namespace);
+    if loaded.problems.is_empty() {
+        Ok(loaded.objects)
+    } else {
+        Err(Diagnostics(loaded.problems))
+    }
+}
+
+/// What a YAML stream held: the objects that could be read, and a located problem for
+/// each document or list item that could not.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    /// The objects, in the order of the stream.
+    pub objects: Vec<Manifest>,
+    /// The problems, in the order of the stream.
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Reads what can be read of the YAML stream `text`, as [`load`] does, and goes on past
+/// a broken document: a checker that reads a thousand objects reports the one it cannot
+/// read beside what it finds in the others, rather than nothing at all.
+#[must_use]
+pub fn load_all(name: &str, text: &str, default_namespace: &str) -> Loaded {
+    // The source is only needed to show a snippet on error; build it only then, once.
+    let source = std::cell::OnceCell::new();
+    let source = || source.get_or_init(|| SourceFile::new(name, text));
+    let stream = shipshape_yaml::parse_stream(text);
+    let mut loaded = Loaded::default();
+    let mut problems: Vec<(usize, Diagnostic)> = stream
+        .errors
+        .iter()
+        .map(|e| (e.span().map_or(0, |s| s.start), source().diagnostic(e)))
+        .collect();
+    for document in stream.documents {
         if matches!(document.root.value, Value::Null) {
             continue;
         }
         for found in document_objects(document.root) {
             match found {
-                Ok(object) => objects.push(manifest(name, object, default_namespace)),
-                Err(problem) => problems.push(problem.diagnostic(&source())),
+                Ok(object) => loaded
+                    .objects
+                    .push(manifest(name, object, default_namespace)),
+                Err(problem) => problems.push((problem.node.start, problem.diagnostic(source()))),
             }
         }
     }
-    if problems.is_empty() {
-        Ok(objects)
-    } else {
-        Err(Diagnostics(problems))
-    }
+    problems.sort_by_key(|(at, _)| *at);
+    loaded.problems = problems.into_iter().map(|(_, d)| d).collect();
+    loaded
 }
 
 /// Every `*.yaml` and `*.yml` file under `root`, recursively, in a sorted and therefore
@@ -58,13 +85,33 @@ pub fn load(name: &str, text: &str, default_namespace: &str) -> Result<Vec<Manif
 /// # Errors
 /// A directory that cannot be read.
 pub fn yaml_files(root: &Path) -> io::Result<Vec<PathBuf>> {
+    yaml_files_except(root, &mut |_| false)
+}
+
+/// [`yaml_files`], without the directories (`root` included) for which `except` says
+/// yes: a reader that knows a Helm chart or a kustomization is not manifests passes it
+/// over, and says so once, rather than reading its templates.
+///
+/// # Errors
+/// A directory that cannot be read.
+pub fn yaml_files_except(
+    root: &Path,
+    except: &mut dyn FnMut(&Path) -> bool,
+) -> io::Result<Vec<PathBuf>> {
     let mut files = Vec::new();
-    walk(root, &mut files)?;
+    walk(root, &mut files, except)?;
     files.sort();
     Ok(files)
 }
 
-fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
+fn walk(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    except: &mut dyn FnMut(&Path) -> bool,
+) -> io::Result<()> {
+    if except(dir) {
+        return Ok(());
+    }
     for entry in fs::read_dir(dir)? {
         let entry = entry?;
         let name = entry.file_name();
@@ -73,7 +120,7 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> io::Result<()> {
         }
         let path = entry.path();
         if entry.file_type()?.is_dir() {
-            walk(&path, files)?;
+            walk(&path, files, except)?;
         } else if is_yaml(&path) && path.is_file() {
             files.push(path);
         }
@@ -430,6 +477,54 @@ items:
         assert_eq!(
             err.to_string(),
             "l.yaml:3:8: this PodList's `items` is a mapping, not a list"
+        );
+    }
+
+    #[test]
+    fn a_broken_document_leaves_the_others_read() {
+        let text = "\
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: a }
+---
+apiVersion: v1
+kind: Secret
+metadata: { name: b
+---
+- not an object
+---
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: c }
+apiVersion: v1
+kind: ConfigMap
+metadata: { name: d }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: e }
+";
+        let loaded = load_all("s.yaml", text, "default");
+        assert_eq!(
+            placed(&loaded.objects),
+            ["v1 ConfigMap a @ 1:1", "v1 Service e @ 18:1"]
+        );
+        let problems: Vec<String> = loaded
+            .problems
+            .iter()
+            .map(|d| format!("{}: {}", d.location().unwrap(), d.message()))
+            .collect();
+        assert_eq!(
+            problems,
+            [
+                "s.yaml:8:1: invalid YAML: while parsing a flow mapping, did not find expected ',' or '}'",
+                "s.yaml:9:1: this document is a list, not a Kubernetes object",
+                "s.yaml:14:1: two objects without `---` between them: add `---` before line 14",
+            ]
+        );
+        assert_eq!(
+            load("s.yaml", text, "default").unwrap_err().to_string(),
+            problems.join("\n")
         );
     }
 

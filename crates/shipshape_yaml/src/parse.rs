@@ -37,7 +37,60 @@ pub fn parse_single(text: &str) -> Result<Node, Error> {
 /// # Errors
 /// A syntax error or a duplicate key, with its position.
 pub fn parse_documents(text: &str) -> Result<Vec<Document>, Error> {
-    Builder::new(text).run()
+    let mut builder = Builder::new(text, 0, 0);
+    builder.run()?;
+    Ok(builder.docs)
+}
+
+/// The documents of a YAML stream that parse, and an error for each one that does not.
+#[derive(Debug, Default)]
+pub struct Stream {
+    /// The documents that parsed, in order.
+    pub documents: Vec<Document>,
+    /// One error per document that did not, in order.
+    pub errors: Vec<Error>,
+}
+
+/// Parses every document of a YAML stream, going on after a broken one: one bad document
+/// in a stream of many (a rendered chart, a `kubectl get -o yaml` dump) must not hide
+/// the others. After an error, parsing starts again at the next `---` line at or after
+/// the error's line, so the broken document costs one error, not a cascade.
+#[must_use]
+pub fn parse_stream(text: &str) -> Stream {
+    let mut stream = Stream::default();
+    let (mut byte, mut lines_before) = (0, 0);
+    loop {
+        let mut builder = Builder::new(&text[byte..], byte, lines_before);
+        let outcome = builder.run();
+        stream.documents.append(&mut builder.docs);
+        let Err(error) = outcome else {
+            return stream;
+        };
+        let at = error.span().map_or(text.len(), |s| s.start.min(text.len()));
+        stream.errors.push(error);
+        let Some(next) = next_document_start(text, at, byte) else {
+            return stream;
+        };
+        lines_before += text[byte..next].matches('\n').count();
+        byte = next;
+    }
+}
+
+/// The byte offset of the first `---` line that starts at or after the line holding
+/// `at` and after `after` (so that parsing always moves on).
+fn next_document_start(text: &str, at: usize, after: usize) -> Option<usize> {
+    let mut start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    while start < text.len() {
+        let line = &text[start..];
+        let is_marker = line
+            .strip_prefix("---")
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\n', '\r']));
+        if is_marker && start > after {
+            return Some(start);
+        }
+        start += line.find('\n')? + 1;
+    }
+    None
 }
 
 /// A collection still open; `slot` is the index it will take in its parent.
@@ -98,6 +151,9 @@ enum Anchored {
 
 struct Builder<'a> {
     text: &'a str,
+    /// Where `text` starts in the whole stream, so spans point into the stream.
+    base_byte: usize,
+    base_line: usize,
     /// Byte offset of every char, present only when the text is not ASCII.
     char_to_byte: Option<Vec<usize>>,
     stack: Vec<Frame>,
@@ -108,7 +164,7 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn new(text: &'a str) -> Self {
+    fn new(text: &'a str, base_byte: usize, base_line: usize) -> Self {
         let char_to_byte = (!text.is_ascii()).then(|| {
             let mut v: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
             v.push(text.len());
@@ -116,6 +172,8 @@ impl<'a> Builder<'a> {
         });
         Builder {
             text,
+            base_byte,
+            base_line,
             char_to_byte,
             stack: Vec::new(),
             anchors: HashMap::new(),
@@ -125,11 +183,13 @@ impl<'a> Builder<'a> {
         }
     }
 
+    /// The byte offset in the whole stream of the char at `char_index` of `text`.
     fn byte(&self, char_index: usize) -> usize {
-        match &self.char_to_byte {
-            None => char_index.min(self.text.len()),
-            Some(v) => v.get(char_index).copied().unwrap_or(self.text.len()),
-        }
+        self.base_byte
+            + match &self.char_to_byte {
+                None => char_index.min(self.text.len()),
+                Some(v) => v.get(char_index).copied().unwrap_or(self.text.len()),
+            }
     }
 
     fn marker_span(&self, m: &Marker) -> Span {
@@ -137,7 +197,7 @@ impl<'a> Builder<'a> {
         Span {
             start: b,
             end: b,
-            line: m.line(),
+            line: m.line() + self.base_line,
             column: m.col() + 1,
         }
     }
@@ -148,7 +208,8 @@ impl<'a> Builder<'a> {
         Span { end, ..start }
     }
 
-    fn run(mut self) -> Result<Vec<Document>, Error> {
+    /// Builds the documents into `docs` until the end of the text or the first error.
+    fn run(&mut self) -> Result<(), Error> {
         let mut parser = Parser::new_from_str(self.text);
         while let Some(next) = parser.next_event() {
             let (event, raw) = next.map_err(|e| {
@@ -243,7 +304,7 @@ impl<'a> Builder<'a> {
                 }
             }
         }
-        Ok(self.docs)
+        Ok(())
     }
 
     /// Checks that a collection may open at the current depth, and returns the slot it
@@ -303,6 +364,7 @@ impl<'a> Builder<'a> {
     }
 
     fn push_node(&mut self, node: Node) -> Result<(), Error> {
+        let at_root = self.stack.len() == 1;
         match self.stack.last_mut() {
             None => self.root = Some(node),
             Some(Frame::Seq { items, .. }) => items.push(node),
@@ -330,6 +392,16 @@ impl<'a> Builder<'a> {
                 }
                 Some((key_text, key_span)) => {
                     if let Some(first) = index.find(map, &key_text) {
+                        if at_root && starts_object(map, &key_text) {
+                            return Err(Error::at(
+                                format!("two objects without `---` between them: add `---` before line {}", key_span.line),
+                                key_span,
+                            )
+                            .with_help(format!(
+                                "`{key_text}` is already set on line {}: each Kubernetes object is a YAML document of its own, and a line `---` separates it from the one before",
+                                map.entries[first].key_span.line
+                            )));
+                        }
                         return Err(Error::at(format!("duplicate key `{key_text}`"), key_span)
                             .with_help(format!(
                                 "`{key_text}` is already set on line {}; keep one of them",
@@ -347,6 +419,17 @@ impl<'a> Builder<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether a second `key` in a document's root mapping `map` is where a second object
+/// starts: the mapping already names an object's `apiVersion` or `kind`, and `key` is
+/// one an object starts with. A forgotten `---` reads as such a duplicate.
+fn starts_object(map: &Map, key: &str) -> bool {
+    let named = map
+        .entries
+        .iter()
+        .any(|e| e.key == "apiVersion" || e.key == "kind");
+    named && matches!(key, "apiVersion" | "kind" | "metadata")
 }
 
 /// Finds a mapping's keys for the duplicate check: by a scan while the mapping is small,
@@ -469,6 +552,93 @@ mod tests {
         let err = parse_single("a: 1\na: 2\n").unwrap_err();
         assert_eq!(err.span().map(|s| (s.line, s.column)), Some((2, 1)));
         assert!(err.to_string().contains("duplicate key `a`"));
+    }
+
+    #[test]
+    fn a_stream_goes_on_after_a_broken_document() {
+        let text = "a: 1\n---\nb: [1\nc: 2\n---\nd: \u{e9}\n---\ne: 1\ne: 2\n---\nf: 3\n";
+        let stream = parse_stream(text);
+        let roots: Vec<(String, usize, usize)> = stream
+            .documents
+            .iter()
+            .map(|d| {
+                let (key, value) = d
+                    .root
+                    .as_map()
+                    .unwrap()
+                    .entries
+                    .first()
+                    .map(|e| (e.key.clone(), &e.value))
+                    .unwrap();
+                (key, value.span.line, value.span.start)
+            })
+            .collect();
+        // Spans point into the whole stream, past the broken documents.
+        assert_eq!(
+            roots,
+            [
+                ("a".into(), 1, 3),
+                ("d".into(), 6, 27),
+                ("f".into(), 11, 51)
+            ]
+        );
+        assert_eq!(&text[51..52], "3");
+        let errors: Vec<(String, usize, usize)> = stream
+            .errors
+            .iter()
+            .map(|e| {
+                (
+                    e.message().to_owned(),
+                    e.span().unwrap().line,
+                    e.span().unwrap().column,
+                )
+            })
+            .collect();
+        assert_eq!(errors.len(), 2, "{errors:?}");
+        assert!(errors[0].0.starts_with("invalid YAML: "), "{errors:?}");
+        assert_eq!((errors[0].1, errors[0].2), (4, 2));
+        assert_eq!(errors[1], ("duplicate key `e`".into(), 9, 1));
+    }
+
+    #[test]
+    fn a_stream_whose_last_document_is_broken_keeps_the_ones_before() {
+        let stream = parse_stream("a: 1\n---\nb: {\n");
+        assert_eq!(stream.documents.len(), 1);
+        assert_eq!(stream.errors.len(), 1);
+        assert!(parse_documents("a: 1\n---\nb: {\n").is_err());
+    }
+
+    #[test]
+    fn a_missing_document_separator_is_named() {
+        let text = "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\napiVersion: v1\nkind: Secret\n";
+        let err = parse_documents(text).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "two objects without `---` between them: add `---` before line 4"
+        );
+        assert_eq!(err.span().map(|s| (s.line, s.column)), Some((4, 1)));
+        assert_eq!(
+            err.help(),
+            Some(
+                "`apiVersion` is already set on line 1: each Kubernetes object is a YAML document of its own, and a line `---` separates it from the one before"
+            )
+        );
+        // Only at a document's root, and only for the keys an object starts with.
+        let nested = "apiVersion: v1\nkind: List\nitems:\n  - kind: A\n    kind: B\n";
+        assert_eq!(
+            parse_documents(nested).unwrap_err().message(),
+            "duplicate key `kind`"
+        );
+        let plain = "apiVersion: v1\nkind: A\ndata: 1\ndata: 2\n";
+        assert_eq!(
+            parse_documents(plain).unwrap_err().message(),
+            "duplicate key `data`"
+        );
+        let not_an_object = "metadata: 1\nmetadata: 2\n";
+        assert_eq!(
+            parse_documents(not_an_object).unwrap_err().message(),
+            "duplicate key `metadata`"
+        );
     }
 
     #[test]

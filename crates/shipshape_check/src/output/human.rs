@@ -112,6 +112,9 @@ pub fn human(
     for finding in shown {
         block(&mut out, finding, snippets, &paint);
     }
+    for problem in &report.problems {
+        let _ = writeln!(out, "{}", problem.render(color));
+    }
     let worst = Severity::ALL
         .into_iter()
         .rev()
@@ -122,6 +125,10 @@ pub fn human(
         None => paint.paint(Style::new().bold(), &summary),
     };
     let _ = writeln!(out, "{summary}");
+    if let Some(line) = report.problems_line() {
+        let error = paint.paint(paint.severity(Severity::Error), "error");
+        let _ = writeln!(out, "{error}: {line}");
+    }
     out
 }
 

@@ -39,11 +39,21 @@ impl<'a> From<&'a Finding> for JsonFinding<'a> {
     }
 }
 
-/// The report as pretty JSON: `{"version": 1, "summary": {...}, "findings": [...]}`.
+/// A problem in the input: its message, the hint, and where it is when known.
+fn problem(d: &shipshape_yaml::Diagnostic) -> serde_json::Value {
+    json!({
+        "message": d.message(),
+        "help": d.help_text(),
+        "location": d.location().map(|l| json!({"file": l.file, "line": l.line, "column": l.column})),
+    })
+}
+
+/// The report as pretty JSON: `{"version": 1, "summary": {...}, "findings": [...]}`,
+/// and `"errors": [...]` when some of the input could not be read.
 #[must_use]
 pub fn json(report: &Report) -> String {
     let findings: Vec<JsonFinding<'_>> = report.findings.iter().map(JsonFinding::from).collect();
-    let value = json!({
+    let mut value = json!({
         "version": 1,
         "summary": {
             "objects": report.objects,
@@ -54,6 +64,11 @@ pub fn json(report: &Report) -> String {
         },
         "findings": findings,
     });
+    // Only when there are any, so that the output of a clean read is what it always was.
+    if !report.problems.is_empty() {
+        let errors: Vec<serde_json::Value> = report.problems.iter().map(problem).collect();
+        value["errors"] = json!(errors);
+    }
     let mut text = serde_json::to_string_pretty(&value).expect("JSON values serialize");
     text.push('\n');
     text

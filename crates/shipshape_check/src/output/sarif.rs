@@ -39,7 +39,7 @@ pub fn sarif(report: &Report, rules: &[Rule]) -> String {
     if !home.is_empty() {
         driver["informationUri"] = json!(home);
     }
-    let log = json!({
+    let mut log = json!({
         "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
@@ -49,9 +49,38 @@ pub fn sarif(report: &Report, rules: &[Rule]) -> String {
             "results": results,
         }]
     });
+    // What could not be read is the tool's trouble, not a result about the code: SARIF
+    // says so with notifications of an unsuccessful invocation.
+    if !report.problems.is_empty() {
+        let notifications: Vec<Value> = report.problems.iter().map(notification).collect();
+        log["runs"][0]["invocations"] = json!([{
+            "executionSuccessful": false,
+            "toolExecutionNotifications": notifications,
+        }]);
+    }
     let mut text = serde_json::to_string_pretty(&log).expect("JSON values serialize");
     text.push('\n');
     text
+}
+
+fn notification(d: &shipshape_yaml::Diagnostic) -> Value {
+    let text = match d.help_text() {
+        Some(help) => format!("{}; {help}", d.message()),
+        None => d.message().to_owned(),
+    };
+    let mut notification = json!({
+        "level": "error",
+        "message": { "text": text },
+    });
+    if let Some(l) = d.location() {
+        notification["locations"] = json!([{
+            "physicalLocation": {
+                "artifactLocation": artifact(&l.file),
+                "region": { "startLine": l.line, "startColumn": l.column },
+            }
+        }]);
+    }
+    notification
 }
 
 fn descriptor(rule: Rule) -> Value {

@@ -1,0 +1,194 @@
+//! `shipshape simulate` as a user runs it: every reference example keeps its promises,
+//! bad cluster files are located errors, and `--fail-on` gates.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+fn shipshape(args: &[&str], stdin: Option<&str>) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_shipshape"))
+        .args(args)
+        .env("NO_COLOR", "1")
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
+        .stdin(if stdin.is_some() {
+            Stdio::piped()
+        } else {
+            Stdio::null()
+        })
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("the binary runs");
+    if let Some(text) = stdin {
+        use std::io::Write;
+        let _ = child.stdin.take().unwrap().write_all(text.as_bytes());
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+const EXAMPLES: [&str; 5] = ["cyoda-go", "goverse", "projections", "spoke", "volaticloud"];
+
+#[test]
+fn every_reference_example_keeps_its_promises() {
+    for example in EXAMPLES {
+        let path = format!("examples/{example}");
+        let out = shipshape(
+            &[
+                "simulate",
+                &path,
+                "--format",
+                "json",
+                "--fail-on",
+                "warning",
+            ],
+            None,
+        );
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{example}: {}",
+            text(&out.stderr)
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+        assert_eq!(report["findings"], serde_json::json!([]), "{example}");
+        for scenario in report["scenarios"].as_array().expect("scenarios") {
+            let kind = scenario["kind"].as_str().unwrap();
+            assert_eq!(
+                scenario["finished"], true,
+                "{example}: {kind} {}",
+                scenario["target"]
+            );
+            for outcome in scenario["outcomes"].as_array().unwrap() {
+                let replicas = outcome["replicas"].as_i64().unwrap();
+                let min = outcome["min_ready"].as_i64().unwrap();
+                let what = format!(
+                    "{example}: {kind} {}: {}",
+                    scenario["target"], outcome["workload"]
+                );
+                if kind == "rollout" || kind == "drain" {
+                    assert!(min >= replicas - 1, "{what}: {min} of {replicas}");
+                }
+                if let Some(quorum) = outcome["quorum"].as_i64() {
+                    assert!(min >= quorum, "{what}: quorum {quorum}, {min} ready");
+                }
+                assert_eq!(outcome["pending"], serde_json::json!([]), "{what}");
+            }
+        }
+    }
+}
+
+#[test]
+fn goverse_keeps_its_etcd_quorum_through_everything() {
+    let out = shipshape(&["simulate", "examples/goverse"], None);
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    insta::assert_snapshot!(text(&out.stdout));
+}
+
+#[test]
+fn a_drain_that_never_finishes_fails_the_run() {
+    let input = "apiVersion: apps/v1
+kind: Deployment
+metadata: {name: api}
+spec:
+  replicas: 2
+  selector: {matchLabels: {app: api}}
+  template:
+    metadata: {labels: {app: api}}
+    spec:
+      containers: [{name: app, image: example/api:1}]
+---
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata: {name: api}
+spec:
+  minAvailable: 2
+  selector: {matchLabels: {app: api}}
+";
+    let out = shipshape(&["simulate", "-"], Some(input));
+    assert_eq!(out.status.code(), Some(1));
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains("error: drain node-a1: Deployment/api: the drain never finishes: PodDisruptionBudget/api refuses every eviction"),
+        "{stdout}"
+    );
+    let out = shipshape(&["simulate", "-", "--fail-on", "never"], Some(input));
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_bad_cluster_file_is_a_located_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("cluster.yaml");
+    std::fs::write(
+        &file,
+        "nodes:\n- {name: a, zone: z, cpu: lots, memory: 1Gi}\n",
+    )
+    .unwrap();
+    let out = shipshape(
+        &[
+            "simulate",
+            "examples/projections",
+            "--cluster",
+            file.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = text(&out.stderr);
+    assert!(stderr.contains("cluster.yaml:2:27"), "{stderr}");
+    assert!(stderr.contains("`lots` is not a quantity"), "{stderr}");
+    assert!(out.stdout.is_empty());
+    let missing = dir.path().join("absent.yaml");
+    let out = shipshape(
+        &[
+            "simulate",
+            "examples/projections",
+            "--cluster",
+            missing.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("cannot read the cluster file"),
+        "{}",
+        text(&out.stderr)
+    );
+    let out = shipshape(
+        &["simulate", "examples/projections", "--node-memory", "lots"],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("--node-memory `lots` is not a quantity above zero"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
+fn flags_size_the_default_cluster() {
+    let out = shipshape(
+        &[
+            "simulate",
+            "examples/projections",
+            "--zones",
+            "2",
+            "--nodes-per-zone",
+            "3",
+            "--node-cpu",
+            "2",
+            "--node-memory",
+            "8Gi",
+            "--format",
+            "json",
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["cluster"], "6 nodes in 2 zones, 12 CPU, 48Gi memory");
+}

@@ -1,0 +1,314 @@
+//! What a simulation found: per scenario and workload, the fewest ready pods, what the
+//! disruption budgets and quorums did, what stayed Pending; the broken promises as
+//! findings; what was not modelled. Printed as a table or as JSON.
+
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Hurts when it happens (an outage the cluster cannot absorb).
+    Warning,
+    /// A promise the manifests make is broken: a voluntary disruption (rollout, drain)
+    /// takes a workload below `replicas − 1` ready or a quorum away, never finishes, or a
+    /// pod never schedules.
+    Error,
+}
+
+/// A broken promise.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    /// How bad.
+    pub severity: Severity,
+    /// The scenario (`rollout Deployment/api`, `drain node-a1`, `initial placement`).
+    pub scenario: String,
+    /// The workload it is about.
+    pub workload: String,
+    /// What happened and what to do.
+    pub message: String,
+}
+
+/// The kinds of scenario.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// A rollout of one workload to a new revision.
+    Rollout,
+    /// A `kubectl drain` of one node.
+    Drain,
+    /// A whole zone lost at once.
+    ZoneLoss,
+    /// One node lost without a drain.
+    NodeLoss,
+}
+
+impl Kind {
+    /// How a heading names it.
+    #[must_use]
+    pub fn title(self) -> &'static str {
+        match self {
+            Kind::Rollout => "rollout",
+            Kind::Drain => "drain",
+            Kind::ZoneLoss => "zone loss",
+            Kind::NodeLoss => "node loss",
+        }
+    }
+}
+
+/// What one workload went through in one scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Outcome {
+    /// `Kind/name`.
+    pub workload: String,
+    /// The pods it should run.
+    pub replicas: i64,
+    /// The fewest ready at any time.
+    pub min_ready: i64,
+    /// Ready at the end.
+    pub end_ready: i64,
+    /// `(second, ready)` at each change, from 0.
+    pub timeline: Vec<(i64, i64)>,
+    /// The budgets that protect it and the fewest ready pods they allow.
+    pub budgets: Vec<(String, i64)>,
+    /// An eviction was refused by a budget.
+    pub blocked: bool,
+    /// Fewer pods were ready than a budget allows.
+    pub violated: bool,
+    /// For a quorum system, the majority it needs.
+    pub quorum: Option<i64>,
+    /// Pods Pending at the end, with the reason.
+    pub pending: Vec<String>,
+}
+
+impl Outcome {
+    /// Whether a quorum system kept its majority throughout; `None` for others.
+    #[must_use]
+    pub fn quorum_kept(&self) -> Option<bool> {
+        self.quorum.map(|q| self.min_ready >= q)
+    }
+}
+
+/// One scenario.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Scenario {
+    /// Which kind.
+    pub kind: Kind,
+    /// What it acts on: a workload, a node or a zone.
+    pub target: String,
+    /// Seconds until the last pod it touched was ready again (or it gave up).
+    pub duration: i64,
+    /// Whether it finished (a drain that never empties the node, a rollout that stalls).
+    pub finished: bool,
+    /// The workloads it touched.
+    pub outcomes: Vec<Outcome>,
+    /// What a reader needs to know to read it (a migration gate, an `OnDelete` strategy).
+    pub notes: Vec<String>,
+}
+
+/// Where one workload's pods went at the start.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Placed {
+    /// `Kind/name`.
+    pub workload: String,
+    /// Pods it runs.
+    pub replicas: i64,
+    /// Pods per zone, in the cluster's zone order.
+    pub per_zone: Vec<(String, i64)>,
+    /// Pods per node, nodes without any left out.
+    pub per_node: Vec<(String, i64)>,
+    /// Pods left Pending, with the reason.
+    pub pending: Vec<String>,
+}
+
+/// The whole simulation.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// The cluster, in one line.
+    pub cluster: String,
+    /// Where every workload's pods went.
+    pub placement: Vec<Placed>,
+    /// Every scenario, in the order: rollouts, drains, zone losses, node losses.
+    pub scenarios: Vec<Scenario>,
+    /// The broken promises, errors first.
+    pub findings: Vec<Finding>,
+    /// What the simulation does not model, of this input.
+    pub not_modelled: Vec<String>,
+}
+
+impl Report {
+    /// Whether a finding at or above `severity` exists.
+    #[must_use]
+    pub fn fails(&self, severity: Severity) -> bool {
+        self.findings.iter().any(|f| f.severity >= severity)
+    }
+
+    /// The report as pretty JSON, ending in a newline.
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+
+    /// The report as a table for a terminal: placement, then one table per kind of
+    /// scenario with the worst case of each workload, then findings and what was not
+    /// modelled.
+    #[must_use]
+    pub fn to_table(&self) -> String {
+        let mut out = String::new();
+        let _ = writeln!(out, "Cluster: {}\n", self.cluster);
+        let mut rows = vec![row(&["WORKLOAD", "REPLICAS", "PER ZONE", "PENDING"])];
+        for p in &self.placement {
+            let zones: Vec<String> = p.per_zone.iter().map(|(z, n)| format!("{z}={n}")).collect();
+            rows.push(vec![
+                p.workload.clone(),
+                p.replicas.to_string(),
+                zones.join(" "),
+                p.pending.len().to_string(),
+            ]);
+        }
+        let _ = writeln!(out, "Placement");
+        out.push_str(&columns(&rows));
+        for kind in [Kind::Rollout, Kind::Drain, Kind::ZoneLoss, Kind::NodeLoss] {
+            let scenarios: Vec<&Scenario> =
+                self.scenarios.iter().filter(|s| s.kind == kind).collect();
+            if scenarios.is_empty() {
+                continue;
+            }
+            let _ = writeln!(
+                out,
+                "\n{} ({} scenarios, worst case per workload)",
+                capitalized(kind.title()),
+                scenarios.len()
+            );
+            let mut rows = vec![row(&[
+                "WORKLOAD",
+                "REPLICAS",
+                "MIN READY",
+                "WORST CASE",
+                "BUDGET",
+                "QUORUM",
+                "PENDING",
+            ])];
+            for (workload, worst, scenario) in worst_cases(&scenarios) {
+                let budget = if worst.violated {
+                    "violated"
+                } else if worst.blocked {
+                    "blocked"
+                } else if worst.budgets.is_empty() {
+                    "-"
+                } else {
+                    "kept"
+                };
+                let quorum = match worst.quorum_kept() {
+                    Some(true) => "kept",
+                    Some(false) => "LOST",
+                    None => "-",
+                };
+                let worst_at = match (scenario.kind, scenario.finished) {
+                    (Kind::Rollout, true) => format!("done in {}s", scenario.duration),
+                    (Kind::Rollout, false) => "never finishes".to_owned(),
+                    (_, true) => scenario.target.clone(),
+                    (_, false) => format!("{} (never finishes)", scenario.target),
+                };
+                rows.push(vec![
+                    workload,
+                    worst.replicas.to_string(),
+                    worst.min_ready.to_string(),
+                    worst_at,
+                    budget.to_owned(),
+                    quorum.to_owned(),
+                    worst.pending.len().to_string(),
+                ]);
+            }
+            out.push_str(&columns(&rows));
+        }
+        let _ = writeln!(out);
+        if self.findings.is_empty() {
+            let _ = writeln!(out, "No promise broken.");
+        }
+        for f in &self.findings {
+            let severity = match f.severity {
+                Severity::Error => "error",
+                Severity::Warning => "warning",
+            };
+            let _ = writeln!(
+                out,
+                "{severity}: {}: {}: {}",
+                f.scenario, f.workload, f.message
+            );
+        }
+        if !self.not_modelled.is_empty() {
+            let _ = writeln!(out, "\nNot modelled:");
+            for note in &self.not_modelled {
+                let _ = writeln!(out, "  - {note}");
+            }
+        }
+        out
+    }
+}
+
+/// For each workload in first-seen order, its worst outcome over `scenarios` (fewest
+/// ready, a lost quorum or a never-finishing scenario first) and that scenario.
+fn worst_cases<'s>(scenarios: &[&'s Scenario]) -> Vec<(String, &'s Outcome, &'s Scenario)> {
+    let mut worst: Vec<(String, &Outcome, &Scenario)> = Vec::new();
+    for scenario in scenarios {
+        for outcome in &scenario.outcomes {
+            let badness =
+                |o: &Outcome, s: &Scenario| (!s.finished, -o.min_ready, o.violated, o.blocked);
+            match worst.iter_mut().find(|(w, _, _)| *w == outcome.workload) {
+                Some(entry) => {
+                    if badness(outcome, scenario) > badness(entry.1, entry.2) {
+                        entry.1 = outcome;
+                        entry.2 = scenario;
+                    }
+                }
+                None => worst.push((outcome.workload.clone(), outcome, scenario)),
+            }
+        }
+    }
+    worst
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+fn row(cells: &[&str]) -> Vec<String> {
+    cells.iter().map(|c| (*c).to_owned()).collect()
+}
+
+/// Rows as columns two spaces apart, the last column unpadded.
+fn columns(rows: &[Vec<String>]) -> String {
+    let count = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..count)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (c, cell) in r.iter().enumerate() {
+            if c + 1 == r.len() {
+                line.push_str(cell);
+            } else {
+                let _ = write!(line, "{cell:width$}  ", width = widths[c]);
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
