@@ -25,7 +25,7 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Set(&ss013_pdb_selects_no_pods::PdbSelectsNoPods),
     Rule::Set(&ss014_pdb_blocks_eviction::PdbBlocksEviction),
     Rule::Set(&ss015_overlapping_pdbs::OverlappingPdbs),
-    Rule::Object(&ss016_grace_period_too_short::GracePeriodTooShort),
+    Rule::Set(&ss016_grace_period_too_short::GracePeriodTooShort),
     Rule::Object(&ss017_liveness_kills_slow_start::LivenessKillsSlowStart),
     Rule::Object(&ss018_liveness_stricter_than_readiness::LivenessStricterThanReadiness),
     Rule::Set(&ss019_statefulset_start_deadlock::StatefulSetStartDeadlock),

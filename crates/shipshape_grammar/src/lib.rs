@@ -8,6 +8,7 @@
 
 pub mod base64;
 pub mod cron;
+pub mod duration;
 pub mod int_or_string;
 pub mod names;
 pub mod quantity;

@@ -5,3 +5,4 @@
 
 pub(crate) mod annotations;
 pub(crate) mod network_policy;
+pub(crate) mod shutdown;
