@@ -18,7 +18,8 @@
 #
 #   OBJECTS=20000 SUBSET=2000 RUNS=10 ORACLE_RUNS=2 FULL=0 UNHARDENED="2000 20000 100000" \
 #     ./scripts/bench-check.sh
-# ORACLE_RUNS=0 leaves the oracles out; ONLY_UNHARDENED=1 runs the second stream alone.
+# ORACLE_RUNS=0 leaves the oracles out; ONLY_UNHARDENED=1 runs the second stream alone;
+# BIN=PATH times that binary instead of building this tree's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,9 +42,14 @@ if [[ $oracle_runs != 0 && ${ONLY_UNHARDENED:-0} != 1 ]]; then
   ./scripts/oracles/install.sh
 fi
 
-cargo build -q --release -p shipshape
 target=${CARGO_TARGET_DIR:-target}
-bin="$target/release/shipshape"
+# BIN=path times another build (the one before a change) on the same streams.
+if [[ -n ${BIN:-} ]]; then
+  bin=$BIN
+else
+  cargo build -q --release -p shipshape
+  bin="$target/release/shipshape"
+fi
 dir="$target/bench-check"
 mkdir -p "$dir"
 big="$dir/stream-$objects.yaml"
