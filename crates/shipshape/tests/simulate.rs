@@ -170,6 +170,19 @@ fn a_bad_cluster_file_is_a_located_error() {
 }
 
 #[test]
+fn a_broken_document_stops_the_simulation() {
+    let input = "apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a\n";
+    let out = shipshape(&["simulate", "-"], Some(input));
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    assert!(
+        text(&out.stderr).contains("<stdin>:"),
+        "{}",
+        text(&out.stderr)
+    );
+}
+
+#[test]
 fn flags_size_the_default_cluster() {
     let out = shipshape(
         &[

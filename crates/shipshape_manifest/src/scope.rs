@@ -22,6 +22,7 @@ const CLUSTER_SCOPED: &[&str] = &[
     "Namespace",
     "Node",
     "PersistentVolume",
+    "PodSecurityPolicy",
     "PriorityClass",
     "PriorityLevelConfiguration",
     "RuntimeClass",

@@ -264,10 +264,13 @@ impl<'a> Workloads<'a> {
                 }
             }
         }
-        let operated = shipshape_manifest::operated_pods(index)
+        let mut operated: Vec<String> = shipshape_manifest::operated_pods(index)
             .iter()
             .map(|o| format!("{}/{}", o.object.kind(), o.object.name()))
             .collect();
+        // An operator may run several groups of pods for one object (a primary and its
+        // replicas), which come one after another.
+        operated.dedup();
         Workloads {
             list,
             budgets,

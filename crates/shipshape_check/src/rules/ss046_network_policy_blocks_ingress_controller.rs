@@ -1,9 +1,9 @@
-use shipshape_manifest::network_policy::{Decision, Endpoint, Port, Protocol};
-use shipshape_manifest::{ServicePort, Serving, serving};
+use shipshape_manifest::network_policy::{Decision, Endpoint, NetworkPolicies, Port, Protocol};
+use shipshape_manifest::{OperatedService, PortRef, ServicePort, Serving, operated_pods, serving};
 
 use crate::analysis::network_policy;
 use crate::{CheckContext, Emitter, PodTemplate, SetRule, declare_rule};
-use shipshape_manifest::routes::{self, Resolution};
+use shipshape_manifest::routes::{self, Backend, Resolution};
 
 declare_rule! {
     /// ## What it checks
@@ -14,7 +14,10 @@ declare_rule! {
     /// a `namespaceSelector` (unless it names only the pods' own namespace by
     /// `kubernetes.io/metadata.name`), or an `ipBlock`. The controller is assumed to run
     /// in a namespace of its own, as ingress-nginx, Traefik and the cloud controllers
-    /// do; a rule with only a `podSelector` admits pods of the same namespace only.
+    /// do; a rule with only a `podSelector` admits pods of the same namespace only. A
+    /// backend Service that an operator makes (`sso-service` for a `Keycloak`, see
+    /// `docs/operators.md`) leads to the pods that operator runs, on the port of the
+    /// same number.
     ///
     /// ## Why it matters
     /// The Ingress, the Service and the pods all look healthy, yet every request through
@@ -167,8 +170,8 @@ fn pod_port<'a>(
             ..
         } => (number, name),
         Serving::Undeclared(number) => (number, None),
-        // A port nothing serves is SS043's finding, not a policy's; so is a declared
-        // port without a number, which the API server rejects.
+        // A port nothing serves is SS041's finding, not a policy's; a declared port
+        // without a number is refused by the API server.
         Serving::Declared { number: None, .. } | Serving::Missing => return None,
     };
     Some((Port { number, protocol }, name))
@@ -182,6 +185,49 @@ fn shown(port: Port, name: Option<&str>) -> String {
     }
 }
 
+/// Reports the operator's pods behind `service` that the controller cannot reach.
+fn check_operated(
+    cx: &CheckContext<'_>,
+    policies: &NetworkPolicies<'_>,
+    backend: &Backend<'_>,
+    service: &OperatedService<'_>,
+    out: &mut Emitter<'_>,
+) {
+    let number = match backend.port {
+        Some(PortRef::Number(number)) => Some(number),
+        Some(PortRef::Name(name)) => service
+            .ports
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, number)| *number),
+        None => None,
+    };
+    let Some(port) = number.map(Port::tcp) else {
+        return;
+    };
+    let groups = operated_pods(cx);
+    for pods in groups
+        .iter()
+        .filter(|p| std::ptr::eq(p.object, service.object))
+    {
+        if let Decision::Denied(isolating) =
+            policies.reach_from_other_namespace(&pods.endpoint(), port)
+        {
+            out.report(
+                backend.route,
+                &backend.name_pointer,
+                format!(
+                    "the ingress controller cannot reach {} behind {}: the pods' ingress is restricted by {} and no rule admits port {} from other namespaces",
+                    pods.display_name(),
+                    backend.service_name(),
+                    network_policy::describe(&isolating),
+                    port.number,
+                ),
+            );
+        }
+    }
+}
+
 impl SetRule for NetworkPolicyBlocksIngressController {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         let policies = cx.network_policies();
@@ -189,8 +235,13 @@ impl SetRule for NetworkPolicyBlocksIngressController {
             .into_iter()
             .filter(|b| b.route.kind() == "Ingress");
         for backend in ingress_backends {
-            let Resolution::Port(service_port) = routes::resolve(cx, &backend) else {
-                continue;
+            let service_port = match routes::resolve(cx, &backend) {
+                Resolution::Port(service_port) => service_port,
+                Resolution::Operated(service) => {
+                    check_operated(cx, policies, &backend, &service, out);
+                    continue;
+                }
+                Resolution::NoService | Resolution::NoPort(_) => continue,
             };
             for pod in service_port.pods(cx) {
                 let Some((port, name)) = pod_port(pod, &service_port) else {
