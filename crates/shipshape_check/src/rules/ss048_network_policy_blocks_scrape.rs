@@ -151,16 +151,20 @@ struct Scrape<'p, 'a> {
     pointer: String,
 }
 
+/// Where a monitor looks and what it selects there; `None` without a selector.
+fn selection(monitor: &Object) -> Option<(Namespaces<'_>, Selector<'_>)> {
+    let selector = monitor.get("/spec/selector")?;
+    Some((Namespaces::of(monitor), Selector::LabelSelector(selector)))
+}
+
 /// The scrapes of a ServiceMonitor: each endpoint's Service port, on the pods behind it.
 fn service_monitor_scrapes<'p, 'a>(
     cx: &'p CheckContext<'a>,
     monitor: &'a Object,
 ) -> Vec<Scrape<'p, 'a>> {
-    let Some(selector) = monitor.get("/spec/selector") else {
+    let Some((namespaces, selector)) = selection(monitor) else {
         return Vec::new();
     };
-    let namespaces = Namespaces::of(monitor);
-    let selector = Selector::LabelSelector(selector);
     let services: Vec<&Object> = cx
         .of_kind(&kinds::SERVICE)
         .filter(|s| namespaces.contains(s.namespace()))
@@ -198,11 +202,9 @@ fn pod_monitor_scrapes<'p, 'a>(
     cx: &'p CheckContext<'a>,
     monitor: &'a Object,
 ) -> Vec<Scrape<'p, 'a>> {
-    let Some(selector) = monitor.get("/spec/selector") else {
+    let Some((namespaces, selector)) = selection(monitor) else {
         return Vec::new();
     };
-    let namespaces = Namespaces::of(monitor);
-    let selector = Selector::LabelSelector(selector);
     let pods: Vec<&PodTemplate<'a>> = cx
         .pod_templates()
         .iter()
