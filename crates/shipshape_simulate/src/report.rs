@@ -6,6 +6,9 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::autoscale::Autoscaling;
+use crate::cluster::{format_cpu, format_memory};
+
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -132,6 +135,8 @@ pub struct Report {
     pub placement: Vec<Placed>,
     /// Every scenario, in the order: rollouts, drains, zone losses, node losses.
     pub scenarios: Vec<Scenario>,
+    /// Every autoscaler at its maximum.
+    pub autoscaling: Autoscaling,
     /// The broken promises, errors first.
     pub findings: Vec<Finding>,
     /// What the simulation does not model, of this input.
@@ -225,6 +230,35 @@ impl Report {
                 ]);
             }
             out.push_str(&columns(&rows));
+        }
+        if !self.autoscaling.workloads.is_empty() {
+            let _ = writeln!(out, "\nAutoscaling at maximum");
+            let mut rows = vec![row(&[
+                "WORKLOAD",
+                "MIN",
+                "MAX",
+                "CPU AT MAX",
+                "MEMORY AT MAX",
+                "PENDING",
+            ])];
+            for a in &self.autoscaling.workloads {
+                rows.push(vec![
+                    a.workload.clone(),
+                    a.min.to_string(),
+                    a.max.to_string(),
+                    format_cpu(a.cpu),
+                    format_memory(a.memory),
+                    a.pending.to_string(),
+                ]);
+            }
+            out.push_str(&columns(&rows));
+            let _ = writeln!(
+                out,
+                "Every autoscaler at its maximum: {} CPU, {} memory requested, {} pods Pending",
+                format_cpu(self.autoscaling.cpu),
+                format_memory(self.autoscaling.memory),
+                self.autoscaling.pending_together
+            );
         }
         let _ = writeln!(out);
         if self.findings.is_empty() {
