@@ -5,7 +5,8 @@
 //! model's views say about each workload, read once), [`scheduler`] (where pods go, as
 //! kube-scheduler would put them), [`scenario`] (the disturbances, each from the same
 //! initial placement), [`autoscale`] (every autoscaler at its maximum, against the
-//! cluster and the quotas), [`report`] (what happened, as a table or JSON). [`simulate`] ties
+//! cluster and the quotas), [`report`] (what happened, as a table or JSON), [`svg`]
+//! (each scenario drawn). [`simulate`] ties
 //! them together and turns broken promises into findings.
 
 pub mod autoscale;
@@ -13,6 +14,7 @@ pub mod cluster;
 pub mod report;
 pub mod scenario;
 pub mod scheduler;
+pub mod svg;
 pub mod workload;
 
 use shipshape_manifest::ModelIndex;
