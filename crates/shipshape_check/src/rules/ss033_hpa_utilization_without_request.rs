@@ -9,7 +9,9 @@ declare_rule! {
     /// HorizontalPodAutoscalers that scale on CPU or memory *utilisation* (a
     /// `Resource` or `ContainerResource` metric with `type: Utilization`, or v1's
     /// `targetCPUUtilizationPercentage`) while a container of the target has no request
-    /// for that resource.
+    /// for that resource. An autoscaler that names no metric at all (no `metrics`, or
+    /// v1 without `targetCPUUtilizationPercentage`) scales on 80 % CPU utilisation,
+    /// Kubernetes' default, and is checked as such.
     ///
     /// ## Why it matters
     /// Utilisation is usage divided by the request. With a request missing, the
@@ -95,11 +97,13 @@ declare_rule! {
 }
 
 /// A utilisation target: the resource, the one container it is about (for
-/// `ContainerResource`), and where it is written.
+/// `ContainerResource`), where it is written, and whether it is Kubernetes' default
+/// rather than written at all.
 struct Target<'a> {
     resource: &'a str,
     container: Option<&'a str>,
     pointer: String,
+    default: bool,
 }
 
 fn utilization_targets(hpa: &Object) -> Vec<Target<'_>> {
@@ -109,6 +113,7 @@ fn utilization_targets(hpa: &Object) -> Vec<Target<'_>> {
             resource: "cpu",
             container: None,
             pointer: "/spec/targetCPUUtilizationPercentage".to_owned(),
+            default: false,
         });
     }
     let metrics = hpa.get("/spec/metrics").and_then(Value::as_array);
@@ -126,8 +131,25 @@ fn utilization_targets(hpa: &Object) -> Vec<Target<'_>> {
                 resource,
                 container: source["container"].as_str(),
                 pointer: format!("/spec/metrics/{i}"),
+                default: false,
             });
         }
+    }
+    // The API server fills in 80 % CPU when an autoscaler names no metric: in v2 an
+    // absent or empty `metrics`, in v1 an absent target percentage.
+    let names_none = if hpa.api_version() == "autoscaling/v1" {
+        hpa.get("/spec/targetCPUUtilizationPercentage").is_none()
+    } else {
+        hpa.get("/spec/metrics")
+            .is_none_or(|m| m.as_array().is_some_and(Vec::is_empty))
+    };
+    if names_none {
+        targets.push(Target {
+            resource: "cpu",
+            container: None,
+            pointer: "/spec".to_owned(),
+            default: true,
+        });
     }
     targets
 }
@@ -150,12 +172,17 @@ impl SetRule for HpaUtilizationWithoutRequest {
                     .app_containers()
                     .filter(|c| target.container.is_none_or(|n| n == c.name))
                     .filter(|c| c.get(&request).is_none());
+                let how = if target.default {
+                    " (it names no metrics, so Kubernetes' default of 80 % applies)"
+                } else {
+                    ""
+                };
                 for container in lacking {
                     out.report(
                         hpa,
                         &target.pointer,
                         format!(
-                            "scales on {} utilisation, but {} of {} has no {} request: the autoscaler cannot scale",
+                            "scales on {} utilisation{how}, but {} of {} has no {} request: the autoscaler cannot scale",
                             target.resource,
                             describe(&container),
                             pod.object.display_name(),

@@ -56,27 +56,44 @@ pub const SAME_FIELD_ALLOWED: &[(&str, &str, &str)] = &[
 ];
 
 /// Where two rules report on the same field (JSON pointer) of the same object in
-/// `report` and [`SAME_FIELD_ALLOWED`] does not list the pair, prefixed with `what`.
+/// `report` and [`SAME_FIELD_ALLOWED`] does not list the pair, and where one rule reports
+/// the same thing twice on the same field (one problem, one finding), prefixed with
+/// `what`.
 pub fn same_field_clashes(what: &str, report: &Report) -> Vec<String> {
     use std::collections::{BTreeMap, BTreeSet};
     let mut rules: BTreeMap<(String, &str), BTreeSet<&str>> = BTreeMap::new();
+    let mut said: BTreeMap<(String, &str, &str, &str), usize> = BTreeMap::new();
     for finding in &report.findings {
+        // Two objects of one identity (a duplicate, SS050's finding) are told apart
+        // by where they are written.
+        let place = finding
+            .location
+            .as_ref()
+            .map_or_else(String::new, |l| format!(" {}:{}", l.file, l.line));
         let object = format!(
             "{} {}",
             finding.object.api_version,
             finding.object.display_name()
         );
         rules
-            .entry((object, finding.pointer.as_str()))
+            .entry((object.clone(), finding.pointer.as_str()))
             .or_default()
             .insert(finding.rule.id);
+        *said
+            .entry((
+                format!("{object}{place}"),
+                finding.pointer.as_str(),
+                finding.rule.id,
+                finding.message.as_str(),
+            ))
+            .or_default() += 1;
     }
     let allowed = |a: &str, b: &str| {
         SAME_FIELD_ALLOWED
             .iter()
             .any(|(x, y, _)| (*x, *y) == (a, b) || (*x, *y) == (b, a))
     };
-    rules
+    let pairs = rules
         .iter()
         .filter(|(_, ids)| {
             let ids: Vec<&&str> = ids.iter().collect();
@@ -84,15 +101,20 @@ pub fn same_field_clashes(what: &str, report: &Report) -> Vec<String> {
                 .enumerate()
                 .any(|(i, a)| ids[i + 1..].iter().any(|b| !allowed(a, b)))
         })
-        .map(|((object, pointer), ids)| format!("{what}: {object} `{pointer}`: {ids:?}"))
-        .collect()
+        .map(|((object, pointer), ids)| format!("{what}: {object} `{pointer}`: {ids:?}"));
+    let repeats = said.iter().filter(|(_, count)| **count > 1).map(
+        |((object, pointer, id, message), count)| {
+            format!("{what}: {object} `{pointer}`: {id} {count} times: {message}")
+        },
+    );
+    pairs.chain(repeats).collect()
 }
 
 /// Panics, listing them, when there are `clashes`.
 pub fn assert_no_clashes(clashes: &[String]) {
     assert!(
         clashes.is_empty(),
-        "several rules report the same field: one problem should get one rule (or list a genuinely different pair in SAME_FIELD_ALLOWED):\n{}",
+        "a field is reported by several rules, or twice by one: one problem should get one finding (or list a genuinely different pair in SAME_FIELD_ALLOWED):\n{}",
         clashes.join("\n")
     );
 }
