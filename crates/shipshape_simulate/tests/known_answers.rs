@@ -358,7 +358,10 @@ spec:
     };
     let report = simulate(&yaml, &Cluster::uniform(2, 1, size));
     let api = &report.autoscaling.workloads[0];
-    assert_eq!((api.min, api.max, api.cpu, api.memory), (2, 10, 5000, 10 << 30));
+    assert_eq!(
+        (api.min, api.max, api.cpu, api.memory),
+        (2, 10, 5000, 10 << 30)
+    );
     assert_eq!(api.pending, 2);
     assert_eq!(
         api.reason.as_deref(),
