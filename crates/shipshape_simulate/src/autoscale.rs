@@ -2,45 +2,12 @@
 //! cluster (each alone, then all together), what they cost in requests, and whether the
 //! requests at maximum stay within each namespace's ResourceQuota.
 
-use serde::Serialize;
 use shipshape_grammar::Quantity;
 use shipshape_manifest::{ModelIndex, kinds};
 
-use crate::report::{Finding, Severity};
+use crate::report::{AtMaximum, Autoscaling, Finding, Severity};
 use crate::scenario::Start;
 use crate::scheduler::{Pod, State};
-
-/// One autoscaled workload at its maximum.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct AtMaximum {
-    /// `Kind/name`.
-    pub workload: String,
-    /// Pods it runs at the autoscaler's minimum.
-    pub min: i64,
-    /// Pods at `maxReplicas`.
-    pub max: i64,
-    /// CPU it requests at `maxReplicas`, in millicores.
-    pub cpu: i64,
-    /// Memory it requests at `maxReplicas`, in bytes.
-    pub memory: i64,
-    /// Pods left Pending when only it scales up, with the first one's reason.
-    pub pending: i64,
-    /// Why the first Pending pod is Pending.
-    pub reason: Option<String>,
-}
-
-/// Every autoscaler at its maximum, alone and together.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Autoscaling {
-    /// Each autoscaled workload.
-    pub workloads: Vec<AtMaximum>,
-    /// Pods left Pending when every autoscaler is at its maximum at once.
-    pub pending_together: i64,
-    /// CPU every workload requests with every autoscaler at its maximum, in millicores.
-    pub cpu: i64,
-    /// Memory every workload requests with every autoscaler at its maximum, in bytes.
-    pub memory: i64,
-}
 
 /// Scales each autoscaled workload of `start` to its maximum, then all of them; adds a
 /// finding for each that does not fit and for each ResourceQuota the maxima exceed.

@@ -6,7 +6,6 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use crate::autoscale::Autoscaling;
 use crate::cluster::{format_cpu, format_memory};
 
 /// How bad a finding is.
@@ -124,6 +123,38 @@ pub struct Placed {
     pub per_node: Vec<(String, i64)>,
     /// Pods left Pending, with the reason.
     pub pending: Vec<String>,
+}
+
+/// One autoscaled workload at its maximum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AtMaximum {
+    /// `Kind/name`.
+    pub workload: String,
+    /// Pods it runs at the autoscaler's minimum.
+    pub min: i64,
+    /// Pods at `maxReplicas`.
+    pub max: i64,
+    /// CPU it requests at `maxReplicas`, in millicores.
+    pub cpu: i64,
+    /// Memory it requests at `maxReplicas`, in bytes.
+    pub memory: i64,
+    /// Pods left Pending when only it scales up, with the first one's reason.
+    pub pending: i64,
+    /// Why the first Pending pod is Pending.
+    pub reason: Option<String>,
+}
+
+/// Every autoscaler at its maximum, alone and together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Autoscaling {
+    /// Each autoscaled workload.
+    pub workloads: Vec<AtMaximum>,
+    /// Pods left Pending when every autoscaler is at its maximum at once.
+    pub pending_together: i64,
+    /// CPU every workload requests with every autoscaler at its maximum, in millicores.
+    pub cpu: i64,
+    /// Memory every workload requests with every autoscaler at its maximum, in bytes.
+    pub memory: i64,
 }
 
 /// The whole simulation.
