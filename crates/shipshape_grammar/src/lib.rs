@@ -6,6 +6,7 @@
 //! two or three copies of each, and they disagreed. A leaf: it depends on no shipshape
 //! crate and on nothing outside the standard library, so any crate may use it.
 
+pub mod base64;
 pub mod cron;
 pub mod int_or_string;
 pub mod names;

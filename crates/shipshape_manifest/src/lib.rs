@@ -17,6 +17,7 @@
 pub mod api_lifecycle;
 mod autoscaling;
 pub mod connections;
+mod dependencies;
 mod disruption;
 mod identity;
 mod index;
@@ -45,6 +46,7 @@ mod write;
 
 pub use api_lifecycle::{ApiChange, ApiStatus};
 pub use autoscaling::{Autoscaler, ScaleTarget};
+pub use dependencies::Dependency;
 pub use disruption::DisruptionBudget;
 pub use identity::{GroupKind, ObjectId, api_group, api_version_of, display_name, kinds};
 pub use index::ModelIndex;

@@ -123,14 +123,9 @@ fn quantity(s: &str) -> Result<(), String> {
 }
 
 fn base64(s: &str) -> Result<(), String> {
-    let text: Vec<u8> = s.bytes().filter(|b| !matches!(b, b'\r' | b'\n')).collect();
-    let body_len = text.iter().rposition(|b| *b != b'=').map_or(0, |i| i + 1);
-    let padding = text.len() - body_len;
-    let alphabet = |b: &u8| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'/');
-    if text.len().is_multiple_of(4) && padding <= 2 && text[..body_len].iter().all(alphabet) {
-        Ok(())
-    } else {
-        Err("is not base64: Secret `data` holds base64-encoded values; put plain text under `stringData`".to_owned())
+    match shipshape_grammar::base64::decode(s) {
+        Some(_) => Ok(()),
+        None => Err("is not base64: Secret `data` holds base64-encoded values; put plain text under `stringData`".to_owned()),
     }
 }
 

@@ -1,6 +1,8 @@
 use serde_json::Value;
 
-use crate::templates::{describe, escape};
+use crate::templates::{
+    describe, escape, is_placeholder, names_credential, only_references, url_passwords,
+};
 use crate::{Emitter, Object, ObjectRule, declare_rule};
 use shipshape_manifest::kinds;
 
@@ -8,12 +10,15 @@ declare_rule! {
     /// ## What it checks
     /// Values written into the manifest under a name that says "credential": container
     /// environment variables with a literal `value`, and ConfigMap keys, whose name ends
-    /// in `PASSWORD`, `PASSWD`, `PASSPHRASE`, `SECRET`, `TOKEN`, `API_KEY`, `APIKEY`,
-    /// `PRIVATE_KEY`, `SECRET_KEY`, `ACCESS_KEY` or `CREDENTIALS` (any case, separated
-    /// by `_`, `-` or `.`). Names that point at a credential (`PASSWORD_FILE`,
-    /// `TOKEN_PATH`, `SECRET_NAME`), values that only refer to other variables
-    /// (`$(DB_PASSWORD)`) and a few well-known names that are not credentials
-    /// (`ETCD_INITIAL_CLUSTER_TOKEN`) are left alone.
+    /// in `PASSWORD`, `PASSWD`, `PWD`, `PASSPHRASE`, `SECRET`, `TOKEN`, `API_KEY`,
+    /// `APIKEY`, `PRIVATE_KEY`, `SECRET_KEY`, `ACCESS_KEY` or `CREDENTIALS` (any case,
+    /// words separated by `_`, `-`, `.` or camel case: `dbPassword`). Also connection
+    /// URLs with a password in them (`postgres://app:s3cret@db/app`) under any name.
+    /// Names that point at a credential (`PASSWORD_FILE`, `TOKEN_PATH`, `SECRET_NAME`),
+    /// values that only refer to other variables (`$(DB_PASSWORD)`, also as a URL's
+    /// password) and a few well-known names that are not credentials
+    /// (`ETCD_INITIAL_CLUSTER_TOKEN`, the shell's `PWD`) are left alone. A ConfigMap
+    /// value that is only a placeholder (`changeme`) is SS112's finding instead.
     ///
     /// ## Why it matters
     /// A credential in a pod spec or a ConfigMap is in Git, in every rendered chart, in
@@ -63,54 +68,11 @@ declare_rule! {
     }
 }
 
-/// Name endings that mean the value is a credential, after separators become `_`.
-const CREDENTIAL_ENDINGS: [&str; 11] = [
-    "PASSWORD",
-    "PASSWD",
-    "PASSPHRASE",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "SECRET_KEY",
-    "ACCESS_KEY",
-    "CREDENTIALS",
-];
-
-/// Well-known names that end like a credential and are not one.
-const NOT_CREDENTIALS: [&str; 1] = [
-    // etcd's initial cluster token only tells clusters apart during bootstrap; its
-    // documentation has it in plain configuration.
-    "ETCD_INITIAL_CLUSTER_TOKEN",
-];
-
-/// Whether a variable or key called `name` holds a credential. Only the last words
-/// count, so `PASSWORD_FILE` and `SECRET_NAME`, which point at one, do not.
-fn names_credential(name: &str) -> bool {
-    let name = name.to_ascii_uppercase().replace(['-', '.'], "_");
-    !NOT_CREDENTIALS.contains(&name.as_str())
-        && CREDENTIAL_ENDINGS.iter().any(|ending| {
-            name.strip_suffix(ending)
-                .is_some_and(|rest| rest.is_empty() || rest.ends_with('_'))
-        })
-}
-
-/// Whether `value` is nothing but references to other variables (`$(A)$(B)`), which
-/// Kubernetes expands from elsewhere.
-fn only_references(value: &str) -> bool {
-    let mut rest = value.trim();
-    while let Some(after) = rest.strip_prefix("$(") {
-        let Some(end) = after.find(')') else {
-            return false;
-        };
-        rest = after[end + 1..].trim_start();
-    }
-    rest.is_empty()
-}
-
+/// Whether `value`, written under `name`, is a credential in plain text: a chosen
+/// value under a credential's name, or a connection URL with a password in it.
 fn is_plain_credential(name: &str, value: &str) -> bool {
-    names_credential(name) && !value.trim().is_empty() && !only_references(value)
+    (names_credential(name) && !value.trim().is_empty() && !only_references(value))
+        || !url_passwords(value).is_empty()
 }
 
 impl CredentialInPlainText {
@@ -139,16 +101,28 @@ impl CredentialInPlainText {
         }
     }
 
+    /// Placeholders are left to SS112: a ConfigMap key that only stands in for a
+    /// credential is one finding, about the placeholder.
     fn check_config_map(object: &Object, out: &mut Emitter<'_>) {
         let data = object.get("/data").and_then(Value::as_object);
         for (key, value) in data.into_iter().flatten() {
-            if is_plain_credential(key, value.as_str().unwrap_or("")) {
-                out.report(
-                    object,
-                    format!("/data/{}", escape(key)),
-                    format!("key `{key}` holds a credential in a ConfigMap: move it to a Secret"),
-                );
-            }
+            let value = value.as_str().unwrap_or("");
+            let what = if names_credential(key)
+                && !value.trim().is_empty()
+                && !only_references(value)
+                && !is_placeholder(value)
+            {
+                "a credential"
+            } else if url_passwords(value).iter().any(|p| !is_placeholder(p)) {
+                "a connection URL with its password"
+            } else {
+                continue;
+            };
+            out.report(
+                object,
+                format!("/data/{}", escape(key)),
+                format!("key `{key}` holds {what} in a ConfigMap: move it to a Secret"),
+            );
         }
     }
 }
@@ -160,40 +134,5 @@ impl ObjectRule for CredentialInPlainText {
         } else {
             Self::check_env(object, out);
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{names_credential, only_references};
-
-    #[test]
-    fn names_that_hold_a_credential_and_names_that_point_at_one() {
-        for name in [
-            "DB_PASSWORD",
-            "github-token",
-            "aws.secret_access_key",
-            "apiKey",
-            "SECRET",
-        ] {
-            assert!(names_credential(name), "{name}");
-        }
-        for name in [
-            "PASSWORD_FILE",
-            "SECRET_NAME",
-            "TOKEN_TTL",
-            "MONKEY",
-            "PASSWORDLESS",
-        ] {
-            assert!(!names_credential(name), "{name}");
-        }
-    }
-
-    #[test]
-    fn references_to_other_variables_are_not_literals() {
-        assert!(only_references("$(DB_PASSWORD)"));
-        assert!(only_references("$(A) $(B)"));
-        assert!(!only_references("$(A)x"));
-        assert!(!only_references("hunter2"));
     }
 }

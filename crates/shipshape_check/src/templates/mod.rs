@@ -5,6 +5,7 @@
 mod annotations;
 mod capabilities;
 mod container_fields;
+mod credentials;
 mod image;
 mod naming;
 mod pod_fields;
@@ -15,6 +16,7 @@ mod volumes;
 pub use annotations::{Annotation, annotations, escape, pod_annotations};
 pub use capabilities::{AddedCapabilities, in_baseline};
 pub use container_fields::{ContainerFields, Containers};
+pub use credentials::{is_placeholder, names_credential, only_references, url_passwords};
 pub use image::ImageRef;
 pub use naming::describe;
 pub use pod_fields::ForbiddenPodFields;
