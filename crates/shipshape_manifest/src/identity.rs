@@ -183,6 +183,12 @@ pub mod kinds {
     /// prometheus-operator `ServiceMonitor`.
     pub const SERVICE_MONITOR: GroupKind<'static> =
         GroupKind::new("monitoring.coreos.com", "ServiceMonitor");
+    /// prometheus-operator `PodMonitor`.
+    pub const POD_MONITOR: GroupKind<'static> =
+        GroupKind::new("monitoring.coreos.com", "PodMonitor");
+    /// prometheus-operator `Prometheus`, whose pods scrape the monitors.
+    pub const PROMETHEUS: GroupKind<'static> =
+        GroupKind::new("monitoring.coreos.com", "Prometheus");
 }
 
 #[cfg(test)]
