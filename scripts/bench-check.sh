@@ -18,7 +18,8 @@
 #
 #   OBJECTS=20000 SUBSET=2000 RUNS=10 ORACLE_RUNS=2 FULL=0 UNHARDENED="2000 20000 100000" \
 #     ./scripts/bench-check.sh
-# ORACLE_RUNS=0 leaves the oracles out; ONLY_UNHARDENED=1 runs the second stream alone.
+# ORACLE_RUNS=0 leaves the oracles out; ONLY_UNHARDENED=1 runs the second stream alone;
+# BIN=PATH times that binary instead of building this tree's.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -41,9 +42,14 @@ if [[ $oracle_runs != 0 && ${ONLY_UNHARDENED:-0} != 1 ]]; then
   ./scripts/oracles/install.sh
 fi
 
-cargo build -q --release -p shipshape
 target=${CARGO_TARGET_DIR:-target}
-bin="$target/release/shipshape"
+# BIN=path times another build (the one before a change) on the same streams.
+if [[ -n ${BIN:-} ]]; then
+  bin=$BIN
+else
+  cargo build -q --release -p shipshape
+  bin="$target/release/shipshape"
+fi
 dir="$target/bench-check"
 mkdir -p "$dir"
 big="$dir/stream-$objects.yaml"
@@ -322,11 +328,12 @@ unhardened() {
       [[ $format == parse ]] && args=(check --parse-only "$stream")
       [[ $format == json ]] && args=(check --format json "$stream")
       local kib
-      kib=$( { /usr/bin/time -v "$bin" "${args[@]}" >/dev/null; } 2>&1 |
+      # A check with findings exits 1, and so does time with it.
+      kib=$( { /usr/bin/time -v "$bin" "${args[@]}" >/dev/null || true; } 2>&1 |
         awk -F': ' '/Maximum resident set size/ { print $2 }')
       echo "$n $size $format $kib" >>"$results.rss"
     done
-    "$bin" check --format json "$stream" |
+    { "$bin" check --format json "$stream" || true; } |
       python3 -c 'import json, sys; print(sys.argv[1], len(json.load(sys.stdin)["findings"]))' "$n" \
         >>"$results.findings"
   done
@@ -345,16 +352,19 @@ for line in open(base + ".findings"):
 print(f"\nunhardened stream: {'objects':>7} {'MB':>6} {'findings':>8} {'parse-only':>10} {'check':>8}"
       f" {'json':>8} {'ratio':>6} {'json':>6} {'µs/object':>9} {'RSS parse':>9} {'human':>7} {'json':>7}")
 for n in map(int, sizes):
-    median = {}
+    median, cpu = {}, {}
     for r in json.load(open(f"{base}.{n}"))["results"]:
         fmt = ("parse" if "--parse-only" in r["command"]
                else "json" if "--format json" in r["command"] else "human")
         median[fmt] = r["median"]
+        cpu[fmt] = r["user"] + r["system"]
     print(f"{'':<18} {n:>7} {bytes_[n] / 1e6:>6.1f} {findings[n]:>8} {median['parse']:>9.3f}s"
           f" {median['human']:>7.3f}s {median['json']:>7.3f}s"
           f" {median['human'] / median['parse']:>5.2f}x {median['json'] / median['parse']:>5.2f}x"
           f" {median['human'] / n * 1e6:>9.1f}"
-          f" {rss[n, 'parse']:>6.0f}MiB {rss[n, 'human']:>4.0f}MiB {rss[n, 'json']:>4.0f}MiB")
+          f" {rss[n, 'parse']:>6.0f}MiB {rss[n, 'human']:>4.0f}MiB {rss[n, 'json']:>4.0f}MiB"
+          f"   CPU {cpu['parse']:.3f}s {cpu['human']:.3f}s {cpu['json']:.3f}s"
+          f" ({cpu['human'] / cpu['parse']:.2f}x, json {cpu['json'] / cpu['parse']:.2f}x)")
 PY
   rm -f "$results" "$results".*
 }

@@ -94,7 +94,7 @@ pub enum Command {
     ///
     /// Exit status: 0 no finding at or above --fail-on, 1 a promise broken, 2 bad input.
     #[command(
-        after_help = "Examples:\n  shipshape simulate examples/goverse\n  shipshape simulate deploy/ --cluster cluster.yaml --format json\n  helm template my-chart | shipshape simulate - --zones 2 --nodes-per-zone 3\n  shipshape simulate k8s/ --fail-on warning"
+        after_help = "Examples:\n  shipshape simulate examples/goverse\n  shipshape simulate deploy/ --cluster cluster.yaml --format json\n  helm template my-chart | shipshape simulate - --zones 2 --nodes-per-zone 3\n  shipshape simulate k8s/ --fail-on warning\n  shipshape simulate examples/goverse --svg sim/"
     )]
     Simulate(SimulateArgs),
     /// List the checker's rules.
@@ -252,6 +252,9 @@ pub struct SimulateArgs {
     /// Exit 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
+    /// Also write one SVG per scenario (ready pods over time) into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub svg: Option<PathBuf>,
 }
 
 /// Output formats of `simulate`.

@@ -35,6 +35,15 @@ pub fn simulate(args: &SimulateArgs) -> ExitCode {
         SimulateFormat::Table => report.to_table(),
         SimulateFormat::Json => report.to_json(),
     };
+    if let Some(dir) = &args.svg
+        && let Err(e) = write_svgs(dir, &report)
+    {
+        crate::report::error(&format!(
+            "cannot write the SVGs to `{}`: {e}",
+            dir.display()
+        ));
+        return ExitCode::from(crate::status::BAD_INPUT);
+    }
     let printed = print(&text);
     let threshold = match args.fail_on {
         FailOn::Warning => Some(Severity::Warning),
@@ -85,4 +94,21 @@ fn cluster(args: &SimulateArgs) -> Result<Cluster, Diagnostics> {
         usize::from(args.nodes_per_zone),
         size,
     ))
+}
+
+/// Writes each scenario's SVG into `dir` (created if missing), each file through a
+/// temporary file, so a reader never sees half a drawing.
+fn write_svgs(
+    dir: &std::path::Path,
+    report: &shipshape_simulate::report::Report,
+) -> std::io::Result<()> {
+    use std::io::Write;
+    std::fs::create_dir_all(dir)?;
+    for scenario in &report.scenarios {
+        let mut file = tempfile::NamedTempFile::new_in(dir)?;
+        file.write_all(shipshape_simulate::svg::scenario(scenario).as_bytes())?;
+        file.persist(dir.join(shipshape_simulate::svg::file_name(scenario)))
+            .map_err(|e| e.error)?;
+    }
+    Ok(())
 }

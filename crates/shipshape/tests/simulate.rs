@@ -205,3 +205,50 @@ fn flags_size_the_default_cluster() {
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(report["cluster"], "6 nodes in 2 zones, 12 CPU, 48Gi memory");
 }
+
+#[test]
+fn svg_writes_one_drawing_per_scenario() {
+    let dir = tempfile::tempdir().unwrap();
+    let out_dir = dir.path().join("sim");
+    let out = shipshape(
+        &[
+            "simulate",
+            "examples/projections",
+            "--svg",
+            out_dir.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 16, "{names:?}");
+    assert_eq!(names[0], "drain-node-a1.svg");
+    assert!(
+        names.contains(&"rollout-Deployment_projections_projections.svg".to_owned()),
+        "{names:?}"
+    );
+    let svg = std::fs::read_to_string(out_dir.join("drain-node-a1.svg")).unwrap();
+    assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    assert!(svg.contains("PodDisruptionBudget/projections ≥ 1"), "{svg}");
+    let blocked = dir.path().join("file");
+    std::fs::write(&blocked, "").unwrap();
+    let out = shipshape(
+        &[
+            "simulate",
+            "examples/projections",
+            "--svg",
+            blocked.to_str().unwrap(),
+        ],
+        None,
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        text(&out.stderr).contains("cannot write the SVGs to"),
+        "{}",
+        text(&out.stderr)
+    );
+}

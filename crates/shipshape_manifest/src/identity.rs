@@ -157,6 +157,10 @@ pub mod kinds {
     /// `rbac.authorization.k8s.io/v1 ClusterRoleBinding`.
     pub const CLUSTER_ROLE_BINDING: GroupKind<'static> =
         GroupKind::new("rbac.authorization.k8s.io", "ClusterRoleBinding");
+    /// `v1 ResourceQuota`.
+    pub const RESOURCE_QUOTA: GroupKind<'static> = GroupKind::new("", "ResourceQuota");
+    /// `v1 LimitRange`.
+    pub const LIMIT_RANGE: GroupKind<'static> = GroupKind::new("", "LimitRange");
     /// `scheduling.k8s.io/v1 PriorityClass`.
     pub const PRIORITY_CLASS: GroupKind<'static> =
         GroupKind::new("scheduling.k8s.io", "PriorityClass");
@@ -179,6 +183,12 @@ pub mod kinds {
     /// prometheus-operator `ServiceMonitor`.
     pub const SERVICE_MONITOR: GroupKind<'static> =
         GroupKind::new("monitoring.coreos.com", "ServiceMonitor");
+    /// prometheus-operator `PodMonitor`.
+    pub const POD_MONITOR: GroupKind<'static> =
+        GroupKind::new("monitoring.coreos.com", "PodMonitor");
+    /// prometheus-operator `Prometheus`, whose pods scrape the monitors.
+    pub const PROMETHEUS: GroupKind<'static> =
+        GroupKind::new("monitoring.coreos.com", "Prometheus");
 }
 
 #[cfg(test)]

@@ -4,13 +4,17 @@
 //! The layers, leaves first: [`cluster`] (the nodes), [`workload`] (what the shared
 //! model's views say about each workload, read once), [`scheduler`] (where pods go, as
 //! kube-scheduler would put them), [`scenario`] (the disturbances, each from the same
-//! initial placement), [`report`] (what happened, as a table or JSON). [`simulate`] ties
+//! initial placement), [`autoscale`] (every autoscaler at its maximum, against the
+//! cluster and the quotas), [`report`] (what happened, as a table or JSON), [`svg`]
+//! (each scenario drawn). [`simulate`] ties
 //! them together and turns broken promises into findings.
 
+pub mod autoscale;
 pub mod cluster;
 pub mod report;
 pub mod scenario;
 pub mod scheduler;
+pub mod svg;
 pub mod workload;
 
 use shipshape_manifest::ModelIndex;
@@ -135,12 +139,23 @@ pub fn simulate(index: &ModelIndex<'_>, cluster: &Cluster) -> Report {
     for scenario in &scenarios {
         findings.extend(judge(scenario));
     }
+    let autoscaling = autoscale::at_maximum(&start, index, &mut findings);
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let mut not_modelled: Vec<String> = NEVER_MODELLED.iter().map(|s| (*s).to_owned()).collect();
     for workload in &workloads.list {
         for note in &workload.not_modelled {
             not_modelled.push(format!("{}: {note}", workload.name));
         }
+    }
+    if index
+        .of_kind(&shipshape_manifest::kinds::LIMIT_RANGE)
+        .next()
+        .is_some()
+    {
+        not_modelled.push(
+            "LimitRange defaults: containers without requests are placed as asking for nothing"
+                .to_owned(),
+        );
     }
     for operated in &workloads.operated {
         not_modelled.push(format!(
@@ -151,6 +166,7 @@ pub fn simulate(index: &ModelIndex<'_>, cluster: &Cluster) -> Report {
         cluster: cluster.summary(),
         placement,
         scenarios,
+        autoscaling,
         findings,
         not_modelled,
     }

@@ -6,6 +6,8 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
+use crate::cluster::{format_cpu, format_memory};
+
 /// How bad a finding is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -123,6 +125,38 @@ pub struct Placed {
     pub pending: Vec<String>,
 }
 
+/// One autoscaled workload at its maximum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AtMaximum {
+    /// `Kind/name`.
+    pub workload: String,
+    /// Pods it runs at the autoscaler's minimum.
+    pub min: i64,
+    /// Pods at `maxReplicas`.
+    pub max: i64,
+    /// CPU it requests at `maxReplicas`, in millicores.
+    pub cpu: i64,
+    /// Memory it requests at `maxReplicas`, in bytes.
+    pub memory: i64,
+    /// Pods left Pending when only it scales up, with the first one's reason.
+    pub pending: i64,
+    /// Why the first Pending pod is Pending.
+    pub reason: Option<String>,
+}
+
+/// Every autoscaler at its maximum, alone and together.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Autoscaling {
+    /// Each autoscaled workload.
+    pub workloads: Vec<AtMaximum>,
+    /// Pods left Pending when every autoscaler is at its maximum at once.
+    pub pending_together: i64,
+    /// CPU every workload requests with every autoscaler at its maximum, in millicores.
+    pub cpu: i64,
+    /// Memory every workload requests with every autoscaler at its maximum, in bytes.
+    pub memory: i64,
+}
+
 /// The whole simulation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -132,6 +166,8 @@ pub struct Report {
     pub placement: Vec<Placed>,
     /// Every scenario, in the order: rollouts, drains, zone losses, node losses.
     pub scenarios: Vec<Scenario>,
+    /// Every autoscaler at its maximum.
+    pub autoscaling: Autoscaling,
     /// The broken promises, errors first.
     pub findings: Vec<Finding>,
     /// What the simulation does not model, of this input.
@@ -225,6 +261,35 @@ impl Report {
                 ]);
             }
             out.push_str(&columns(&rows));
+        }
+        if !self.autoscaling.workloads.is_empty() {
+            let _ = writeln!(out, "\nAutoscaling at maximum");
+            let mut rows = vec![row(&[
+                "WORKLOAD",
+                "MIN",
+                "MAX",
+                "CPU AT MAX",
+                "MEMORY AT MAX",
+                "PENDING",
+            ])];
+            for a in &self.autoscaling.workloads {
+                rows.push(vec![
+                    a.workload.clone(),
+                    a.min.to_string(),
+                    a.max.to_string(),
+                    format_cpu(a.cpu),
+                    format_memory(a.memory),
+                    a.pending.to_string(),
+                ]);
+            }
+            out.push_str(&columns(&rows));
+            let _ = writeln!(
+                out,
+                "Every autoscaler at its maximum: {} CPU, {} memory requested, {} pods Pending",
+                format_cpu(self.autoscaling.cpu),
+                format_memory(self.autoscaling.memory),
+                self.autoscaling.pending_together
+            );
         }
         let _ = writeln!(out);
         if self.findings.is_empty() {

@@ -332,3 +332,48 @@ fn a_drain_through_a_budget_of_one_keeps_replicas_minus_one() {
     assert_eq!(api.timeline, [(0, 2), (10, 3)]);
     assert_eq!(drain.duration, 10);
 }
+
+#[test]
+fn an_autoscaler_at_its_maximum_that_outgrows_the_cluster_and_the_quota() {
+    let hpa = "apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata: {name: api}
+spec:
+  scaleTargetRef: {apiVersion: apps/v1, kind: Deployment, name: api}
+  minReplicas: 2
+  maxReplicas: 10
+---
+apiVersion: v1
+kind: ResourceQuota
+metadata: {name: team}
+spec:
+  hard: {requests.cpu: '4', pods: '20'}
+---
+";
+    let yaml = deployment("api", 2, ROLLING_1_0, "") + hpa;
+    // Two nodes of 2 CPU: 500m pods fit four to a node, eight in all.
+    let size = NodeSize {
+        cpu: 2000,
+        ..NodeSize::default()
+    };
+    let report = simulate(&yaml, &Cluster::uniform(2, 1, size));
+    let api = &report.autoscaling.workloads[0];
+    assert_eq!(
+        (api.min, api.max, api.cpu, api.memory),
+        (2, 10, 5000, 10 << 30)
+    );
+    assert_eq!(api.pending, 2);
+    assert_eq!(
+        api.reason.as_deref(),
+        Some("0/2 nodes are available: 2 Insufficient cpu.")
+    );
+    assert_eq!(report.autoscaling.pending_together, 2);
+    let messages: Vec<&str> = report.findings.iter().map(|f| f.message.as_str()).collect();
+    assert_eq!(
+        messages,
+        [
+            "at maxReplicas 10, 2 pods stay Pending (0/2 nodes are available: 2 Insufficient cpu.); lower maxReplicas or give the cluster room",
+            "requests.cpu is 5 at every autoscaler's maximum, above the quota's 4: the pods above it are never created; raise the quota or lower maxReplicas",
+        ]
+    );
+}

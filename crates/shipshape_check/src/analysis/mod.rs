@@ -4,5 +4,6 @@
 //! timings and where routes send traffic are the model's (`shipshape_manifest`).
 
 pub(crate) mod annotations;
+pub(crate) mod monitors;
 pub(crate) mod network_policy;
 pub(crate) mod shutdown;

@@ -1,5 +1,6 @@
 //! SARIF 2.1.0 for code scanning (GitHub, GitLab, IDEs).
 
+use serde::Serialize;
 use serde_json::{Value, json};
 
 use crate::docs;
@@ -24,11 +25,6 @@ fn level(severity: Severity) -> &'static str {
 #[must_use]
 pub fn sarif(report: &Report, rules: &[Rule]) -> String {
     let descriptors: Vec<Value> = rules.iter().map(|r| descriptor(*r)).collect();
-    let results: Vec<Value> = report
-        .findings
-        .iter()
-        .map(|f| result(f, rules.iter().position(|r| r.meta().id == f.rule.id)))
-        .collect();
     let mut driver = json!({
         "name": "shipshape",
         "version": env!("CARGO_PKG_VERSION"),
@@ -39,28 +35,67 @@ pub fn sarif(report: &Report, rules: &[Rule]) -> String {
     if !home.is_empty() {
         driver["informationUri"] = json!(home);
     }
-    let mut log = json!({
-        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
-        "version": "2.1.0",
-        "runs": [{
-            "tool": { "driver": driver },
-            // Our columns count characters, as the spanned tree does.
-            "columnKind": "unicodeCodePoints",
-            "results": results,
-        }]
-    });
+    let results = Results {
+        findings: &report.findings,
+        rules,
+    };
     // What could not be read is the tool's trouble, not a result about the code: SARIF
     // says so with notifications of an unsuccessful invocation.
-    if !report.problems.is_empty() {
+    let invocations = (!report.problems.is_empty()).then(|| {
         let notifications: Vec<Value> = report.problems.iter().map(notification).collect();
-        log["runs"][0]["invocations"] = json!([{
+        json!([{
             "executionSuccessful": false,
             "toolExecutionNotifications": notifications,
-        }]);
-    }
-    let mut text = serde_json::to_string_pretty(&log).expect("JSON values serialize");
+        }])
+    });
+    let log = Log {
+        schema: "https://json.schemastore.org/sarif-2.1.0.json",
+        version: "2.1.0",
+        runs: [Run {
+            tool: json!({ "driver": driver }),
+            // Our columns count characters, as the spanned tree does.
+            column_kind: "unicodeCodePoints",
+            results,
+            invocations,
+        }],
+    };
+    let mut text = serde_json::to_string_pretty(&log).expect("the log serializes");
     text.push('\n');
     text
+}
+
+#[derive(Serialize)]
+struct Log<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    version: &'static str,
+    runs: [Run<'a>; 1],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Run<'a> {
+    tool: Value,
+    column_kind: &'static str,
+    results: Results<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    invocations: Option<Value>,
+}
+
+/// The results, each pointing at its rule by index among the rules that ran.
+struct Results<'a> {
+    findings: &'a [Finding],
+    rules: &'a [Rule],
+}
+
+impl Serialize for Results<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.findings
+                .iter()
+                .map(|f| result(f, self.rules.iter().position(|r| r.meta().id == f.rule.id))),
+        )
+    }
 }
 
 fn notification(d: &shipshape_yaml::Diagnostic) -> Value {
@@ -96,39 +131,101 @@ fn descriptor(rule: Rule) -> Value {
     })
 }
 
-fn result(f: &Finding, rule_index: Option<usize>) -> Value {
-    let mut result = json!({
-        "ruleId": f.rule.id,
-        "level": level(f.severity),
-        "message": { "text": format!("{}: {}", f.object.display_name(), f.message) },
-        "locations": [location(f)],
-        "properties": { "pointer": f.pointer },
-    });
-    if let Some(i) = rule_index {
-        result["ruleIndex"] = json!(i);
-    }
-    if let Some(reason) = &f.suppressed {
-        result["suppressions"] = json!([{ "kind": "inSource", "justification": reason }]);
-    }
-    result
+/// One result, written through serde rather than built as a `Value` tree: a log holds
+/// one per finding, tens of thousands on a large input.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SarifResult<'a> {
+    rule_id: &'static str,
+    level: &'static str,
+    message: Text,
+    locations: [ResultLocation<'a>; 1],
+    properties: Pointer<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rule_index: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    suppressions: Option<[Suppression<'a>; 1]>,
 }
 
-fn location(f: &Finding) -> Value {
+#[derive(Serialize)]
+struct Text {
+    text: String,
+}
+
+#[derive(Serialize)]
+struct Pointer<'a> {
+    pointer: &'a str,
+}
+
+#[derive(Serialize)]
+struct Suppression<'a> {
+    kind: &'static str,
+    justification: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ResultLocation<'a> {
+    logical_locations: [LogicalLocation<'a>; 1],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    physical_location: Option<PhysicalLocation>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct LogicalLocation<'a> {
+    name: &'a str,
+    fully_qualified_name: String,
+    kind: &'static str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct PhysicalLocation {
+    artifact_location: Value,
+    region: Region,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Region {
+    start_line: usize,
+    start_column: usize,
+}
+
+fn result(f: &Finding, rule_index: Option<usize>) -> SarifResult<'_> {
     let object = &f.object;
-    let mut location = json!({
-        "logicalLocations": [{
-            "name": object.name,
-            "fullyQualifiedName": object.display_name(),
-            "kind": "object",
-        }]
-    });
-    if let Some(l) = &f.location {
-        location["physicalLocation"] = json!({
-            "artifactLocation": artifact(&l.file),
-            "region": { "startLine": l.line, "startColumn": l.column },
-        });
+    SarifResult {
+        rule_id: f.rule.id,
+        level: level(f.severity),
+        message: Text {
+            text: format!("{}: {}", object.display_name(), f.message),
+        },
+        locations: [ResultLocation {
+            logical_locations: [LogicalLocation {
+                name: &object.name,
+                fully_qualified_name: object.display_name(),
+                kind: "object",
+            }],
+            physical_location: f.location.as_ref().map(|l| PhysicalLocation {
+                artifact_location: artifact(&l.file),
+                region: Region {
+                    start_line: l.line,
+                    start_column: l.column,
+                },
+            }),
+        }],
+        properties: Pointer {
+            pointer: &f.pointer,
+        },
+        rule_index,
+        suppressions: f.suppressed.as_deref().map(|justification| {
+            [Suppression {
+                kind: "inSource",
+                justification,
+            }]
+        }),
     }
-    location
 }
 
 /// A file as a SARIF artifact: a relative URI, or a description for standard input,

@@ -1,5 +1,6 @@
 use serde_json::Value;
 
+use crate::analysis::monitors::Namespaces;
 use crate::{CheckContext, Emitter, Object, Selector, SetRule, declare_rule};
 use shipshape_manifest::{OperatedService, kinds, operated_services};
 
@@ -76,45 +77,6 @@ declare_rule! {
         severity: Warning,
         theme: Correctness,
         summary: "ServiceMonitor selects no Service, or names a port its Services lack",
-    }
-}
-
-/// The namespaces a ServiceMonitor looks for Services in.
-enum Namespaces<'a> {
-    /// `namespaceSelector: {any: true}`.
-    Any,
-    /// `matchNames`, or the monitor's own namespace.
-    Named(Vec<&'a str>),
-}
-
-impl<'a> Namespaces<'a> {
-    fn of(monitor: &'a Object) -> Namespaces<'a> {
-        if monitor
-            .get("/spec/namespaceSelector/any")
-            .and_then(Value::as_bool)
-            == Some(true)
-        {
-            return Namespaces::Any;
-        }
-        let names = monitor
-            .get("/spec/namespaceSelector/matchNames")
-            .and_then(Value::as_array)
-            .map(|names| names.iter().filter_map(Value::as_str).collect::<Vec<_>>());
-        Namespaces::Named(names.unwrap_or_else(|| vec![monitor.namespace()]))
-    }
-
-    fn contains(&self, namespace: &str) -> bool {
-        match self {
-            Namespaces::Any => true,
-            Namespaces::Named(names) => names.contains(&namespace),
-        }
-    }
-
-    fn describe(&self) -> String {
-        match self {
-            Namespaces::Any => "any namespace".to_owned(),
-            Namespaces::Named(names) => format!("namespace {}", names.join(", ")),
-        }
     }
 }
 

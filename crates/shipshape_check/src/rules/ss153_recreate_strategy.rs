@@ -1,10 +1,13 @@
 use shipshape_manifest::kinds;
 
+use crate::templates::volumes;
 use crate::{Emitter, Object, ObjectRule, declare_rule};
 
 declare_rule! {
     /// ## What it checks
-    /// Deployments with `strategy.type: Recreate`.
+    /// Deployments with `strategy.type: Recreate`, unless their pods mount a
+    /// PersistentVolumeClaim: a `ReadWriteOnce` volume is held by one node at a time, and
+    /// a rolling update would wait for it forever (SS158).
     ///
     /// ## Why it matters
     /// Recreate stops every old pod before starting any new one, so each release is a
@@ -69,7 +72,14 @@ declare_rule! {
 
 impl ObjectRule for RecreateStrategy {
     fn check(&self, object: &Object, out: &mut Emitter<'_>) {
-        if object.is(&kinds::DEPLOYMENT) && object.str_at("/spec/strategy/type") == Some("Recreate")
+        let mounts_claim = || {
+            object
+                .pod_template()
+                .is_some_and(|pod| volumes(&pod).any(|v| v.kind == "persistentVolumeClaim"))
+        };
+        if object.is(&kinds::DEPLOYMENT)
+            && object.str_at("/spec/strategy/type") == Some("Recreate")
+            && !mounts_claim()
         {
             out.report(
                 object,
