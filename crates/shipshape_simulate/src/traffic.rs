@@ -16,7 +16,7 @@
 use std::collections::{BTreeSet, HashMap, HashSet};
 
 use shipshape_manifest::network_policy::{
-    Decision, Direction, Endpoint, NetworkPolicies, NetworkPolicy, Port, Protocol, RuleRef,
+    Decision, Endpoint, NetworkPolicies, NetworkPolicy, Port, Protocol, RuleRef,
 };
 use shipshape_manifest::routes::{self, Resolution};
 use shipshape_manifest::{ModelIndex, PodTemplate};
@@ -63,6 +63,7 @@ pub fn matrix(index: &ModelIndex<'_>, findings: &mut Vec<Finding>) -> Traffic {
         .map(|(i, t)| (t.object.index(), i))
         .collect();
     let policies = NetworkPolicies::of_model(index);
+    let prepared: Vec<_> = endpoints.iter().map(|e| policies.prepare(e)).collect();
 
     let declared = declared_calls(index, templates, &at);
     let routed = routed_ports(index, &at);
@@ -73,7 +74,7 @@ pub fn matrix(index: &ModelIndex<'_>, findings: &mut Vec<Finding>) -> Traffic {
 
     let mut calls = Vec::new();
     for call in &declared {
-        let verdict = policies.reach(&endpoints[call.from], &endpoints[call.to], call.port);
+        let verdict = policies.reach_prepared(&prepared[call.from], &prepared[call.to], call.port);
         let passage = passage(&verdict.egress, &verdict.ingress);
         let denied = match (&verdict.egress, &verdict.ingress) {
             (Decision::Denied(isolating), _) => Some(("egress", isolating)),
@@ -108,19 +109,20 @@ pub fn matrix(index: &ModelIndex<'_>, findings: &mut Vec<Finding>) -> Traffic {
         });
     }
 
-    let any_pod = Endpoint::new(ANY_NAMESPACE, None);
+    let any_endpoint = Endpoint::new(ANY_NAMESPACE, None);
+    let any_pod = policies.prepare(&any_endpoint);
     let mut unrestricted = Vec::new();
     let mut over_wide = Vec::new();
     for (w, receiver) in templates.iter().enumerate() {
         if !receiver.is_long_running() {
             continue;
         }
-        let to = &endpoints[w];
-        if policies.isolating(to, Direction::Ingress).is_empty() {
+        let to = &prepared[w];
+        if !to.ingress_restricted() {
             unrestricted.push(names[w].clone());
             continue;
         }
-        let ports = receiver_ports(to, &declared, &routed, w);
+        let ports = receiver_ports(&endpoints[w], &declared, &routed, w);
         let others = other_ports(&ports);
         let mut excess: Vec<(RuleRef<'_>, Excess)> = Vec::new();
         let probes = ports
@@ -128,23 +130,18 @@ pub fn matrix(index: &ModelIndex<'_>, findings: &mut Vec<Finding>) -> Traffic {
             .map(|p| (*p, false))
             .chain(others.iter().map(|p| (*p, true)));
         for (port, other) in probes {
-            let verdict = policies.reach(&any_pod, to, port);
-            if let Decision::Admitted(rule) = verdict.ingress
+            if let Some(Some(rule)) = policies.passes(&any_pod, to, port)
                 && (other || !routed.contains(&(w, port.number, port.protocol)))
             {
                 note(&mut excess, rule, (false, ANY_POD.to_owned()), port, other);
             }
-            for (c, from) in endpoints.iter().enumerate() {
+            for (c, from) in prepared.iter().enumerate() {
                 if c == w {
                     continue;
                 }
-                let verdict = policies.reach(from, to, port);
-                let Decision::Admitted(rule) = verdict.ingress else {
+                let Some(Some(rule)) = policies.passes(from, to, port) else {
                     continue;
                 };
-                if !verdict.egress.admits() {
-                    continue;
-                }
                 if other {
                     note(&mut excess, rule, (true, names[c].clone()), port, true);
                 } else if !declared_set.contains(&(c, w, port.number, port.protocol)) {

@@ -105,6 +105,23 @@ impl PartialEq for NetworkPolicy<'_> {
     }
 }
 
+/// A pod prepared for many questions: see [`NetworkPolicies::prepare`].
+#[derive(Debug, Clone)]
+pub struct Prepared<'s, 'e, 'a> {
+    pod: &'e Endpoint<'e>,
+    egress: Vec<&'s NetworkPolicy<'a>>,
+    ingress: Vec<&'s NetworkPolicy<'a>>,
+    namespace_labels: Cow<'s, Map<String, Value>>,
+}
+
+impl Prepared<'_, '_, '_> {
+    /// Whether some policy restricts the pod's ingress.
+    #[must_use]
+    pub fn ingress_restricted(&self) -> bool {
+        !self.ingress.is_empty()
+    }
+}
+
 /// How traffic from one pod to another is decided: it passes when both sides admit it.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Verdict<'p> {
@@ -237,22 +254,83 @@ impl<'a> NetworkPolicies<'a> {
     /// Whether `from` may send to `to` on `port`, and which policies decided each side.
     #[must_use]
     pub fn reach(&self, from: &Endpoint<'_>, to: &Endpoint<'_>, port: Port) -> Verdict<'_> {
-        let to_namespace = self.namespace_labels(to.namespace);
-        let from_namespace = self.namespace_labels(from.namespace);
-        Verdict {
-            egress: self.decide(from, Direction::Egress, |policy, rule| {
-                if !rule.admits_port(port, Some(to)) {
-                    return PeerMatch::No;
-                }
-                rule.admits_pod(to, &to_namespace, policy.namespace())
-            }),
-            ingress: self.decide(to, Direction::Ingress, |policy, rule| {
-                if !rule.admits_port(port, Some(to)) {
-                    return PeerMatch::No;
-                }
-                rule.admits_pod(from, &from_namespace, policy.namespace())
-            }),
+        self.reach_prepared(&self.prepare(from), &self.prepare(to), port)
+    }
+
+    /// `pod` with what every question about it looks up first: the policies that
+    /// isolate it each way and its namespace's labels. For asking about many pairs of
+    /// the same pods ([`NetworkPolicies::reach_prepared`]).
+    #[must_use]
+    pub fn prepare<'s, 'e>(&'s self, pod: &'e Endpoint<'e>) -> Prepared<'s, 'e, 'a> {
+        Prepared {
+            pod,
+            egress: self.isolating(pod, Direction::Egress),
+            ingress: self.isolating(pod, Direction::Ingress),
+            namespace_labels: self.namespace_labels(pod.namespace),
         }
+    }
+
+    /// [`NetworkPolicies::reach`] for prepared pods.
+    #[must_use]
+    pub fn reach_prepared<'s>(
+        &'s self,
+        from: &Prepared<'s, '_, 'a>,
+        to: &Prepared<'s, '_, 'a>,
+        port: Port,
+    ) -> Verdict<'s> {
+        Verdict {
+            egress: self.egress_decision(from, to, port),
+            ingress: self.ingress_decision(from, to, port),
+        }
+    }
+
+    /// Whether traffic from `from` to `to` on `port` passes, whatever the pods'
+    /// addresses, and if so the ingress rule that admits it (`None` inside when `to`'s
+    /// ingress is not restricted). The receiving side is only asked when the sending
+    /// side admits the traffic, so most denied pairs cost one side.
+    #[must_use]
+    pub fn passes<'s>(
+        &'s self,
+        from: &Prepared<'s, '_, 'a>,
+        to: &Prepared<'s, '_, 'a>,
+        port: Port,
+    ) -> Option<Option<RuleRef<'s>>> {
+        if !self.egress_decision(from, to, port).admits() {
+            return None;
+        }
+        match self.ingress_decision(from, to, port) {
+            Decision::Unrestricted => Some(None),
+            Decision::Admitted(rule) => Some(Some(rule)),
+            Decision::ByAddress(_) | Decision::Denied(_) => None,
+        }
+    }
+
+    fn egress_decision<'s>(
+        &'s self,
+        from: &Prepared<'s, '_, 'a>,
+        to: &Prepared<'s, '_, 'a>,
+        port: Port,
+    ) -> Decision<'s> {
+        self.decide_among(&from.egress, Direction::Egress, |policy, rule| {
+            if !rule.admits_port(port, Some(to.pod)) {
+                return PeerMatch::No;
+            }
+            rule.admits_pod(to.pod, &to.namespace_labels, policy.namespace())
+        })
+    }
+
+    fn ingress_decision<'s>(
+        &'s self,
+        from: &Prepared<'s, '_, 'a>,
+        to: &Prepared<'s, '_, 'a>,
+        port: Port,
+    ) -> Decision<'s> {
+        self.decide_among(&to.ingress, Direction::Ingress, |policy, rule| {
+            if !rule.admits_port(port, Some(to.pod)) {
+                return PeerMatch::No;
+            }
+            rule.admits_pod(from.pod, &from.namespace_labels, policy.namespace())
+        })
     }
 
     /// Whether `from` may send to `address`, outside the cluster, on `port`. A named
@@ -336,12 +414,21 @@ impl<'a> NetworkPolicies<'a> {
         direction: Direction,
         admits: impl Fn(&NetworkPolicy<'a>, &Rule<'a>) -> PeerMatch,
     ) -> Decision<'_> {
-        let isolating = self.isolating(pod, direction);
+        self.decide_among(&self.isolating(pod, direction), direction, admits)
+    }
+
+    /// The decision of the policies `isolating` a pod in `direction`.
+    fn decide_among<'s>(
+        &'s self,
+        isolating: &[&'s NetworkPolicy<'a>],
+        direction: Direction,
+        admits: impl Fn(&NetworkPolicy<'a>, &Rule<'a>) -> PeerMatch,
+    ) -> Decision<'s> {
         if isolating.is_empty() {
             return Decision::Unrestricted;
         }
         let mut by_address = None;
-        for &policy in &isolating {
+        for &policy in isolating {
             let rules = policy.rules(direction).unwrap_or_default();
             for (rule, r) in rules.iter().enumerate() {
                 match admits(policy, r) {
@@ -355,7 +442,7 @@ impl<'a> NetworkPolicies<'a> {
         }
         match by_address {
             Some(rule) => Decision::ByAddress(rule),
-            None => Decision::Denied(isolating.into_iter().map(|p| p as _).collect()),
+            None => Decision::Denied(isolating.iter().map(|&p| p as _).collect()),
         }
     }
 }
