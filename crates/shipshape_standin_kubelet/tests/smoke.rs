@@ -132,7 +132,11 @@ kind: Pod
 metadata:
   name: crasher
   namespace: default
-  annotations: {standin.shipshape.dev/fail: crash-loop}
+  annotations:
+    standin.shipshape.dev/fail: crash-loop
+    standin.shipshape.dev/log: |
+      starting
+      cannot reach db:5432
 spec:
   containers: [{name: app, image: example.invalid/app:1}]
 ---
@@ -151,7 +155,8 @@ fn container_state(pod: &Value) -> &Value {
 }
 
 /// A Job completes; pods asked to fail show a crash loop with a rising restart count
-/// and an image pull back-off, as the real kubelet reports them.
+/// (and a log, through the API server) and an image pull back-off, as the real kubelet
+/// reports them.
 #[test]
 fn a_job_completes_and_pods_fail_on_request() {
     let Some(harness) = start() else { return };
@@ -181,6 +186,13 @@ fn a_job_completes_and_pods_fail_on_request() {
         let p = json(&harness, &["get", "pod", "crasher"]);
         (container_state(&p)["restartCount"].as_i64() > Some(restarts)).then_some(())
     });
+
+    // The API server proxies the log request to the stand-in's log server.
+    assert_eq!(
+        harness.kubectl_ok(&["logs", "crasher", "--tail", "2"], ""),
+        "cannot reach db:5432\n\
+         stand-in kubelet: container app exited with code 1 (standin.shipshape.dev/fail: crash-loop)\n"
+    );
 
     let pulled = harness.eventually("unpullable in ImagePullBackOff", WAIT, || {
         let p = json(&harness, &["get", "pod", "unpullable"]);
