@@ -8,6 +8,7 @@ use std::future::Future;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -63,7 +64,10 @@ struct Tracked {
     since: Instant,
     started_at: String,
     pod_ip: Ipv4Addr,
-    hook_failed: Option<bool>,
+    /// The completion hook's outcome (true: it succeeded), set by its task once it
+    /// exits; `None` until the hook is started. It runs beside the loop, so a slow hook
+    /// holds back neither other pods nor the nodes' heartbeats.
+    hook: Option<Arc<OnceLock<bool>>>,
     reported: Option<Value>,
     warned: bool,
 }
@@ -237,7 +241,7 @@ impl Kubelet {
                 since: Instant::now(),
                 started_at: now(),
                 pod_ip: ip,
-                hook_failed: None,
+                hook: None,
                 reported: None,
                 warned: false,
             }
@@ -261,22 +265,26 @@ impl Kubelet {
         };
         let elapsed = tracked.since.elapsed();
         let completes = status::runs_to_completion(pod) && elapsed >= RUN_TO_COMPLETION;
+        let mut held = false;
         if let (None, true, Some(program)) = (failure, completes, &self.options.on_success) {
-            let failed = match tracked.hook_failed {
-                Some(failed) => failed,
-                None => {
-                    let failed = !run_hook(program, pod).await;
-                    tracked.hook_failed = Some(failed);
-                    failed
-                }
-            };
-            if failed {
-                failure = Some(Failure::Fail);
+            let outcome = tracked.hook.get_or_insert_with(|| {
+                let outcome = Arc::new(OnceLock::new());
+                let (program, pod, done) = (program.clone(), pod.clone(), outcome.clone());
+                tokio::spawn(async move {
+                    let _ = done.set(run_hook(&program, &pod).await);
+                });
+                outcome
+            });
+            match outcome.get() {
+                None => held = true,
+                Some(false) => failure = Some(Failure::Fail),
+                Some(true) => {}
             }
         }
         let life = Life {
             started_at: tracked.started_at.clone(),
             elapsed,
+            held,
             pod_ip: tracked.pod_ip.to_string(),
             host_ip: node::NODE_ADDRESS.to_string(),
         };
