@@ -225,8 +225,7 @@ impl SetRule for ServingPodWithoutDrain {
         // The first Service port that sends each pod template requests, by the
         // template's object index: one finding per pod template, however many
         // Services select it.
-        let mut first: HashMap<usize, (&Object, ServicePort<'_>, Container<'_>)> =
-            HashMap::new();
+        let mut first: HashMap<usize, (&Object, ServicePort<'_>, Container<'_>)> = HashMap::new();
         for service in cx.of_kind(&kinds::SERVICE) {
             for port in ServicePort::all(service) {
                 if !carries_requests(&port, &routed) {
