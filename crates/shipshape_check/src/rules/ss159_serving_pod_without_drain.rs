@@ -19,8 +19,9 @@ declare_rule! {
     /// `appProtocol` or its name (or the name of the container port it targets) says
     /// HTTP or gRPC: `http`, `https`, `http2`, `h2c`, `grpc`, `grpc-web`,
     /// `kubernetes.io/h2c`, `kubernetes.io/ws`, `kubernetes.io/wss`, alone or before a
-    /// `-suffix`, as Istio reads port names. Ports whose name speaks of `metrics` are
-    /// scrape targets, not requests.
+    /// `-suffix`, as Istio reads port names. Ports and Services whose name speaks of
+    /// `metrics` (`http-metrics`, a Service `web-metrics`) are scrape targets, not
+    /// requests, unless a route reaches them.
     ///
     /// A `preStop` hook of any kind is enough: `lifecycle.preStop.sleep` (Kubernetes
     /// 1.30 and later), an `exec` hook (a `sleep N`, or a drain script whose length the
@@ -162,6 +163,11 @@ fn names_requests(name: &str) -> bool {
 fn carries_requests(port: &ServicePort<'_>, routed: &HashSet<(usize, &Value)>) -> bool {
     if routed.contains(&(port.service.index(), port.value)) {
         return true;
+    }
+    // A Service made for scraping (`web-metrics`) carries no requests, whatever its
+    // port is called.
+    if port.service.name().to_ascii_lowercase().contains("metrics") {
+        return false;
     }
     let named = |key: &str| port.value[key].as_str().is_some_and(names_requests);
     let target = port.target().as_str().is_some_and(names_requests);
