@@ -86,7 +86,10 @@ pub enum Command {
     /// volume zones), then rolls out each workload, drains each node in turn through its
     /// PodDisruptionBudgets, loses each zone and each node, and reports per workload the
     /// fewest ready pods, budgets blocked or violated, quorums kept, and pods left
-    /// Pending with the scheduler's reason. What it does not model is listed.
+    /// Pending with the scheduler's reason. It also lays out who may reach whom on which
+    /// port under the NetworkPolicies, against the Services each workload's env names:
+    /// a declared call the policies drop is an error, an ingress rule open to every
+    /// namespace or to undeclared ports a warning. What it does not model is listed.
     ///
     /// Reads what `check` reads: files, directories, `-` and shipshape.yaml specs
     /// (rendered first). The cluster is --cluster FILE, else --zones × --nodes-per-zone
@@ -252,7 +255,8 @@ pub struct SimulateArgs {
     /// Exit 1 when a finding at or above this severity exists.
     #[arg(long, value_enum, value_name = "SEVERITY", default_value_t = FailOn::Error)]
     pub fail_on: FailOn,
-    /// Also write one SVG per scenario (ready pods over time) into this directory.
+    /// Also write one SVG per scenario (ready pods over time) and the traffic graph
+    /// (traffic.svg) into this directory.
     #[arg(long, value_name = "DIR")]
     pub svg: Option<PathBuf>,
 }

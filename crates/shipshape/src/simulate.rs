@@ -96,19 +96,25 @@ fn cluster(args: &SimulateArgs) -> Result<Cluster, Diagnostics> {
     ))
 }
 
-/// Writes each scenario's SVG into `dir` (created if missing), each file through a
-/// temporary file, so a reader never sees half a drawing.
+/// Writes each scenario's SVG and the traffic graph into `dir` (created if missing),
+/// each file through a temporary file, so a reader never sees half a drawing.
 fn write_svgs(
     dir: &std::path::Path,
     report: &shipshape_simulate::report::Report,
 ) -> std::io::Result<()> {
-    use std::io::Write;
+    use shipshape_simulate::svg;
     std::fs::create_dir_all(dir)?;
     for scenario in &report.scenarios {
-        let mut file = tempfile::NamedTempFile::new_in(dir)?;
-        file.write_all(shipshape_simulate::svg::scenario(scenario).as_bytes())?;
-        file.persist(dir.join(shipshape_simulate::svg::file_name(scenario)))
-            .map_err(|e| e.error)?;
+        write_whole(dir, &svg::file_name(scenario), &svg::scenario(scenario))?;
     }
+    write_whole(dir, svg::TRAFFIC_FILE, &svg::traffic(&report.traffic))
+}
+
+/// Writes `text` to `dir/name` through a temporary file in `dir`.
+fn write_whole(dir: &std::path::Path, name: &str, text: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut file = tempfile::NamedTempFile::new_in(dir)?;
+    file.write_all(text.as_bytes())?;
+    file.persist(dir.join(name)).map_err(|e| e.error)?;
     Ok(())
 }

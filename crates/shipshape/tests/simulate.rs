@@ -54,6 +54,18 @@ fn every_reference_example_keeps_its_promises() {
         );
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
         assert_eq!(report["findings"], serde_json::json!([]), "{example}");
+        assert_eq!(
+            report["traffic"]["over_wide"],
+            serde_json::json!([]),
+            "{example}"
+        );
+        for call in report["traffic"]["calls"].as_array().expect("calls") {
+            let from = call["from"].as_str().unwrap();
+            let runs_to_completion = from.starts_with("Job/") || from.starts_with("CronJob/");
+            if !call["declared"].is_null() && !runs_to_completion {
+                assert_eq!(call["passage"], "admitted", "{example}: {call}");
+            }
+        }
         for scenario in report["scenarios"].as_array().expect("scenarios") {
             let kind = scenario["kind"].as_str().unwrap();
             assert_eq!(
@@ -225,7 +237,8 @@ fn svg_writes_one_drawing_per_scenario() {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names.len(), 16, "{names:?}");
+    assert_eq!(names.len(), 17, "{names:?}");
+    assert!(names.contains(&"traffic.svg".to_owned()), "{names:?}");
     assert_eq!(names[0], "drain-node-a1.svg");
     assert!(
         names.contains(&"rollout-Deployment_projections_projections.svg".to_owned()),
@@ -250,5 +263,51 @@ fn svg_writes_one_drawing_per_scenario() {
         text(&out.stderr).contains("cannot write the SVGs to"),
         "{}",
         text(&out.stderr)
+    );
+}
+
+#[test]
+fn the_traffic_of_goverse_and_cyoda_go_is_what_their_env_declares() {
+    let calls = |example: &str| {
+        let out = shipshape(
+            &[
+                "simulate",
+                &format!("examples/{example}"),
+                "--format",
+                "json",
+            ],
+            None,
+        );
+        let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        report["traffic"]["calls"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|c| !c["declared"].is_null())
+            .map(|c| {
+                format!(
+                    "{} -> {} {} {}",
+                    c["from"].as_str().unwrap(),
+                    c["to"].as_str().unwrap(),
+                    c["port"],
+                    c["passage"].as_str().unwrap()
+                )
+            })
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        calls("goverse"),
+        [
+            "StatefulSet/goverse/etcd -> StatefulSet/goverse/etcd 2380 admitted",
+            "StatefulSet/goverse/node -> StatefulSet/goverse/etcd 2379 admitted",
+            "CronJob/goverse/etcd-backup -> StatefulSet/goverse/etcd 2379 admitted",
+        ]
+    );
+    assert_eq!(
+        calls("cyoda-go"),
+        [
+            "Deployment/cyoda/cyoda -> Deployment/cyoda/cyoda 7946 admitted",
+            "Job/cyoda/cyoda-migrate-bbf41f95 -> Deployment/cyoda/cyoda 7946 denied",
+        ]
     );
 }

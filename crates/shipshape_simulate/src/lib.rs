@@ -5,8 +5,9 @@
 //! model's views say about each workload, read once), [`scheduler`] (where pods go, as
 //! kube-scheduler would put them), [`scenario`] (the disturbances, each from the same
 //! initial placement), [`autoscale`] (every autoscaler at its maximum, against the
-//! cluster and the quotas), [`report`] (what happened, as a table or JSON), [`svg`]
-//! (each scenario drawn). [`simulate`] ties
+//! cluster and the quotas), [`traffic`] (who may reach whom under the NetworkPolicies,
+//! against the declared calls), [`report`] (what happened, as a table or JSON), [`svg`]
+//! (each scenario and the traffic drawn). [`simulate`] ties
 //! them together and turns broken promises into findings.
 
 pub mod autoscale;
@@ -15,6 +16,7 @@ pub mod report;
 pub mod scenario;
 pub mod scheduler;
 pub mod svg;
+pub mod traffic;
 pub mod workload;
 
 use shipshape_manifest::ModelIndex;
@@ -140,6 +142,7 @@ pub fn simulate(index: &ModelIndex<'_>, cluster: &Cluster) -> Report {
         findings.extend(judge(scenario));
     }
     let autoscaling = autoscale::at_maximum(&start, index, &mut findings);
+    let traffic = traffic::matrix(index, &mut findings);
     findings.sort_by_key(|f| std::cmp::Reverse(f.severity));
     let mut not_modelled: Vec<String> = NEVER_MODELLED.iter().map(|s| (*s).to_owned()).collect();
     for workload in &workloads.list {
@@ -167,6 +170,7 @@ pub fn simulate(index: &ModelIndex<'_>, cluster: &Cluster) -> Report {
         placement,
         scenarios,
         autoscaling,
+        traffic,
         findings,
         not_modelled,
     }

@@ -157,6 +157,68 @@ pub struct Autoscaling {
     pub memory: i64,
 }
 
+/// How the NetworkPolicies decide one call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Passage {
+    /// Both the sender's egress and the receiver's ingress let it through.
+    Admitted,
+    /// It passes when an `ipBlock` covers the pod's address, which the manifests do not
+    /// say; no side denies it.
+    ByAddress,
+    /// A side restricts it and no rule admits it.
+    Denied,
+}
+
+/// One call between two workloads of the set on one port.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Call {
+    /// The caller, `Kind/name`.
+    pub from: String,
+    /// The receiver, `Kind/name`.
+    pub to: String,
+    /// The receiver's container port.
+    pub port: i64,
+    /// `TCP`, `UDP` or `SCTP`.
+    pub protocol: String,
+    /// How the caller declares it (`` `DB_URL` (Service/db port 5432) ``); `None` for a
+    /// call the policies admit that no one declares.
+    pub declared: Option<String>,
+    /// What the policies do to it.
+    pub passage: Passage,
+}
+
+/// An ingress rule that admits more than the declared calls need.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Opening {
+    /// The receiver, `Kind/name`.
+    pub workload: String,
+    /// `NetworkPolicy/name ingress[i]`.
+    pub rule: String,
+    /// It admits a pod without labels of a namespace the set does not name.
+    pub any_namespace: bool,
+    /// Workloads of the set it admits on ports no container declares.
+    pub admits: Vec<String>,
+    /// The receiver's ports it admits beyond the declared calls.
+    pub ports: Vec<i64>,
+    /// It admits ports that no container of the receiver declares and no call uses.
+    pub other_ports: bool,
+    /// The declared calls to the receiver: `Kind/name on port`.
+    pub declared: Vec<String>,
+}
+
+/// Who may reach whom under the NetworkPolicies, against the declared calls.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Traffic {
+    /// Every declared call, then every call the policies admit to a workload whose
+    /// ingress they restrict that no one declares.
+    pub calls: Vec<Call>,
+    /// Workloads whose ingress no policy restricts: every pod may reach them.
+    pub unrestricted: Vec<String>,
+    /// The over-wide ingress rules.
+    pub over_wide: Vec<Opening>,
+}
+
 /// The whole simulation.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Report {
@@ -168,6 +230,8 @@ pub struct Report {
     pub scenarios: Vec<Scenario>,
     /// Every autoscaler at its maximum.
     pub autoscaling: Autoscaling,
+    /// The traffic matrix.
+    pub traffic: Traffic,
     /// The broken promises, errors first.
     pub findings: Vec<Finding>,
     /// What the simulation does not model, of this input.
@@ -291,6 +355,7 @@ impl Report {
                 self.autoscaling.pending_together
             );
         }
+        self.traffic.write_table(&mut out);
         let _ = writeln!(out);
         if self.findings.is_empty() {
             let _ = writeln!(out, "No promise broken.");
@@ -313,6 +378,51 @@ impl Report {
             }
         }
         out
+    }
+}
+
+impl Traffic {
+    /// The calls as a table: declared ones first, then the undeclared ones the policies
+    /// admit, and the workloads whose ingress is open to every pod.
+    fn write_table(&self, out: &mut String) {
+        let declared = self.calls.iter().filter(|c| c.declared.is_some()).count();
+        let blocked = self
+            .calls
+            .iter()
+            .filter(|c| c.passage == Passage::Denied)
+            .count();
+        let _ = writeln!(
+            out,
+            "\nTraffic ({declared} declared calls, {blocked} blocked, {} over-wide ingress rules)",
+            self.over_wide.len()
+        );
+        if !self.calls.is_empty() {
+            let mut rows = vec![row(&["FROM", "TO", "PORT", "POLICIES", "DECLARED BY"])];
+            for c in &self.calls {
+                let passage = match c.passage {
+                    Passage::Admitted => "admit",
+                    Passage::ByAddress => "by address",
+                    Passage::Denied => "DENY",
+                };
+                rows.push(vec![
+                    c.from.clone(),
+                    c.to.clone(),
+                    format!("{}/{}", c.port, c.protocol),
+                    passage.to_owned(),
+                    c.declared
+                        .clone()
+                        .unwrap_or_else(|| "- (declared by no env)".to_owned()),
+                ]);
+            }
+            out.push_str(&columns(&rows));
+        }
+        if !self.unrestricted.is_empty() {
+            let _ = writeln!(
+                out,
+                "Ingress open to every pod (no NetworkPolicy selects them): {}",
+                self.unrestricted.join(", ")
+            );
+        }
     }
 }
 

@@ -282,11 +282,16 @@ impl<'a> Workloads<'a> {
 }
 
 /// `Kind/name`, with the namespace when it is not `default`.
-fn display(object: &Object) -> String {
-    if object.namespace() == "default" || object.namespace().is_empty() {
-        format!("{}/{}", object.kind(), object.name())
+pub(crate) fn display(object: &Object) -> String {
+    qualified(object.kind(), object.namespace(), object.name())
+}
+
+/// `kind/name`, or `kind/namespace/name` outside the `default` namespace.
+pub(crate) fn qualified(kind: &str, namespace: &str, name: &str) -> String {
+    if namespace == "default" || namespace.is_empty() {
+        format!("{kind}/{name}")
     } else {
-        format!("{}/{}/{}", object.kind(), object.namespace(), object.name())
+        format!("{kind}/{namespace}/{name}")
     }
 }
 
