@@ -59,6 +59,12 @@ fn every_reference_example_keeps_its_promises() {
             serde_json::json!([]),
             "{example}"
         );
+        for db in report["autoscaling"]["databases"]
+            .as_array()
+            .expect("databases")
+        {
+            assert!(db["spare"].as_i64().unwrap() >= 0, "{example}: {db}");
+        }
         for call in report["traffic"]["calls"].as_array().expect("calls") {
             let from = call["from"].as_str().unwrap();
             let runs_to_completion = from.starts_with("Job/") || from.starts_with("CronJob/");

@@ -14,6 +14,7 @@
 //! [`routes`] says where Ingresses and Gateway routes send traffic. [`Object::typed`]
 //! gives a built-in kind as its k8s-openapi type.
 
+mod annotation;
 pub mod api_lifecycle;
 mod autoscaling;
 pub mod connections;
@@ -44,6 +45,7 @@ mod typed;
 mod waits;
 mod write;
 
+pub use annotation::Annotation;
 pub use api_lifecycle::{ApiChange, ApiStatus};
 pub use autoscaling::{Autoscaler, ScaleTarget};
 pub use dependencies::Dependency;

@@ -1,13 +1,16 @@
 //! Every HorizontalPodAutoscaler at its maximum: whether the extra pods fit on the
-//! cluster (each alone, then all together), what they cost in requests, and whether the
-//! requests at maximum stay within each namespace's ResourceQuota.
+//! cluster (each alone, then all together), what they cost in requests, whether the
+//! requests at maximum stay within each namespace's ResourceQuota, and whether each
+//! database's clients at their most fit in its `max_connections` (the model's
+//! [`connections::budget`], the adding-up the checker's SS034 reports too).
 
 use shipshape_grammar::Quantity;
-use shipshape_manifest::{ModelIndex, kinds};
+use shipshape_manifest::{ModelIndex, connections, kinds};
 
-use crate::report::{AtMaximum, Autoscaling, Finding, Severity};
+use crate::report::{AtMaximum, Autoscaling, DbBudget, DbClient, Finding, Severity};
 use crate::scenario::Start;
 use crate::scheduler::{Pod, State};
+use crate::workload::display;
 
 /// Scales each autoscaled workload of `start` to its maximum, then all of them; adds a
 /// finding for each that does not fit and for each ResourceQuota the maxima exceed.
@@ -67,7 +70,69 @@ pub fn at_maximum(
         pending_together,
         cpu,
         memory,
+        databases: databases(index, findings),
     }
+}
+
+/// Each database's connections with every client at its most, and a finding for each
+/// that does not fit.
+fn databases(index: &ModelIndex<'_>, findings: &mut Vec<Finding>) -> Vec<DbBudget> {
+    let budget = connections::budget(index);
+    for bad in &budget.malformed {
+        findings.push(Finding {
+            severity: Severity::Warning,
+            scenario: "autoscaling at maximum".to_owned(),
+            workload: display(bad.annotation.object),
+            message: format!(
+                "annotation {} is `{}`: {}, so it is ignored",
+                bad.annotation.key, bad.annotation.value, bad.problem
+            ),
+        });
+    }
+    let mut out = Vec::new();
+    for db in &budget.databases {
+        let connections = db.connections();
+        let spare = db.available().map(|available| available - connections);
+        let clients: Vec<DbClient> = db
+            .clients
+            .iter()
+            .map(|c| DbClient {
+                workload: display(c.object),
+                pods: c.pods,
+                counted_by: c.counted_by.clone(),
+                pool: c.pool,
+            })
+            .collect();
+        if let (Some(spare), Some((limit, declared))) = (spare, &db.limit)
+            && spare < 0
+        {
+            let shares: Vec<String> = clients
+                .iter()
+                .map(|c| format!("{} {} × {}", c.workload, c.pods, c.pool))
+                .collect();
+            findings.push(Finding {
+                severity: Severity::Error,
+                scenario: "autoscaling at maximum".to_owned(),
+                workload: display(declared.object),
+                message: format!(
+                    "database `{}` accepts {limit} connections, {} kept for superusers, and its clients at their most open {connections} ({}): over by {}; lower maxReplicas or the pools, raise max_connections or put a pooler in front",
+                    db.name,
+                    db.reserved,
+                    shares.join(", "),
+                    -spare
+                ),
+            });
+        }
+        out.push(DbBudget {
+            database: db.name.to_owned(),
+            max_connections: db.limit.as_ref().map(|(limit, _)| *limit),
+            reserved: db.reserved,
+            connections,
+            spare,
+            clients,
+        });
+    }
+    out
 }
 
 /// Adds `extra` pods to `w`; how many stay Pending and why the first does.

@@ -144,6 +144,37 @@ pub struct AtMaximum {
     pub reason: Option<String>,
 }
 
+/// One client of a database at its most.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DbClient {
+    /// `Kind/name`.
+    pub workload: String,
+    /// The most pods it runs at once.
+    pub pods: i64,
+    /// Where that count comes from (`maxReplicas of HorizontalPodAutoscaler shop/api`,
+    /// `replicas`, `runs at once`).
+    pub counted_by: String,
+    /// The connections each pod opens.
+    pub pool: i64,
+}
+
+/// A database's connection budget with every client at its most.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DbBudget {
+    /// The database, as its clients address it.
+    pub database: String,
+    /// Its lowest declared `max_connections`; `None` when nothing declares one.
+    pub max_connections: Option<i64>,
+    /// The connections kept for superusers.
+    pub reserved: i64,
+    /// The connections its clients open, each at its most.
+    pub connections: i64,
+    /// `max_connections − reserved − connections`: negative when it does not fit.
+    pub spare: Option<i64>,
+    /// Its clients.
+    pub clients: Vec<DbClient>,
+}
+
 /// Every autoscaler at its maximum, alone and together.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Autoscaling {
@@ -155,6 +186,8 @@ pub struct Autoscaling {
     pub cpu: i64,
     /// Memory every workload requests with every autoscaler at its maximum, in bytes.
     pub memory: i64,
+    /// Each database's connections with every client at its most.
+    pub databases: Vec<DbBudget>,
 }
 
 /// How the NetworkPolicies decide one call.
@@ -354,6 +387,25 @@ impl Report {
                 format_memory(self.autoscaling.memory),
                 self.autoscaling.pending_together
             );
+        }
+        if !self.autoscaling.databases.is_empty() {
+            let _ = writeln!(out, "\nDatabase connections with every client at its most");
+            let mut rows = vec![row(&["DATABASE", "MAX", "RESERVED", "AT MOST", "BUDGET"])];
+            for db in &self.autoscaling.databases {
+                let budget = match db.spare {
+                    Some(spare) if spare >= 0 => format!("fits ({spare} spare)"),
+                    Some(spare) => format!("OVER by {}", -spare),
+                    None => "no max_connections declared".to_owned(),
+                };
+                rows.push(vec![
+                    db.database.clone(),
+                    db.max_connections.map_or("-".to_owned(), |m| m.to_string()),
+                    db.reserved.to_string(),
+                    db.connections.to_string(),
+                    budget,
+                ]);
+            }
+            out.push_str(&columns(&rows));
         }
         self.traffic.write_table(&mut out);
         let _ = writeln!(out);

@@ -3,7 +3,7 @@
 //! `docs/check.md`; the database connection annotations are the model's
 //! (`shipshape_manifest::connections`).
 
-use serde_json::Value;
+use shipshape_manifest::Annotation;
 
 use crate::{Emitter, Object, PodTemplate};
 
@@ -31,33 +31,18 @@ pub(crate) fn of_pod<'a>(
     pod: &PodTemplate<'a>,
     key: &'static str,
 ) -> Option<Declared<'a, &'a str>> {
-    let own = pod.annotations().and_then(|a| a.get(key)?.as_str());
-    match own {
-        Some(value) => Some(Declared {
-            key,
-            value,
-            object: pod.object,
-            pointer: format!("{}/metadata/annotations/{}", pod.pointer, escape(key)),
-        }),
-        None => of_object(pod.object, key),
-    }
+    Annotation::of_pod(pod, key).map(Declared::from)
 }
 
-/// The annotation `key` of `object`'s own metadata.
-pub(crate) fn of_object<'a>(
-    object: &'a Object,
-    key: &'static str,
-) -> Option<Declared<'a, &'a str>> {
-    let value = object
-        .get("/metadata/annotations")?
-        .get(key)
-        .and_then(Value::as_str)?;
-    Some(Declared {
-        key,
-        value,
-        object,
-        pointer: format!("/metadata/annotations/{}", escape(key)),
-    })
+impl<'a> From<Annotation<'a>> for Declared<'a, &'a str> {
+    fn from(annotation: Annotation<'a>) -> Self {
+        Declared {
+            key: annotation.key,
+            value: annotation.value,
+            object: annotation.object,
+            pointer: annotation.pointer,
+        }
+    }
 }
 
 impl<'a> Declared<'a, &'a str> {
@@ -84,9 +69,4 @@ impl<'a> Declared<'a, &'a str> {
             }
         }
     }
-}
-
-/// A map key as a JSON pointer token (RFC 6901).
-fn escape(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
 }
