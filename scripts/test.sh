@@ -4,7 +4,11 @@
 #   format, clippy, the outside oracles' virtualenv (scripts/oracles/install.sh; before
 #   the tests, because the validator's agreement test, crates/shipshape/tests/oracle.rs,
 #   runs kubernetes-validate from it and must not skip here), the embedded schemas
-#   against it (scripts/schemas/import.py --check), tests (nextest if installed, else
+#   against it (scripts/schemas/import.py --check), the control-plane harness
+#   (scripts/cluster/build.sh builds Kubernetes 1.20.2 once into a cache outside the
+#   repository, about 6 minutes on 2 idle cores; then the stand-in kubelet, so the
+#   end-to-end tests, which each start a fresh cluster with scripts/cluster/up.sh, must
+#   run here rather than skip; docs/harness.md), tests (nextest if installed, else
 #   cargo test) and doctests, every fuzz target for a few seconds (scripts/fuzz.sh;
 #   docs/reliability.md), then every examples/NAME/shipshape.yaml, and every
 #   renderer fixture crates/shipshape_render/tests/fixtures/NAME.yaml (kinds no example uses yet), is
@@ -26,6 +30,14 @@ stage "oracles: install the pinned tools; embedded schemas are current"
 scripts/oracles/install.sh
 .venv-oracles/bin/python scripts/schemas/import.py --check
 export SHIPSHAPE_REQUIRE_ORACLES=1
+
+stage "cluster: Kubernetes 1.20.2 built or reused; the stand-in kubelet"
+scripts/cluster/build.sh
+cargo build -p shipshape_standin_kubelet
+target=$(cargo metadata --format-version 1 --no-deps |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["target_directory"])')
+SHIPSHAPE_STANDIN_KUBELET=$target/debug/shipshape-standin-kubelet
+export SHIPSHAPE_STANDIN_KUBELET SHIPSHAPE_REQUIRE_CLUSTER=1
 
 if cargo nextest --version >/dev/null 2>&1; then
   stage "tests: cargo nextest run"
