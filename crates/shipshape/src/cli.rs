@@ -12,7 +12,8 @@ use shipshape_validate::KubeVersion;
 /// autoscaling, disruption budgets, spreading, TLS ingress, network policies, restricted
 /// Pod Security, monitoring, migrations and secrets.
 ///
-/// Exit status: 0 success, 1 findings, 2 bad input or usage.
+/// Exit status: 0 success, 1 findings, 2 bad input or usage; `deploy` and its
+/// companions add 3 to 6 (see their help).
 #[derive(Debug, Parser)]
 #[command(
     name = "shipshape",
@@ -86,10 +87,13 @@ pub enum Command {
     /// volume zones), then rolls out each workload, drains each node in turn through its
     /// PodDisruptionBudgets, loses each zone and each node, and reports per workload the
     /// fewest ready pods, budgets blocked or violated, quorums kept, and pods left
-    /// Pending with the scheduler's reason. It also lays out who may reach whom on which
-    /// port under the NetworkPolicies, against the Services each workload's env names:
-    /// a declared call the policies drop is an error, an ingress rule open to every
-    /// namespace or to undeclared ports a warning. What it does not model is listed.
+    /// Pending with the scheduler's reason. Requests are counted after admission
+    /// (LimitRange defaults filled in, its min and max checked), and each database's
+    /// connections are added up with every client at its most. It also lays out who may
+    /// reach whom on which port under the NetworkPolicies, against the Services each
+    /// workload's env names: a declared call the policies drop is an error, an ingress
+    /// rule open to every namespace or to undeclared ports a warning. What it does not
+    /// model is listed.
     ///
     /// Reads what `check` reads: files, directories, `-` and shipshape.yaml specs
     /// (rendered first). The cluster is --cluster FILE, else --zones × --nodes-per-zone
@@ -100,6 +104,63 @@ pub enum Command {
         after_help = "Examples:\n  shipshape simulate examples/goverse\n  shipshape simulate deploy/ --cluster cluster.yaml --format json\n  helm template my-chart | shipshape simulate - --zones 2 --nodes-per-zone 3\n  shipshape simulate k8s/ --fail-on warning\n  shipshape simulate examples/goverse --svg sim/"
     )]
     Simulate(SimulateArgs),
+    /// Show what a deploy would change in the cluster, without changing anything.
+    ///
+    /// Asks the API server: every object is applied as a dry run (`dryRun=All`) under
+    /// the deploy's field manager and compared, field by field, with the live one. Each
+    /// object is a create, an update (with its fields, and whether it changes in place,
+    /// restarts pods, must be re-created because a field is immutable, or puts stored
+    /// data at risk), unchanged, or a delete (it left the set). Secret data is hidden.
+    /// Objects the server does not serve or refuses are errors.
+    ///
+    /// Reads what `check` reads. See docs/deploy.md.
+    ///
+    /// Exit status: 0 no change, 1 changes, 2 bad input or refused, 6 cluster unreachable.
+    #[command(
+        after_help = "Examples:\n  shipshape diff examples/cyoda-go\n  shipshape diff deploy/ -n shop --name shop --context staging"
+    )]
+    Diff(DiffArgs),
+    /// Deploy to a cluster: plan, apply in phases, wait, prune, record.
+    ///
+    /// Applies with server-side apply in phases (namespaces and CRDs; config, secrets,
+    /// RBAC, services; the backing services migrations wait for; migration Jobs; workloads;
+    /// ingress, autoscalers, budgets, monitoring), each waited until ready with the rules
+    /// of `kubectl rollout status` and kstatus, failing fast on a failed Job, a deadline
+    /// exceeded, a crash loop, an image that cannot be pulled or a pod no node can take,
+    /// with a diagnosis of what is stuck. Then deletes what left the set (an ApplySet
+    /// inventory; never another tool's objects) and records the deploy as a revision. A
+    /// Lease keeps two deploys from running at once. A deploy that changes nothing writes
+    /// nothing. See docs/deploy.md.
+    ///
+    /// Exit status: 0 deployed, 1 failed, 2 bad input or refused before any write, 3 the
+    /// lock is held (or was lost), 4 failed and rolled back, 5 failed and the rollback
+    /// failed, 6 cluster unreachable.
+    #[command(
+        after_help = "Examples:\n  shipshape deploy examples/cyoda-go\n  shipshape deploy deploy/ -n shop --name shop --rollback-on-failure\n  shipshape deploy shipshape.yaml --env prod --context prod --timeout 10m"
+    )]
+    Deploy(DeployArgs),
+    /// List the recorded revisions of a deploy.
+    ///
+    /// Exit status: 0 listed, 2 bad input, 6 cluster unreachable.
+    #[command(after_help = "Examples:\n  shipshape history --name shop -n shop")]
+    History(TargetArgs),
+    /// Restore an earlier revision of a deploy, recorded as a new revision.
+    ///
+    /// REV defaults to the newest deployed revision before the newest one. Migration
+    /// Jobs are never run again nor reverted, and Secrets are left as they are; a
+    /// revision whose pods wait for a migration Job that no longer exists is refused.
+    ///
+    /// Exit status as `deploy`.
+    #[command(
+        after_help = "Examples:\n  shipshape rollback --name shop -n shop\n  shipshape rollback 3 --name shop -n shop"
+    )]
+    Rollback(RollbackArgs),
+    /// Show the live state of each object of a deploy, with a diagnosis of what is stuck.
+    ///
+    /// Exit status: 0 every object ready, 1 an object is not, 2 bad input, 6 cluster
+    /// unreachable.
+    #[command(after_help = "Examples:\n  shipshape status --name shop -n shop")]
+    Status(TargetArgs),
     /// List the checker's rules.
     #[command(
         after_help = "Examples:\n  shipshape rules\n  shipshape rules --format json\n  shipshape rules --format markdown > docs/rules.md"
@@ -130,6 +191,91 @@ pub enum Command {
         /// The shell.
         shell: Shell,
     },
+}
+
+/// How to reach the cluster and which deploy, as kubectl names them.
+#[derive(Debug, clap::Args)]
+pub struct TargetArgs {
+    /// The deploy's name [default: the objects' `app.kubernetes.io/part-of` label].
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Namespace of the deploy's inventory, history and lock, and of objects that name
+    /// none [default: the namespace of the objects].
+    #[arg(short, long, value_name = "NS")]
+    pub namespace: Option<String>,
+    /// The kubeconfig file [default: $KUBECONFIG, else ~/.kube/config].
+    #[arg(long, value_name = "FILE")]
+    pub kubeconfig: Option<PathBuf>,
+    /// The kubeconfig context [default: the current one].
+    #[arg(long, value_name = "NAME")]
+    pub context: Option<String>,
+    /// Who runs it, for the history and the lock [default: $USER@hostname].
+    #[arg(long, value_name = "WHO")]
+    pub who: Option<String>,
+}
+
+/// Arguments of `diff`.
+#[derive(Debug, clap::Args)]
+pub struct DiffArgs {
+    /// Files, directories, shipshape.yaml specs, or `-` for standard input.
+    #[arg(default_value = ".", value_name = "PATH|-")]
+    pub paths: Vec<PathBuf>,
+    /// Environment overlay for shipshape.yaml specs.
+    #[arg(long = "env", value_name = "NAME")]
+    pub environment: Option<String>,
+    /// Which cluster and deploy.
+    #[command(flatten)]
+    pub target: TargetArgs,
+}
+
+/// Arguments of `deploy`.
+#[derive(Debug, clap::Args)]
+pub struct DeployArgs {
+    /// What to deploy.
+    #[command(flatten)]
+    pub diff: DiffArgs,
+    /// How long each phase may take to become ready (`90s`, `5m`).
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+    /// Do not delete objects that left the set.
+    #[arg(long)]
+    pub no_prune: bool,
+    /// Allow an empty set to delete every object of the deploy.
+    #[arg(long, conflicts_with = "no_prune")]
+    pub prune_all: bool,
+    /// On failure, restore the last deployed revision.
+    #[arg(long)]
+    pub rollback_on_failure: bool,
+    /// How long each phase of that rollback may take.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration, requires = "rollback_on_failure")]
+    pub rollback_timeout: std::time::Duration,
+    /// Take the lock even if another deploy holds it (when that deploy died).
+    #[arg(long)]
+    pub break_lock: bool,
+}
+
+/// Arguments of `rollback`.
+#[derive(Debug, clap::Args)]
+pub struct RollbackArgs {
+    /// The revision to restore [default: the last deployed one before the newest].
+    #[arg(value_name = "REV")]
+    pub revision: Option<u32>,
+    /// Which cluster and deploy.
+    #[command(flatten)]
+    pub target: TargetArgs,
+    /// How long each phase may take to become ready.
+    #[arg(long, value_name = "DURATION", default_value = "5m", value_parser = parse_duration)]
+    pub timeout: std::time::Duration,
+    /// Take the lock even if another deploy holds it.
+    #[arg(long)]
+    pub break_lock: bool,
+}
+
+/// A duration as kubectl's `--timeout` takes it (Go's form: `90s`, `5m`, `1h30m`); a bare
+/// number is seconds.
+fn parse_duration(text: &str) -> Result<std::time::Duration, String> {
+    shipshape_grammar::duration::parse(text, shipshape_grammar::duration::BareUnit::Seconds)
+        .map_err(|e| e.to_string())
 }
 
 /// Arguments of `render`.

@@ -12,7 +12,7 @@ use shipshape_spec::{Diagnostic, Diagnostics, LoadedSpec, dotted};
 use crate::cli::{Cli, Command, Format, InitArgs, RenderArgs, Shell, Template};
 use crate::report::{self, print};
 use crate::status::BAD_INPUT;
-use crate::{check, simulate, validate};
+use crate::{check, deploy, simulate, validate};
 
 /// Runs a parsed command line.
 pub fn run(cli: Cli) -> ExitCode {
@@ -21,6 +21,11 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Check(args) => check::check(&args),
         Command::Validate(args) => validate::validate(&args),
         Command::Simulate(args) => simulate::simulate(&args),
+        Command::Diff(args) => deploy::diff(&args),
+        Command::Deploy(args) => deploy::deploy(&args),
+        Command::History(target) => deploy::history(&target),
+        Command::Rollback(args) => deploy::rollback(&args),
+        Command::Status(target) => deploy::status(&target),
         Command::Rules { format } => check::rules(format),
         Command::Rule { id } => check::rule(&id),
         Command::Init(args) => init(&args),

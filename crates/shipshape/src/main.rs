@@ -4,6 +4,7 @@ mod api;
 mod check;
 mod cli;
 mod commands;
+mod deploy;
 mod format;
 mod inputs;
 mod report;

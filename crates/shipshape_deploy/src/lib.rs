@@ -5,7 +5,7 @@
 //! set through an ApplySet inventory, records each deploy as a revision, rolls back, and
 //! holds a Lease so two deploys never run at once. See docs/deploy.md.
 //!
-//! The engine talks to the cluster through [`Cluster`]: `KubeCluster` is the real API
+//! The engine talks to the cluster through [`Cluster`]: [`KubeCluster`] is the real API
 //! server through kube-rs, [`fake::FakeCluster`] an in-memory one for tests.
 
 pub mod cluster;
@@ -15,6 +15,7 @@ pub mod fake;
 pub mod health;
 pub mod history;
 pub mod inventory;
+mod kube_cluster;
 pub mod lock;
 pub mod phase;
 pub mod plan;
@@ -23,3 +24,4 @@ mod retry;
 
 pub use cluster::{ApiError, ApiResult, Cluster, ObjectRef, Served};
 pub use engine::{DeployError, Deployed, ObjectStatus, Settings, deploy, diff, rollback, status};
+pub use kube_cluster::KubeCluster;
