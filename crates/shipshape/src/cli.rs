@@ -87,10 +87,13 @@ pub enum Command {
     /// volume zones), then rolls out each workload, drains each node in turn through its
     /// PodDisruptionBudgets, loses each zone and each node, and reports per workload the
     /// fewest ready pods, budgets blocked or violated, quorums kept, and pods left
-    /// Pending with the scheduler's reason. It also lays out who may reach whom on which
-    /// port under the NetworkPolicies, against the Services each workload's env names:
-    /// a declared call the policies drop is an error, an ingress rule open to every
-    /// namespace or to undeclared ports a warning. What it does not model is listed.
+    /// Pending with the scheduler's reason. Requests are counted after admission
+    /// (LimitRange defaults filled in, its min and max checked), and each database's
+    /// connections are added up with every client at its most. It also lays out who may
+    /// reach whom on which port under the NetworkPolicies, against the Services each
+    /// workload's env names: a declared call the policies drop is an error, an ingress
+    /// rule open to every namespace or to undeclared ports a warning. What it does not
+    /// model is listed.
     ///
     /// Reads what `check` reads: files, directories, `-` and shipshape.yaml specs
     /// (rendered first). The cluster is --cluster FILE, else --zones × --nodes-per-zone

@@ -199,12 +199,12 @@ fn zone_letter(z: usize) -> String {
     }
 }
 
-/// Millicores as a person writes them: `4`, `1.5`, `250m`.
+/// Millicores as a person writes them: `4`, `1.5`, `250m`, `500m`.
 #[must_use]
 pub fn format_cpu(millicores: i64) -> String {
     if millicores % 1000 == 0 {
         format!("{}", millicores / 1000)
-    } else if millicores % 100 == 0 {
+    } else if millicores % 100 == 0 && millicores > 1000 {
         format!("{}.{}", millicores / 1000, (millicores % 1000) / 100)
     } else {
         format!("{millicores}m")

@@ -156,9 +156,26 @@ pub fn simulate(index: &ModelIndex<'_>, cluster: &Cluster) -> Report {
         .is_some()
     {
         not_modelled.push(
-            "LimitRange defaults: containers without requests are placed as asking for nothing"
+            "LimitRange maxLimitRequestRatio, resources other than cpu and memory, and the PersistentVolumeClaim type"
                 .to_owned(),
         );
+    }
+    let mut defaulted = Vec::new();
+    for workload in &workloads.list {
+        for note in &workload.defaulted {
+            defaulted.push(format!("{}: {note}", workload.name));
+        }
+        if !workload.refused.is_empty() {
+            findings.push(Finding {
+                severity: Severity::Error,
+                scenario: "admission".to_owned(),
+                workload: workload.name.clone(),
+                message: format!(
+                    "the API server refuses every pod ({}), so none is created, though the simulation places them; fit the requests and limits within the LimitRange",
+                    workload.refused.join("; ")
+                ),
+            });
+        }
     }
     for operated in &workloads.operated {
         not_modelled.push(format!(
@@ -171,6 +188,7 @@ pub fn simulate(index: &ModelIndex<'_>, cluster: &Cluster) -> Report {
         scenarios,
         autoscaling,
         traffic,
+        defaulted,
         findings,
         not_modelled,
     }

@@ -265,6 +265,9 @@ pub struct Report {
     pub autoscaling: Autoscaling,
     /// The traffic matrix.
     pub traffic: Traffic,
+    /// The requests LimitRanges filled in, before placement and the budgets:
+    /// `` Deployment/api: container `app`: cpu 250m (LimitRange default/defaults) ``.
+    pub defaulted: Vec<String>,
     /// The broken promises, errors first.
     pub findings: Vec<Finding>,
     /// What the simulation does not model, of this input.
@@ -406,6 +409,12 @@ impl Report {
                 ]);
             }
             out.push_str(&columns(&rows));
+        }
+        if !self.defaulted.is_empty() {
+            let _ = writeln!(out, "\nRequests a LimitRange filled in:");
+            for note in &self.defaulted {
+                let _ = writeln!(out, "  - {note}");
+            }
         }
         self.traffic.write_table(&mut out);
         let _ = writeln!(out);

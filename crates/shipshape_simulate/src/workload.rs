@@ -9,10 +9,14 @@ use k8s_openapi::api::core::v1::{NodeSelectorTerm, Toleration};
 use k8s_openapi::apimachinery::pkg::apis::meta::v1::LabelSelector;
 use serde_json::Value;
 use shipshape_grammar::{IntOrPercent, Rounding};
+use shipshape_manifest::limit_range::{LimitRanges, Resource};
 use shipshape_manifest::probes::{Timing, probe};
 use shipshape_manifest::{
-    DisruptionBudget, ModelIndex, Object, PodTemplate, Selector, ServicePort, kinds,
+    DisruptionBudget, ModelIndex, Object, PodTemplate, Refusal, Requests, Selector, ServicePort,
+    kinds,
 };
+
+use crate::cluster::{format_cpu, format_memory};
 
 /// Seconds from a pod's creation until its containers run: scheduling, image pull and
 /// container start, which the manifests do not say. One stated constant, so every
@@ -163,6 +167,12 @@ pub struct Workload<'a> {
     pub quorum: bool,
     /// What it waits for before its pods start (a migration Job): `Kind/name`.
     pub gates: Vec<String>,
+    /// The requests a LimitRange's `defaultRequest` gave its containers:
+    /// `` container `app`: cpu 250m (LimitRange shop/defaults) ``.
+    pub defaulted: Vec<String>,
+    /// The LimitRange bounds its containers cross, for which the API server refuses
+    /// every pod.
+    pub refused: Vec<String>,
     /// What the simulation does not model about it.
     pub not_modelled: Vec<String>,
 }
@@ -201,6 +211,7 @@ impl<'a> Workloads<'a> {
     #[must_use]
     pub fn of(index: &ModelIndex<'a>) -> Workloads<'a> {
         let priorities = priority_classes(index);
+        let ranges = LimitRanges::of_model(index);
         let mut list = Vec::new();
         let mut by_object: HashMap<usize, usize> = HashMap::new();
         for template in index.pod_templates() {
@@ -208,7 +219,7 @@ impl<'a> Workloads<'a> {
                 continue;
             }
             by_object.insert(template.object.index(), list.len());
-            list.push(workload(index, *template, &priorities));
+            list.push(workload(index, *template, &priorities, &ranges));
         }
         let resolve = |namespace: &str, selector: &Value| -> Vec<usize> {
             let mut found: Vec<usize> = index
@@ -299,6 +310,7 @@ fn workload<'a>(
     index: &ModelIndex<'a>,
     template: PodTemplate<'a>,
     priorities: &HashMap<String, i32>,
+    ranges: &LimitRanges<'_>,
 ) -> Workload<'a> {
     let object = template.object;
     let kind = object.group_kind();
@@ -312,7 +324,7 @@ fn workload<'a>(
         Controller::Deployment
     };
     let mut not_modelled = Vec::new();
-    let (cpu, memory) = requests(&template, &mut not_modelled);
+    let requests = requests(&template, ranges, &mut not_modelled);
     let max_replicas = index
         .autoscalers_of(object)
         .filter_map(|hpa| hpa.max_replicas())
@@ -346,8 +358,22 @@ fn workload<'a>(
         controller,
         replicas,
         max_replicas,
-        cpu,
-        memory,
+        cpu: requests.cpu,
+        memory: requests.memory,
+        defaulted: requests
+            .defaulted
+            .iter()
+            .map(|d| {
+                format!(
+                    "container `{}`: {} {} ({})",
+                    d.container,
+                    d.resource.name(),
+                    show(d.resource, d.amount),
+                    d.limit_range
+                )
+            })
+            .collect(),
+        refused: requests.refused.iter().map(refusal).collect(),
         placement: Placement::default(),
         priority,
         ready_after: START_SECONDS + probe_delay(&template) + min_ready.max(0),
@@ -364,10 +390,14 @@ fn workload<'a>(
     }
 }
 
-/// CPU (millicores) and memory (bytes) a pod asks of its node, from the model's
-/// [`Requests`](shipshape_manifest::Requests) view; what it cannot count is named.
-fn requests(template: &PodTemplate<'_>, not_modelled: &mut Vec<String>) -> (i64, i64) {
-    let requests = template.requests();
+/// What a pod asks of its node after admission (LimitRange defaults included), from the
+/// model's [`Requests`] view; what it cannot count is named.
+fn requests(
+    template: &PodTemplate<'_>,
+    ranges: &LimitRanges<'_>,
+    not_modelled: &mut Vec<String>,
+) -> Requests {
+    let requests = template.requests_with(ranges);
     for resource in &requests.other {
         push_once(not_modelled, &format!("requests of `{resource}`"));
     }
@@ -376,7 +406,49 @@ fn requests(template: &PodTemplate<'_>, not_modelled: &mut Vec<String>) -> (i64,
             "container `{container}` requests {resource} `{text}`, which is not a quantity; counted as 0"
         ));
     }
-    (requests.cpu, requests.memory)
+    requests
+}
+
+/// An amount of `resource` as Kubernetes writes it.
+fn show(resource: Resource, amount: i64) -> String {
+    match resource {
+        Resource::Cpu => format_cpu(amount),
+        Resource::Memory => format_memory(amount),
+    }
+}
+
+/// What a LimitRange refuses, in words: `` container `app` requests cpu 50m, below the
+/// min 100m of LimitRange shop/defaults ``.
+fn refusal(r: &Refusal) -> String {
+    let who = match &r.container {
+        Some(container) => format!("container `{container}`"),
+        None => "the containers together".to_owned(),
+    };
+    let verb = match (r.container.is_some(), r.what) {
+        (true, "request") => "requests",
+        (true, _) => "is limited to",
+        (false, "request") => "request",
+        (false, _) => "are limited to",
+    };
+    let side = if r.bound == "min" { "below" } else { "above" };
+    match r.amount {
+        Some(amount) => format!(
+            "{who} {verb} {} {}, {side} the {} {} of {}",
+            r.resource.name(),
+            show(r.resource, amount),
+            r.bound,
+            show(r.resource, r.limit),
+            r.limit_range
+        ),
+        None => format!(
+            "{who} set no {} {} and {} has a {} of {}",
+            r.resource.name(),
+            r.what,
+            r.limit_range,
+            r.bound,
+            show(r.resource, r.limit)
+        ),
+    }
 }
 
 /// Seconds from the containers' start until the pod is ready: for the slowest
