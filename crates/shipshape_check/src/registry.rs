@@ -91,6 +91,7 @@ pub(crate) static RULES: &[Rule] = &[
     Rule::Object(&ss155_pdb_without_budget::PdbWithoutBudget),
     Rule::Set(&ss156_replicas_without_pdb::ReplicasWithoutPdb),
     Rule::Set(&ss158_rwo_claim_blocks_rollout::RwoClaimBlocksRollout),
+    Rule::Set(&ss159_serving_pod_without_drain::ServingPodWithoutDrain),
     Rule::Object(&ss160_job_without_deadline::JobWithoutDeadline),
     Rule::Object(&ss161_cronjob_concurrent_runs::CronJobConcurrentRuns),
     Rule::Object(&ss162_cronjob_without_starting_deadline::CronJobWithoutStartingDeadline),

@@ -1,19 +1,20 @@
 //! Reading Kubernetes objects from any YAML: files, directories and streams.
 //!
-//! Every object keeps the file, line and column it starts at ([`Origin::File`]) and its
-//! spanned tree, so a consumer can locate any field inside it later. The source text
-//! itself is not kept: memory grows with the objects, not with the text they came from.
+//! Every object keeps the file, line and column it starts at ([`Origin::File`]) and the
+//! [`Spans`](crate::Spans) of its fields, so a consumer can locate any field inside it
+//! later. Neither the source text nor the spanned tree is kept: memory grows with the
+//! objects' JSON values alone.
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
-use shipshape_yaml::{Diagnostic, Diagnostics, Location, Node, SourceFile, Value};
+use shipshape_yaml::{Diagnostic, Diagnostics, Entry, Location, Node, SourceFile, Span, Value};
 
 use crate::manifest::{Manifest, Origin};
 use crate::provenance::Provenance;
 use crate::scope::set_default_namespace;
+use crate::spans::split;
 
 /// Reads every object of the YAML stream `text`; `name` is what locations call the file.
 ///
@@ -53,16 +54,13 @@ pub fn load_all(name: &str, text: &str, default_namespace: &str) -> Loaded {
     // The source is only needed to show a snippet on error; build it only then, once.
     let source = std::cell::OnceCell::new();
     let source = || source.get_or_init(|| SourceFile::new(name, text));
-    let stream = shipshape_yaml::parse_stream(text);
     let mut loaded = Loaded::default();
-    let mut problems: Vec<(usize, Diagnostic)> = stream
-        .errors
-        .iter()
-        .map(|e| (e.span().map_or(0, |s| s.start), source().diagnostic(e)))
-        .collect();
-    for document in stream.documents {
+    let mut problems: Vec<(usize, Diagnostic)> = Vec::new();
+    // Each document becomes objects as soon as it is read, so the spanned trees of the
+    // whole stream are never held at once.
+    let errors = shipshape_yaml::parse_stream_each(text, &mut |document| {
         if matches!(document.root.value, Value::Null) {
-            continue;
+            return;
         }
         for found in document_objects(document.root) {
             match found {
@@ -72,7 +70,12 @@ pub fn load_all(name: &str, text: &str, default_namespace: &str) -> Loaded {
                 Err(problem) => problems.push((problem.node.start, problem.diagnostic(source()))),
             }
         }
-    }
+    });
+    problems.extend(
+        errors
+            .iter()
+            .map(|e| (e.span().map_or(0, |s| s.start), source().diagnostic(e))),
+    );
     problems.sort_by_key(|(at, _)| *at);
     loaded.problems = problems.into_iter().map(|(_, d)| d).collect();
     loaded
@@ -274,30 +277,33 @@ fn check_object(
 }
 
 fn manifest(file: &str, found: Found, default_namespace: &str) -> Manifest {
-    let Found { node, inherited } = found;
-    let mut value = node.to_json();
-    if let (Some((api_version, kind)), serde_json::Value::Object(object)) = (inherited, &mut value)
-    {
-        // Keep `apiVersion` and `kind` first, where every object has them.
-        let mut named = serde_json::Map::new();
-        for (key, default) in [("apiVersion", api_version), ("kind", kind)] {
-            let given = object.get(key).cloned();
-            named.insert(key.to_owned(), given.unwrap_or_else(|| default.into()));
-        }
-        let rest = std::mem::take(object).into_iter();
-        named.extend(rest.filter(|(k, _)| k != "apiVersion" && k != "kind"));
-        *object = named;
-    }
-    set_default_namespace(&mut value, default_namespace);
+    let Found {
+        mut node,
+        inherited,
+    } = found;
     let origin = Origin::File(Location {
         file: file.to_owned(),
         line: node.span.line,
         column: node.span.column,
     });
+    if let (Some((api_version, kind)), Value::Map(map)) = (inherited, &mut node.value) {
+        // Keep `apiVersion` and `kind` first, where every object has them; what the item
+        // leaves to its list was not written, and has no span.
+        for (key, default) in [("kind", kind), ("apiVersion", api_version)] {
+            let entry = map.remove(key).unwrap_or_else(|| Entry {
+                key: key.to_owned(),
+                key_span: Span::default(),
+                value: Node::synthetic(Value::Str(default)),
+            });
+            map.entries.insert(0, entry);
+        }
+    }
+    let (mut value, spans) = split(node);
+    set_default_namespace(&mut value, default_namespace);
     Manifest {
         value,
         origin: Some(origin),
-        tree: Some(Arc::new(node)),
+        spans: Some(spans),
         provenance: Provenance::new(),
     }
 }

@@ -1,14 +1,13 @@
 //! Manifests as they are read or rendered: a JSON value with its origin, and ordered sets
 //! of them that serialize deterministically.
 
-use std::sync::Arc;
-
 use serde::Serialize;
-use shipshape_yaml::{Location, Node, PathSegment, Span, Value};
+use shipshape_yaml::{Location, Node, PathSegment, Span};
 
 use crate::order::kind_rank;
 use crate::provenance::Provenance;
 use crate::scope::set_default_namespace;
+use crate::spans::Spans;
 
 /// Where an object came from.
 #[derive(Debug, Clone, PartialEq)]
@@ -26,9 +25,9 @@ pub struct Manifest {
     pub value: serde_json::Value,
     /// Where it came from, when known.
     pub origin: Option<Origin>,
-    /// The spanned YAML it was read from, for locating fields inside it; `None` for
+    /// Where each field of `value` was written, for objects read from a file; `None` for
     /// objects built in code (rendered objects point into the spec through `origin`).
-    pub tree: Option<Arc<Node>>,
+    pub spans: Option<Spans>,
     /// For a rendered object, the spec key each of its fields came from; empty otherwise.
     pub provenance: Provenance,
 }
@@ -86,74 +85,34 @@ impl Manifest {
     /// `resources:`. `None` for objects that were not read from a file.
     #[must_use]
     pub fn locate(&self, pointer: &str) -> Option<Location> {
-        let tree = self.tree.as_deref()?;
-        self.location_of(deepest_span(tree, &pointer_path(tree, pointer)))
+        let spans = self.spans.as_ref()?;
+        self.location_of(spans.locate(&self.value, pointer)?)
     }
 
-    /// The spanned YAML of the field at the JSON `pointer`, for objects read from a file.
+    /// The field at the JSON `pointer` as the spanned YAML it was read from, for objects
+    /// read from a file: built again from the value and its spans, for reading the field
+    /// once more with located errors.
     #[must_use]
-    pub fn node_at(&self, pointer: &str) -> Option<&Node> {
-        let tree = self.tree.as_deref()?;
-        tree.get_path(&pointer_path(tree, pointer))
+    pub fn node_at(&self, pointer: &str) -> Option<Node> {
+        self.spans.as_ref()?.node_at(&self.value, pointer)
     }
 
-    /// Where `span` (of its spanned tree) is in its file; `None` for objects that were
-    /// not read from a file.
+    /// Where `span` (of the object as read) is in its file; `None` for objects that
+    /// were not read from a file or for a span of a field that was not written.
     #[must_use]
     pub fn location_of(&self, span: Span) -> Option<Location> {
         let Some(Origin::File(start)) = &self.origin else {
             return None;
         };
+        if span.line == 0 {
+            return None;
+        }
         Some(Location {
             file: start.file.clone(),
             line: span.line,
             column: span.column,
         })
     }
-}
-
-/// The span of the last step of `path` that exists in `tree`: a mapping key's own span,
-/// a list item's span, or the whole tree for an empty path.
-fn deepest_span(tree: &Node, path: &[PathSegment]) -> Span {
-    let mut node = tree;
-    let mut span = tree.span;
-    for step in path {
-        match (step, &node.value) {
-            (PathSegment::Key(k), Value::Map(m)) => match m.get_entry(k) {
-                Some(entry) => {
-                    span = entry.key_span;
-                    node = &entry.value;
-                }
-                None => break,
-            },
-            (PathSegment::Index(i), Value::Seq(items)) => match items.get(*i) {
-                Some(item) => {
-                    span = item.span;
-                    node = item;
-                }
-                None => break,
-            },
-            _ => break,
-        }
-    }
-    span
-}
-
-/// The steps of a JSON pointer as a path into `tree`: a token is an index where the tree
-/// holds a list there, a key everywhere else.
-fn pointer_path(tree: &Node, pointer: &str) -> Vec<PathSegment> {
-    let mut node = Some(tree);
-    let mut path = Vec::new();
-    for token in pointer.split('/').skip(1) {
-        let key = token.replace("~1", "/").replace("~0", "~");
-        let step = match (node.map(|n| &n.value), key.parse::<usize>()) {
-            (Some(Value::Seq(_)), Ok(index)) => PathSegment::Index(index),
-            _ => PathSegment::Key(key),
-        };
-        node = node.and_then(|n| n.get_path(std::slice::from_ref(&step)));
-        path.push(step);
-    }
-    path
 }
 
 /// An ordered collection of objects.
@@ -183,7 +142,7 @@ impl ManifestSet {
         self.items.push(Manifest {
             value: without_nulls(value),
             origin,
-            tree: None,
+            spans: None,
             provenance: Provenance::new(),
         });
     }
@@ -206,12 +165,12 @@ impl ManifestSet {
         self.items.push(Manifest {
             value,
             origin: Some(Origin::Spec(origin)),
-            tree: None,
+            spans: None,
             provenance,
         });
     }
 
-    /// Adds objects read by [`load`], which carry their own origin and tree.
+    /// Adds objects read by [`load`], which carry their own origin and spans.
     pub fn extend(&mut self, objects: impl IntoIterator<Item = Manifest>) {
         self.items.extend(objects);
     }

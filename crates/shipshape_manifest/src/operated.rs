@@ -430,7 +430,7 @@ mod tests {
         model.add_objects(objects.into_iter().map(|value| Manifest {
             value,
             origin: None,
-            tree: None,
+            spans: None,
             provenance: Provenance::new(),
         }));
         model

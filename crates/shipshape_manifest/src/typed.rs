@@ -70,7 +70,7 @@ impl Object {
     }
 
     /// `value`, the field at `pointer`, as `T`. serde_json's errors name no field, so for
-    /// an object read from a file the spanned tree is read again to find where the
+    /// an object read from a file the field is read again, spanned, to find where the
     /// error is; otherwise the error points at the field.
     fn deserialize<T: DeserializeOwned>(
         &self,
@@ -81,7 +81,7 @@ impl Object {
             let manifest = self.manifest();
             let at = manifest
                 .node_at(pointer)
-                .and_then(|node| shipshape_yaml::from_node::<T>(node).err()?.span())
+                .and_then(|node| shipshape_yaml::from_node::<T>(&node).err()?.span())
                 .and_then(|span| manifest.location_of(span));
             TypedError {
                 location: at.or_else(|| self.locate(pointer)),

@@ -21,5 +21,5 @@ pub use diagnostic::{Diagnostic, Diagnostics, Location, SourceFile};
 pub use emit::to_yaml_string;
 pub use excerpt::{CutLine, SNIPPET_WIDTH, cut_line};
 pub use limits::{MAX_DEPTH, STRING_BYTES_PER_NODE};
-pub use parse::{Document, Stream, parse_documents, parse_single, parse_stream};
+pub use parse::{Document, Stream, parse_documents, parse_single, parse_stream, parse_stream_each};
 pub use tree::{Entry, Map, Node, PathSegment, Span, Value};

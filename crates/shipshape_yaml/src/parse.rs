@@ -37,9 +37,10 @@ pub fn parse_single(text: &str) -> Result<Node, Error> {
 /// # Errors
 /// A syntax error or a duplicate key, with its position.
 pub fn parse_documents(text: &str) -> Result<Vec<Document>, Error> {
-    let mut builder = Builder::new(text, 0, 0);
-    builder.run()?;
-    Ok(builder.docs)
+    let mut docs = Vec::new();
+    let mut keep = |doc| docs.push(doc);
+    Builder::new(text, 0, 0, &mut keep).run()?;
+    Ok(docs)
 }
 
 /// The documents of a YAML stream that parse, and an error for each one that does not.
@@ -57,19 +58,26 @@ pub struct Stream {
 /// the error's line, so the broken document costs one error, not a cascade.
 #[must_use]
 pub fn parse_stream(text: &str) -> Stream {
-    let mut stream = Stream::default();
+    let mut documents = Vec::new();
+    let errors = parse_stream_each(text, &mut |doc| documents.push(doc));
+    Stream { documents, errors }
+}
+
+/// [`parse_stream`], handing each document to `each` as soon as it is complete and
+/// returning the errors: a reader that turns documents into something smaller (the
+/// manifest loader) then never holds the trees of the whole stream at once.
+pub fn parse_stream_each(text: &str, each: &mut dyn FnMut(Document)) -> Vec<Error> {
+    let mut errors = Vec::new();
     let (mut byte, mut lines_before) = (0, 0);
     loop {
-        let mut builder = Builder::new(&text[byte..], byte, lines_before);
-        let outcome = builder.run();
-        stream.documents.append(&mut builder.docs);
+        let outcome = Builder::new(&text[byte..], byte, lines_before, each).run();
         let Err(error) = outcome else {
-            return stream;
+            return errors;
         };
         let at = error.span().map_or(text.len(), |s| s.start.min(text.len()));
-        stream.errors.push(error);
+        errors.push(error);
         let Some(next) = next_document_start(text, at, byte) else {
-            return stream;
+            return errors;
         };
         lines_before += text[byte..next].matches('\n').count();
         byte = next;
@@ -145,11 +153,11 @@ impl Frame {
 enum Anchored {
     /// A scalar or a mapping key, kept as a copy.
     Copy(Node),
-    /// A collection: the document's index and the child slots from its root.
-    At { doc: usize, path: Vec<usize> },
+    /// A collection: the child slots from the document's root.
+    At(Vec<usize>),
 }
 
-struct Builder<'a> {
+struct Builder<'a, 's> {
     text: &'a str,
     /// Where `text` starts in the whole stream, so spans point into the stream.
     base_byte: usize,
@@ -157,14 +165,22 @@ struct Builder<'a> {
     /// Byte offset of every char, present only when the text is not ASCII.
     char_to_byte: Option<Vec<usize>>,
     stack: Vec<Frame>,
+    /// The anchors of the document being read: as in go-yaml (and so kubectl), an
+    /// alias names an anchor of its own document only.
     anchors: HashMap<usize, Anchored>,
     expansion: Expansion,
-    docs: Vec<Document>,
+    /// Where each complete document goes.
+    sink: &'s mut dyn FnMut(Document),
     root: Option<Node>,
 }
 
-impl<'a> Builder<'a> {
-    fn new(text: &'a str, base_byte: usize, base_line: usize) -> Self {
+impl<'a, 's> Builder<'a, 's> {
+    fn new(
+        text: &'a str,
+        base_byte: usize,
+        base_line: usize,
+        sink: &'s mut dyn FnMut(Document),
+    ) -> Self {
         let char_to_byte = (!text.is_ascii()).then(|| {
             let mut v: Vec<usize> = text.char_indices().map(|(i, _)| i).collect();
             v.push(text.len());
@@ -178,7 +194,7 @@ impl<'a> Builder<'a> {
             stack: Vec::new(),
             anchors: HashMap::new(),
             expansion: Expansion::default(),
-            docs: Vec::new(),
+            sink,
             root: None,
         }
     }
@@ -223,6 +239,7 @@ impl<'a> Builder<'a> {
                 Event::StreamStart | Event::StreamEnd | Event::Nothing => {}
                 Event::DocumentStart(_) => {
                     self.root = None;
+                    self.anchors.clear();
                     self.expansion = Expansion::default();
                 }
                 Event::DocumentEnd => {
@@ -230,7 +247,7 @@ impl<'a> Builder<'a> {
                         .root
                         .take()
                         .unwrap_or_else(|| Node::synthetic(Value::Null));
-                    self.docs.push(Document { root });
+                    (self.sink)(Document { root });
                 }
                 Event::Alias(id) => {
                     let target = self.anchored(id).ok_or_else(|| {
@@ -323,19 +340,13 @@ impl<'a> Builder<'a> {
     /// Where `node`, about to be pushed, can be found again.
     fn site_of_next(&self, node: &Node) -> Anchored {
         let Some(top) = self.stack.last() else {
-            return Anchored::At {
-                doc: self.docs.len(),
-                path: Vec::new(),
-            };
+            return Anchored::At(Vec::new());
         };
         match top.next_slot() {
             Some(slot) => {
                 let mut path: Vec<usize> = self.stack[1..].iter().map(Frame::slot).collect();
                 path.push(slot);
-                Anchored::At {
-                    doc: self.docs.len(),
-                    path,
-                }
+                Anchored::At(path)
             }
             None => Anchored::Copy(node.clone()),
         }
@@ -343,13 +354,10 @@ impl<'a> Builder<'a> {
 
     /// The node anchor `id` names, wherever it is now.
     fn anchored(&self, id: usize) -> Option<&Node> {
-        let (doc, path) = match self.anchors.get(&id)? {
+        let path = match self.anchors.get(&id)? {
             Anchored::Copy(node) => return Some(node),
-            Anchored::At { doc, path } => (*doc, path.as_slice()),
+            Anchored::At(path) => path.as_slice(),
         };
-        if let Some(done) = self.docs.get(doc) {
-            return descend(&done.root, path);
-        }
         if self.stack.is_empty() {
             return descend(self.root.as_ref()?, path);
         }
@@ -752,6 +760,31 @@ e: *s
                 "a mapping key must be a plain value, not a list or mapping"
             );
         }
+    }
+
+    #[test]
+    fn an_alias_names_an_anchor_of_its_own_document_only() {
+        // As go-yaml (and so kubectl) reads a stream: each document afresh.
+        let text = "a: &x 1\n---\nb: *x\n";
+        let err = parse_documents(text).unwrap_err();
+        let span = err.span().unwrap();
+        assert_eq!((span.line, span.column), (3, 4));
+        assert_eq!(
+            err.message(),
+            "this alias names an anchor that is not defined"
+        );
+        let mut seen = Vec::new();
+        let errors = parse_stream_each("a: &x 1\nb: *x\n---\nc: 2\n", &mut |doc| {
+            seen.push(doc.root.to_json());
+        });
+        assert!(errors.is_empty());
+        assert_eq!(
+            seen,
+            [
+                serde_json::json!({"a": 1, "b": 1}),
+                serde_json::json!({"c": 2})
+            ]
+        );
     }
 
     #[test]

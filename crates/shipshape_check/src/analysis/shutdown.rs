@@ -3,7 +3,9 @@
 //! (`SHUTDOWN_TIMEOUT`, `GRACEFUL_SHUTDOWN_TIMEOUT`, `SERVER_SHUTDOWN_GRACE_PERIOD`), or
 //! Spring Boot's `spring.lifecycle.timeout-per-shutdown-phase` in a mounted
 //! `application.yaml` or `.properties` file. The annotation `shipshape.dev/drain-seconds`
-//! says the same in shipshape's words (`annotations`); rules read both.
+//! says the same in shipshape's words (`annotations`); rules read both. Also what a
+//! container's `preStop` hook does before SIGTERM: SS016 adds its sleep to the drain,
+//! SS159 asks serving pods for one.
 
 use serde_json::Value;
 use shipshape_grammar::duration::{self, BareUnit};
@@ -22,6 +24,63 @@ pub(crate) struct AppTimeout {
     pub seconds: i64,
     /// Where it was found, for messages: "env SHUTDOWN_TIMEOUT of container `web`".
     pub source: String,
+}
+
+/// What a container's `preStop` hook does before the kubelet sends SIGTERM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum PreStop {
+    /// Waits this many seconds: `sleep.seconds`, or an `exec` command that runs
+    /// `sleep N` (directly or through a shell).
+    Sleep(i64),
+    /// Asks the application to drain: an `httpGet` handler.
+    Request,
+    /// Runs a command that is not a sleep: the application's own drain script, whose
+    /// duration the manifests do not say.
+    Command,
+}
+
+/// What `container`'s `preStop` hook does, when it has one the kubelet runs
+/// (`tcpSocket` is accepted by the API and never run).
+pub(crate) fn prestop(container: &Container<'_>) -> Option<PreStop> {
+    let hook = container.get("/lifecycle/preStop")?;
+    if let Some(seconds) = hook.pointer("/sleep/seconds").and_then(Value::as_i64) {
+        return Some(PreStop::Sleep(seconds));
+    }
+    if hook.get("httpGet").is_some() {
+        return Some(PreStop::Request);
+    }
+    let command = hook.pointer("/exec/command")?.as_array()?;
+    let words: Vec<&str> = command
+        .iter()
+        .filter_map(Value::as_str)
+        .flat_map(|arg| arg.split(|c: char| c.is_whitespace() || ";&|()".contains(c)))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let sleep = words
+        .iter()
+        .position(|w| w.rsplit('/').next() == Some("sleep"))
+        .and_then(|at| sleep_seconds(words.get(at + 1)?));
+    Some(sleep.map_or(PreStop::Command, PreStop::Sleep))
+}
+
+/// Seconds the container's `preStop` hook sleeps, when it is a sleep.
+pub(crate) fn prestop_sleep(container: &Container<'_>) -> Option<i64> {
+    match prestop(container)? {
+        PreStop::Sleep(seconds) => Some(seconds),
+        PreStop::Request | PreStop::Command => None,
+    }
+}
+
+/// A `sleep` argument in whole seconds, rounded up: `5`, `5s`, `0.5`.
+fn sleep_seconds(argument: &str) -> Option<i64> {
+    let value: f64 = argument
+        .strip_suffix('s')
+        .unwrap_or(argument)
+        .parse()
+        .ok()?;
+    // A sleep is at most hours long, so the cast cannot overflow.
+    #[allow(clippy::cast_possible_truncation)]
+    (value.is_finite() && value >= 0.0).then(|| value.ceil() as i64)
 }
 
 /// Whether a setting named `name` is a shutdown timeout: it speaks of shutdown and of a
@@ -155,8 +214,17 @@ pub(crate) fn app_timeout(index: &ModelIndex<'_>, pod: &PodTemplate<'_>) -> Opti
 
 #[cfg(test)]
 mod tests {
-    use super::{in_file, is_shutdown_timeout, seconds};
+    use super::{in_file, is_shutdown_timeout, seconds, sleep_seconds};
     use shipshape_grammar::duration::BareUnit;
+
+    #[test]
+    fn sleep_arguments_round_up_to_seconds() {
+        assert_eq!(sleep_seconds("5"), Some(5));
+        assert_eq!(sleep_seconds("5s"), Some(5));
+        assert_eq!(sleep_seconds("0.5"), Some(1));
+        assert_eq!(sleep_seconds("infinity"), None);
+        assert_eq!(sleep_seconds("-1"), None);
+    }
 
     #[test]
     fn names_and_values_of_shutdown_timeouts() {

@@ -92,6 +92,7 @@ pub(crate) mod ss154_pdb_unhealthy_eviction;
 pub(crate) mod ss155_pdb_without_budget;
 pub(crate) mod ss156_replicas_without_pdb;
 pub(crate) mod ss158_rwo_claim_blocks_rollout;
+pub(crate) mod ss159_serving_pod_without_drain;
 pub(crate) mod ss160_job_without_deadline;
 pub(crate) mod ss161_cronjob_concurrent_runs;
 pub(crate) mod ss162_cronjob_without_starting_deadline;

@@ -1,9 +1,9 @@
 use serde_json::Value;
 
 use crate::analysis::annotations::{self, DRAIN_SECONDS};
-use crate::analysis::shutdown;
+use crate::analysis::shutdown::{self, prestop_sleep};
 use crate::templates::describe;
-use crate::{CheckContext, Container, Emitter, PodTemplate, SetRule, declare_rule};
+use crate::{CheckContext, Emitter, PodTemplate, SetRule, declare_rule};
 
 declare_rule! {
     /// ## What it checks
@@ -92,38 +92,6 @@ declare_rule! {
 /// The kubelet's grace period when the pod sets none.
 const DEFAULT_GRACE_SECONDS: i64 = 30;
 
-/// Seconds the container's preStop hook sleeps: `sleep.seconds`, or an `exec` command
-/// that runs `sleep N` (directly or through a shell).
-fn prestop_sleep(container: &Container<'_>) -> Option<i64> {
-    let hook = container.get("/lifecycle/preStop")?;
-    if let Some(seconds) = hook.pointer("/sleep/seconds").and_then(Value::as_i64) {
-        return Some(seconds);
-    }
-    let command = hook.pointer("/exec/command")?.as_array()?;
-    let words: Vec<&str> = command
-        .iter()
-        .filter_map(Value::as_str)
-        .flat_map(|arg| arg.split(|c: char| c.is_whitespace() || ";&|()".contains(c)))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let at = words
-        .iter()
-        .position(|w| w.rsplit('/').next() == Some("sleep"))?;
-    seconds(words.get(at + 1)?)
-}
-
-/// A `sleep` argument in whole seconds, rounded up: `5`, `5s`, `0.5`.
-fn seconds(argument: &str) -> Option<i64> {
-    let value: f64 = argument
-        .strip_suffix('s')
-        .unwrap_or(argument)
-        .parse()
-        .ok()?;
-    // A sleep is at most hours long, so the cast cannot overflow.
-    #[allow(clippy::cast_possible_truncation)]
-    (value.is_finite() && value >= 0.0).then(|| value.ceil() as i64)
-}
-
 impl SetRule for GracePeriodTooShort {
     fn check(&self, cx: &CheckContext<'_>, out: &mut Emitter<'_>) {
         for pod in cx.pod_templates() {
@@ -193,19 +161,5 @@ fn check_pod(cx: &CheckContext<'_>, pod: &PodTemplate<'_>, out: &mut Emitter<'_>
                 parts.join(" plus "),
             ),
         );
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::seconds;
-
-    #[test]
-    fn sleep_arguments_round_up_to_seconds() {
-        assert_eq!(seconds("5"), Some(5));
-        assert_eq!(seconds("5s"), Some(5));
-        assert_eq!(seconds("0.5"), Some(1));
-        assert_eq!(seconds("infinity"), None);
-        assert_eq!(seconds("-1"), None);
     }
 }

@@ -157,11 +157,18 @@ impl SetRule for RwoClaimBlocksRollout {
                 if modes.is_empty() || !modes.iter().all(|m| SINGLE_ATTACH.contains(m)) {
                     continue;
                 }
+                // ReadWriteOncePod admits one pod in the whole cluster, so the new pod
+                // waits even beside the old one; ReadWriteOnce only across nodes.
+                let waits = if modes.contains(&"ReadWriteOnce") {
+                    "a new pod on another node waits for the volume"
+                } else {
+                    "one pod at a time may use it, so a new pod waits for the volume even on the old pod's node"
+                };
                 out.report(
                     object,
                     format!("{}/claimName", volume.pointer(pod)),
                     format!(
-                        "the rollout keeps the old pod until a new one is ready (maxUnavailable resolves to 0 with {replicas} replica{}), but claim `{name}` is {}: a new pod on another node waits for the volume and the rollout never finishes",
+                        "the rollout keeps the old pod until a new one is ready (maxUnavailable resolves to 0 with {replicas} replica{}), but claim `{name}` is {}: {waits} and the rollout never finishes",
                         if replicas == 1 { "" } else { "s" },
                         modes.join(", "),
                     ),
