@@ -3,7 +3,8 @@
 # makes its own throwaway CA (valid two days) so no key outlives it or is shared.
 #   scripts/cluster/pki.sh DIR     (called by up.sh)
 # Writes into DIR: ca.{crt,key}; apiserver.{crt,key} (serving, for 127.0.0.1, localhost
-# and the in-cluster names); client certificates admin (group system:masters),
+# and the in-cluster names); kubelet.{crt,key} (the stand-in's log server); client
+# certificates admin (group system:masters),
 # controller-manager and scheduler (the users RBAC's bootstrap roles bind); the
 # service-account signing pair sa.key / sa.pub. EC P-256 throughout: fast to make.
 set -euo pipefail
@@ -42,9 +43,10 @@ sign apiserver /CN=kube-apiserver serverAuth \
 sign admin '/O=system:masters/CN=shipshape-harness-admin' clientAuth
 sign controller-manager /CN=system:kube-controller-manager clientAuth
 sign scheduler /CN=system:kube-scheduler clientAuth
-# The API server's own client identity towards kubelets (the stand-in serves no logs
-# yet; the flag keeps the API server's configuration complete).
+# The API server's client identity towards kubelets, and the stand-in's log server,
+# which the API server verifies against the CA.
 sign apiserver-kubelet-client '/O=system:masters/CN=kube-apiserver-kubelet-client' clientAuth
+sign kubelet /CN=shipshape-standin-kubelet serverAuth 'IP:127.0.0.1, DNS:localhost'
 
 key sa
 openssl pkey -in sa.key -pubout -out sa.pub

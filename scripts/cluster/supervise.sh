@@ -72,6 +72,7 @@ wait_for etcd 30 etcdctl --endpoints "http://127.0.0.1:$etcd_port" endpoint heal
   --service-account-key-file "$pki/sa.pub" --service-account-signing-key-file "$pki/sa.key" \
   --kubelet-client-certificate "$pki/apiserver-kubelet-client.crt" \
   --kubelet-client-key "$pki/apiserver-kubelet-client.key" \
+  --kubelet-certificate-authority "$pki/ca.crt" --kubelet-preferred-address-types InternalIP \
   --cert-dir "$run/apiserver" --profiling=false >"$logs/kube-apiserver.log" 2>&1 &
 started kube-apiserver
 wait_for kube-apiserver 60 "${kubectl[@]}" get --raw /readyz
@@ -99,7 +100,9 @@ hook=()
 [[ -z $on_success ]] || hook=(--on-success "$on_success")
 # The hook inherits KUBECONFIG and SHIPSHAPE_KUBECTL from here.
 KUBECONFIG=$run/kubeconfig SHIPSHAPE_KUBECTL=$bin/kubectl \
-  "$standin" --kubeconfig "$run/kubeconfig" "${nodes[@]}" "${hook[@]}" >"$logs/standin-kubelet.log" 2>&1 &
+  "$standin" --kubeconfig "$run/kubeconfig" "${nodes[@]}" "${hook[@]}" \
+  --logs-port "$kubelet_port" --tls-cert "$pki/kubelet.crt" --tls-key "$pki/kubelet.key" \
+  >"$logs/standin-kubelet.log" 2>&1 &
 started standin-kubelet
 
 healthz() {

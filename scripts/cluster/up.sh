@@ -75,10 +75,10 @@ fail() {
 }
 trap 'fail "interrupted"' INT TERM
 
-# Five ports the kernel picks among the free ones, held together so they differ.
-read -r etcd_port peer_port api_port kcm_port sched_port < <(python3 -c '
+# Six ports the kernel picks among the free ones, held together so they differ.
+read -r etcd_port peer_port api_port kcm_port sched_port kubelet_port < <(python3 -c '
 import socket
-socks = [socket.socket() for _ in range(5)]
+socks = [socket.socket() for _ in range(6)]
 for s in socks:
     s.bind(("127.0.0.1", 0))
 print(*[s.getsockname()[1] for s in socks])')
@@ -87,8 +87,8 @@ print(*[s.getsockname()[1] for s in socks])')
 
 {
   printf 'cache=%q\nstandin=%q\nowner=%q\n' "$cache" "$standin" "$owner"
-  printf 'etcd_port=%q\npeer_port=%q\napi_port=%q\nkcm_port=%q\nsched_port=%q\n' \
-    "$etcd_port" "$peer_port" "$api_port" "$kcm_port" "$sched_port"
+  printf 'etcd_port=%q\npeer_port=%q\napi_port=%q\nkcm_port=%q\nsched_port=%q\nkubelet_port=%q\n' \
+    "$etcd_port" "$peer_port" "$api_port" "$kcm_port" "$sched_port" "$kubelet_port"
   printf 'cluster_file=%q\non_success=%q\n' "${cluster_file:-}" "${SHIPSHAPE_STANDIN_ON_SUCCESS:-}"
 } >"$run/ports"
 

@@ -8,6 +8,7 @@ use std::future::Future;
 use std::net::Ipv4Addr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
+use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
@@ -19,10 +20,12 @@ use kube::{Api, Client};
 use serde_json::{Value, json};
 use shipshape_simulate::cluster::Cluster;
 use tokio::io::AsyncWriteExt;
+use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 
 use crate::failure::{FAIL_ANNOTATION, Failure};
-use crate::node;
 use crate::status::{self, Life, RUN_TO_COMPLETION};
+use crate::{logs, node};
 
 /// How often the stand-in looks at its pods. Listing the bound pods of a test cluster
 /// (tens to hundreds) is cheap, and a pass that recomputes every pod's state from its
@@ -45,13 +48,15 @@ fn writer() -> PatchParams {
 }
 
 /// What the stand-in is to do.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct Options {
     /// The nodes to register and serve.
     pub cluster: Cluster,
     /// A program run when a pod that runs to completion would succeed, playing the part
     /// of its containers (see the crate docs); the pod fails when it exits non-zero.
     pub on_success: Option<PathBuf>,
+    /// Where to serve pods' logs (on 127.0.0.1), and with which TLS identity.
+    pub logs: Option<(u16, TlsAcceptor)>,
 }
 
 /// What the stand-in remembers of one pod, by UID.
@@ -59,7 +64,10 @@ struct Tracked {
     since: Instant,
     started_at: String,
     pod_ip: Ipv4Addr,
-    hook_failed: Option<bool>,
+    /// The completion hook's outcome (true: it succeeded), set by its task once it
+    /// exits; `None` until the hook is started. It runs beside the loop, so a slow hook
+    /// holds back neither other pods nor the nodes' heartbeats.
+    hook: Option<Arc<OnceLock<bool>>>,
     reported: Option<Value>,
     warned: bool,
 }
@@ -75,8 +83,20 @@ pub async fn run(
     shutdown: impl Future<Output = ()>,
 ) -> Result<()> {
     let nodes: Api<Node> = Api::all(client.clone());
+    let mut log_server = None;
+    if let Some((port, tls)) = &options.logs {
+        let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, *port))
+            .await
+            .with_context(|| format!("listening on 127.0.0.1:{port} for logs"))?;
+        log_server = Some(AbortOnDrop(tokio::spawn(logs::serve(
+            listener,
+            tls.clone(),
+            Api::all(client.clone()),
+        ))));
+    }
+    let port = options.logs.as_ref().map(|(port, _)| *port);
     for entry in &options.cluster.nodes {
-        register(&nodes, entry).await?;
+        register(&nodes, entry, port).await?;
     }
     eprintln!("standin-kubelet: registered {}", options.cluster.summary());
     let names: HashSet<String> = options
@@ -97,7 +117,10 @@ pub async fn run(
     tokio::pin!(shutdown);
     loop {
         tokio::select! {
-            () = &mut shutdown => return Ok(()),
+            () = &mut shutdown => {
+                drop(log_server);
+                return Ok(());
+            }
             _ = heartbeat.tick() => {
                 for name in &kubelet.names {
                     let beat = Patch::Strategic(node::heartbeat(&now()));
@@ -115,9 +138,22 @@ pub async fn run(
     }
 }
 
+/// Stops the log server with the loop that started it.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
+
 /// Creates the node, or refreshes its status when it exists (a restarted stand-in).
-async fn register(nodes: &Api<Node>, entry: &shipshape_simulate::cluster::Node) -> Result<()> {
-    let object = node::node_object(entry, &now())?;
+async fn register(
+    nodes: &Api<Node>,
+    entry: &shipshape_simulate::cluster::Node,
+    kubelet_port: Option<u16>,
+) -> Result<()> {
+    let object = node::node_object(entry, &now(), kubelet_port)?;
     match nodes.create(&PostParams::default(), &object).await {
         Ok(_) => {}
         Err(kube::Error::Api(status)) if status.code == 409 => {}
@@ -205,7 +241,7 @@ impl Kubelet {
                 since: Instant::now(),
                 started_at: now(),
                 pod_ip: ip,
-                hook_failed: None,
+                hook: None,
                 reported: None,
                 warned: false,
             }
@@ -229,22 +265,26 @@ impl Kubelet {
         };
         let elapsed = tracked.since.elapsed();
         let completes = status::runs_to_completion(pod) && elapsed >= RUN_TO_COMPLETION;
+        let mut held = false;
         if let (None, true, Some(program)) = (failure, completes, &self.options.on_success) {
-            let failed = match tracked.hook_failed {
-                Some(failed) => failed,
-                None => {
-                    let failed = !run_hook(program, pod).await;
-                    tracked.hook_failed = Some(failed);
-                    failed
-                }
-            };
-            if failed {
-                failure = Some(Failure::Fail);
+            let outcome = tracked.hook.get_or_insert_with(|| {
+                let outcome = Arc::new(OnceLock::new());
+                let (program, pod, done) = (program.clone(), pod.clone(), outcome.clone());
+                tokio::spawn(async move {
+                    let _ = done.set(run_hook(&program, &pod).await);
+                });
+                outcome
+            });
+            match outcome.get() {
+                None => held = true,
+                Some(false) => failure = Some(Failure::Fail),
+                Some(true) => {}
             }
         }
         let life = Life {
             started_at: tracked.started_at.clone(),
             elapsed,
+            held,
             pod_ip: tracked.pod_ip.to_string(),
             host_ip: node::NODE_ADDRESS.to_string(),
         };

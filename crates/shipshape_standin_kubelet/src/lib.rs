@@ -14,6 +14,9 @@
 //!   pass.
 //! - **Failures on request**: the annotation [`failure::FAIL_ANNOTATION`] on a pod or
 //!   its template (`crash-loop`, `image-pull`, `never-ready`, `fail`).
+//! - **Logs**: with `--logs-port`, the nodes name one HTTPS server of the stand-in as
+//!   their kubelet, so `kubectl logs` reads each pod's annotation
+//!   [`logs::LOG_ANNOTATION`] and a line on how a failed container ended.
 //! - **Playing a container's part**: where a test depends on what a container would have
 //!   done (the secret generator Job creates a Secret), `--on-success PROGRAM` runs
 //!   PROGRAM before a completing pod is reported `Succeeded`, with the pod as JSON on
@@ -26,5 +29,6 @@
 pub mod failure;
 pub mod harness;
 pub mod kubelet;
+pub mod logs;
 pub mod node;
 pub mod status;

@@ -8,6 +8,7 @@ use clap::Parser;
 use kube::config::{KubeConfigOptions, Kubeconfig};
 use shipshape_simulate::cluster::{Cluster, NodeSize};
 use shipshape_standin_kubelet::kubelet::{self, Options};
+use shipshape_standin_kubelet::logs;
 
 /// Registers fake Nodes on a Kubernetes API server and reports the pods bound to them
 /// as a kubelet would, without running containers. For tests only.
@@ -31,6 +32,16 @@ struct Args {
     /// completion succeeds; the pod fails when PROGRAM exits non-zero.
     #[arg(long, value_name = "PROGRAM")]
     on_success: Option<PathBuf>,
+    /// Serve pods' logs (`kubectl logs`) on 127.0.0.1:PORT, over TLS with `--tls-cert`
+    /// and `--tls-key`; every node names this port as its kubelet's.
+    #[arg(long, value_name = "PORT", requires_all = ["tls_cert", "tls_key"])]
+    logs_port: Option<u16>,
+    /// The log server's certificate (PEM).
+    #[arg(long, value_name = "FILE", requires = "logs_port")]
+    tls_cert: Option<PathBuf>,
+    /// The log server's private key (PEM).
+    #[arg(long, value_name = "FILE", requires = "logs_port")]
+    tls_key: Option<PathBuf>,
 }
 
 fn main() -> ExitCode {
@@ -61,9 +72,20 @@ fn main() -> ExitCode {
         );
         return ExitCode::from(2);
     };
+    let logs = match (args.logs_port, &args.tls_cert, &args.tls_key) {
+        (Some(port), Some(cert), Some(key)) => match logs::acceptor(cert, key) {
+            Ok(tls) => Some((port, tls)),
+            Err(e) => {
+                eprintln!("standin-kubelet: error: the log server's TLS identity: {e:#}");
+                return ExitCode::from(2);
+            }
+        },
+        _ => None,
+    };
     let options = Options {
         cluster,
         on_success: args.on_success,
+        logs,
     };
     match runtime.block_on(serve(kubeconfig, options)) {
         Ok(()) => ExitCode::SUCCESS,

@@ -17,11 +17,16 @@ pub const STANDIN_ANNOTATION: &str = "standin.shipshape.dev/kubelet";
 pub const NODE_ADDRESS: Ipv4Addr = Ipv4Addr::LOCALHOST;
 
 /// The Node object for one node of the cluster, status included (a kubelet registers
-/// its Node with its status; the API server keeps it on create).
+/// its Node with its status; the API server keeps it on create). `kubelet_port` is where
+/// the API server finds the node's kubelet (for logs): the stand-in's log server.
 ///
 /// # Errors
 /// Only if k8s-openapi refuses its own shape, which would be a bug here.
-pub fn node_object(node: &cluster::Node, now: &str) -> serde_json::Result<Node> {
+pub fn node_object(
+    node: &cluster::Node,
+    now: &str,
+    kubelet_port: Option<u16>,
+) -> serde_json::Result<Node> {
     let taints: Vec<Value> = node
         .taints
         .iter()
@@ -45,6 +50,7 @@ pub fn node_object(node: &cluster::Node, now: &str) -> serde_json::Result<Node> 
             "capacity": resources,
             "allocatable": resources,
             "conditions": conditions(now),
+            "daemonEndpoints": {"kubeletEndpoint": {"Port": kubelet_port.unwrap_or(0)}},
             "addresses": [
                 {"type": "InternalIP", "address": NODE_ADDRESS.to_string()},
                 {"type": "Hostname", "address": node.name},
@@ -115,9 +121,10 @@ mod tests {
                     taints: [{key: dedicated, value: db, effect: NoSchedule}]\n";
         let cluster = Cluster::from_yaml("cluster.yaml", file).expect("a cluster");
         let entry = &cluster.nodes[0];
-        let node =
-            serde_json::to_value(node_object(entry, "2026-01-02T03:04:05Z").expect("a node"))
-                .expect("JSON");
+        let node = serde_json::to_value(
+            node_object(entry, "2026-01-02T03:04:05Z", Some(10250)).expect("a node"),
+        )
+        .expect("JSON");
         assert_eq!(
             node["metadata"]["labels"],
             json!({
@@ -134,6 +141,10 @@ mod tests {
         assert_eq!(
             node["spec"]["taints"],
             json!([{"key": "dedicated", "value": "db", "effect": "NoSchedule"}])
+        );
+        assert_eq!(
+            node["status"]["daemonEndpoints"],
+            json!({"kubeletEndpoint": {"Port": 10250}})
         );
         assert_eq!(node["status"]["conditions"][3]["type"], "Ready");
         assert_eq!(node["status"]["conditions"][3]["status"], "True");

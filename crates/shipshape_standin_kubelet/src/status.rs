@@ -30,6 +30,9 @@ pub struct Life {
     pub started_at: String,
     /// How long ago that was.
     pub elapsed: Duration,
+    /// Whether its run is not over whatever its age: the completion hook still plays
+    /// its containers' part.
+    pub held: bool,
     /// The pod's address.
     pub pod_ip: String,
     /// Its node's address.
@@ -111,7 +114,7 @@ pub fn desired(pod: &Pod, failure: Option<Failure>, life: &Life) -> Value {
         ),
         Some(Failure::NeverReady) => ("Running", false, State::Running, 0),
         Some(Failure::Fail) => ("Failed", false, State::Terminated(1, "Error"), 0),
-        None if runs_to_completion(pod) && life.elapsed >= RUN_TO_COMPLETION => {
+        None if runs_to_completion(pod) && life.elapsed >= RUN_TO_COMPLETION && !life.held => {
             ("Succeeded", false, State::Terminated(0, "Completed"), 0)
         }
         None => (
@@ -231,6 +234,7 @@ mod tests {
         Life {
             started_at: "2026-01-02T03:04:05Z".to_owned(),
             elapsed: Duration::from_secs(seconds),
+            held: false,
             pod_ip: "10.244.0.7".to_owned(),
             host_ip: "127.0.0.1".to_owned(),
         }
@@ -299,6 +303,15 @@ mod tests {
             },
         );
         assert_eq!(running["phase"], "Running");
+        let held = desired(
+            &pod,
+            None,
+            &Life {
+                held: true,
+                ..life(30)
+            },
+        );
+        assert_eq!(held["phase"], "Running");
         let done = desired(&pod, None, &life(1));
         assert_eq!(done["phase"], "Succeeded");
         assert_eq!(ready(&done), "False");

@@ -132,7 +132,11 @@ kind: Pod
 metadata:
   name: crasher
   namespace: default
-  annotations: {standin.shipshape.dev/fail: crash-loop}
+  annotations:
+    standin.shipshape.dev/fail: crash-loop
+    standin.shipshape.dev/log: |
+      starting
+      cannot reach db:5432
 spec:
   containers: [{name: app, image: example.invalid/app:1}]
 ---
@@ -146,28 +150,34 @@ spec:
   containers: [{name: app, image: example.invalid/missing:1}]
 ";
 
+/// The Job's condition of type `kind` when it is True.
+fn job_condition(harness: &Harness, name: &str, kind: &str) -> Option<Value> {
+    let job = json(harness, &["get", "job", name]);
+    job["status"]["conditions"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["type"] == kind && c["status"] == "True")
+        .cloned()
+}
+
 fn container_state(pod: &Value) -> &Value {
     &pod["status"]["containerStatuses"][0]
 }
 
 /// A Job completes; pods asked to fail show a crash loop with a rising restart count
-/// and an image pull back-off, as the real kubelet reports them.
+/// (and a log, through the API server) and an image pull back-off, as the real kubelet
+/// reports them.
 #[test]
 fn a_job_completes_and_pods_fail_on_request() {
     let Some(harness) = start() else { return };
     harness.kubectl_ok(&["apply", "-f", "-"], JOB_AND_FAILURES);
 
-    let job = harness.eventually("job once complete", WAIT, || {
-        let j = json(&harness, &["get", "job", "once"]);
-        (j["status"]["succeeded"] == 1).then_some(j)
+    harness.eventually("job once complete", WAIT, || {
+        job_condition(&harness, "once", "Complete")
     });
-    let complete = job["status"]["conditions"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["type"] == "Complete")
-        .map(|c| c["status"].clone());
-    assert_eq!(complete, Some(Value::from("True")));
+    let job = json(&harness, &["get", "job", "once"]);
+    assert_eq!(job["status"]["succeeded"], 1);
 
     let first = harness.eventually("crasher in CrashLoopBackOff", WAIT, || {
         let p = json(&harness, &["get", "pod", "crasher"]);
@@ -181,6 +191,13 @@ fn a_job_completes_and_pods_fail_on_request() {
         let p = json(&harness, &["get", "pod", "crasher"]);
         (container_state(&p)["restartCount"].as_i64() > Some(restarts)).then_some(())
     });
+
+    // The API server proxies the log request to the stand-in's log server.
+    assert_eq!(
+        harness.kubectl_ok(&["logs", "crasher", "--tail", "2"], ""),
+        "cannot reach db:5432\n\
+         stand-in kubelet: container app exited with code 1 (standin.shipshape.dev/fail: crash-loop)\n"
+    );
 
     let pulled = harness.eventually("unpullable in ImagePullBackOff", WAIT, || {
         let p = json(&harness, &["get", "pod", "unpullable"]);
@@ -277,15 +294,7 @@ fn the_completion_hook_plays_the_containers_part() {
     };
     harness.kubectl_ok(&["apply", "-f", "-"], JOBS);
 
-    let condition = |name: &str, kind: &str| {
-        let job = json(&harness, &["get", "job", name]);
-        job["status"]["conditions"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|c| c["type"] == kind && c["status"] == "True")
-            .cloned()
-    };
+    let condition = |name: &str, kind: &str| job_condition(&harness, name, kind);
     harness.eventually("job good complete", WAIT, || condition("good", "Complete"));
     let pod = harness.kubectl_ok(
         &[
@@ -311,5 +320,74 @@ fn the_completion_hook_plays_the_containers_part() {
     assert_eq!(by, format!("default/{pod}"));
 
     let failed = harness.eventually("job bad failed", WAIT, || condition("bad", "Failed"));
+    assert_eq!(failed["reason"], "BackoffLimitExceeded");
+}
+
+const SHELL_JOBS: &str = r#"
+apiVersion: batch/v1
+kind: Job
+metadata: {name: generate, namespace: default}
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: generate
+        image: example.invalid/kubectl:1
+        env: [{name: SECRET, value: made}]
+        command:
+        - /bin/sh
+        - -c
+        - |
+          set -eu
+          if kubectl get secret "$SECRET" >/dev/null 2>&1; then exit 0; fi
+          dir=$(mktemp -d)
+          printf v1 >"$dir/value"
+          kubectl create secret generic "$SECRET" --from-file=key="$dir/value"
+---
+apiVersion: batch/v1
+kind: Job
+metadata: {name: broken, namespace: default}
+spec:
+  backoffLimit: 0
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - {name: broken, image: example.invalid/kubectl:1, command: [/bin/sh, -c, "kubectl get secret no-such-secret"]}
+"#;
+
+/// scripts/cluster/shell-containers.py as the hook: a Job whose container is a kubectl
+/// shell script (as shipshape's secret generator is) has its script run against the
+/// cluster, so the Secret is made by the script itself; a failing script fails its Job.
+#[test]
+fn the_shell_container_hook_runs_kubectl_scripts_against_the_cluster() {
+    let hook = shipshape_standin_kubelet::harness::scripts().join("shell-containers.py");
+    let settings = Settings {
+        standin: Some(standin()),
+        on_success: Some(&hook),
+        ..Settings::default()
+    };
+    let Some(harness) = Harness::start(&settings) else {
+        return;
+    };
+    harness.kubectl_ok(&["apply", "-f", "-"], SHELL_JOBS);
+    let condition = |name: &str, kind: &str| job_condition(&harness, name, kind);
+    harness.eventually("job generate complete", WAIT, || {
+        condition("generate", "Complete")
+    });
+    let key = harness.kubectl_ok(
+        &[
+            "get",
+            "secret",
+            "made",
+            "-o",
+            "go-template={{.data.key | base64decode}}",
+        ],
+        "",
+    );
+    assert_eq!(key, "v1");
+    let failed = harness.eventually("job broken failed", WAIT, || condition("broken", "Failed"));
     assert_eq!(failed["reason"], "BackoffLimitExceeded");
 }
