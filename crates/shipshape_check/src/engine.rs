@@ -9,7 +9,7 @@ use crate::config::Options;
 use crate::context::CheckContext;
 use crate::finding::{Emitter, Finding};
 use crate::report::Report;
-use crate::rule::Rule;
+use crate::rule::{ObjectRule, Rule};
 use crate::suppress;
 
 /// Runs the rules `options` selects over `model`.
@@ -17,15 +17,29 @@ use crate::suppress;
 pub fn check(model: &Model, options: &Options) -> Report {
     let cx = CheckContext::new(model, &options.settings);
     let mut findings = Vec::new();
-    for rule in &options.rules {
-        let mut out = Emitter::new(rule.meta(), &mut findings);
-        match rule {
-            Rule::Object(r) => {
-                for object in model.objects() {
-                    r.check(object, &mut out);
-                }
-            }
-            Rule::Set(r) => r.check(&cx, &mut out),
+    // Every single-object rule reads one object before the next object is read: an
+    // object then stays in the processor's cache for all of them, where a pass of each
+    // rule over the whole model read every object from memory once per rule. The
+    // findings are sorted below, so the order they are made in does not show.
+    let object_rules: Vec<&dyn ObjectRule> = options
+        .rules
+        .iter()
+        .filter_map(|rule| match rule {
+            Rule::Object(r) => Some(*r),
+            Rule::Set(_) => None,
+        })
+        .collect();
+    for object in model.objects() {
+        for &rule in &object_rules {
+            rule.check(
+                object,
+                &mut Emitter::new(Rule::Object(rule).meta(), &mut findings),
+            );
+        }
+    }
+    for &rule in &options.rules {
+        if let Rule::Set(r) = rule {
+            r.check(&cx, &mut Emitter::new(rule.meta(), &mut findings));
         }
     }
     yield_schema_findings(&mut findings);

@@ -89,7 +89,18 @@ pub fn annotations(object: &Object) -> Vec<(String, &str)> {
 /// Why `rule` is suppressed on `object`, if a valid entry (one with a reason) names it.
 #[must_use]
 pub fn reason_for(object: &Object, rule: &RuleMeta) -> Option<String> {
-    annotations(object).into_iter().find_map(|(_, value)| {
+    // Asked for every finding: find the annotations without building their pointers.
+    let own = object
+        .value()
+        .get("metadata")
+        .and_then(|m| m.get("annotations"))
+        .and_then(|a| a.get(ANNOTATION));
+    let template = object
+        .pod_template()
+        .filter(|t| !t.pointer.is_empty())
+        .and_then(|t| t.annotations()?.get(ANNOTATION));
+    [own, template].into_iter().flatten().find_map(|value| {
+        let value = value.as_str()?;
         parse(value)
             .filter(|e| e.names(rule))
             .find_map(|e| e.reason.map(str::to_owned))

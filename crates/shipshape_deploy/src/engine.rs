@@ -13,7 +13,7 @@ use tokio::time::Instant;
 
 use crate::cluster::{ApiError, Cluster, ObjectRef, Served};
 use crate::diagnose::{Diagnosis, diagnose, hopeless};
-use crate::health::{Health, health, int, text};
+use crate::health::{Health, health, int, observed, text};
 use crate::history::{self, Revision, Status, without_secret_data};
 use crate::inventory::{Contents, Inventory, PART_OF};
 use crate::lock::{self, LockError};
@@ -305,6 +305,7 @@ pub async fn deploy<C: Cluster>(
     check_served(&objects, &served)?;
     // A first look without the lock: a deploy that changes nothing writes nothing.
     let changes = diff(cluster, model, settings).await?;
+    refuse(&changes, &objects, settings)?;
     if changes.iter().all(|c| c.action == Action::Unchanged) {
         let steps = steps(&staged, &changes);
         run_phases(cluster, &steps, settings, observer, settings.timeout)
@@ -337,6 +338,27 @@ pub async fn deploy<C: Cluster>(
         lock::release(cluster, &held).await;
     }
     result
+}
+
+/// Refuses a plan that needs an object re-created, or that would prune every member of
+/// the deploy for an empty set without `prune_all`.
+fn refuse(changes: &[Change], objects: &[Value], settings: &Settings) -> Result<(), DeployError> {
+    let recreate: Vec<Change> = changes
+        .iter()
+        .filter(|c| c.action == Action::Update && c.impact >= Impact::Recreate)
+        .cloned()
+        .collect();
+    if !recreate.is_empty() {
+        return Err(DeployError::Recreate(recreate));
+    }
+    let deletes = changes
+        .iter()
+        .filter(|c| c.action == Action::Delete)
+        .count();
+    if objects.is_empty() && deletes > 0 && !settings.prune_all {
+        return Err(DeployError::EmptySet(deletes));
+    }
+    Ok(())
 }
 
 /// Creates the namespace the lock, inventory and history live in, when the set has it
@@ -406,21 +428,7 @@ async fn locked_deploy<C: Cluster>(
     let objects: Vec<Value> = staged.iter().map(|(_, o)| o.clone()).collect();
     // Again under the lock: the cluster may have changed since the first look.
     let changes = diff(cluster, model, settings).await?;
-    let recreate: Vec<Change> = changes
-        .iter()
-        .filter(|c| c.action == Action::Update && c.impact >= Impact::Recreate)
-        .cloned()
-        .collect();
-    if !recreate.is_empty() {
-        return Err(DeployError::Recreate(recreate));
-    }
-    let deletes = changes
-        .iter()
-        .filter(|c| c.action == Action::Delete)
-        .count();
-    if objects.is_empty() && deletes > 0 && !settings.prune_all {
-        return Err(DeployError::EmptySet(deletes));
-    }
+    refuse(&changes, &objects, settings)?;
     let inventory = settings.inventory();
     let revisions = history::list(cluster, &inventory)
         .await
@@ -646,6 +654,11 @@ async fn wait<C: Cluster>(
                 .map(|(target, generation)| async move {
                     let health = match retry(|| cluster.get(&target)).await {
                         Ok(Some(live)) => match health(&live, generation) {
+                            // Until the controller has seen the apply, the newest pods
+                            // are the previous revision's: they say nothing about this one.
+                            Health::Progressing(status) if !observed(&live, generation) => {
+                                Health::Progressing(status)
+                            }
                             Health::Progressing(status) => match hopeless(cluster, &live).await {
                                 Some(why) => Health::Failed(why),
                                 None => Health::Progressing(status),
@@ -816,14 +829,7 @@ async fn locked_rollback<C: Cluster>(
     let objects: Vec<Value> = staged.iter().map(|(_, o)| o.clone()).collect();
     check_served(&objects, &served)?;
     let changes = plan(cluster, &objects, &settings.manager, &inventory).await?;
-    let recreate: Vec<Change> = changes
-        .iter()
-        .filter(|c| c.action == Action::Update && c.impact >= Impact::Recreate)
-        .cloned()
-        .collect();
-    if !recreate.is_empty() {
-        return Err(DeployError::Recreate(recreate));
-    }
+    refuse(&changes, &objects, settings)?;
     let number = history::list(cluster, &inventory)
         .await
         .map_err(DeployError::Api)?

@@ -45,6 +45,13 @@ pub fn health(live: &Value, generation: i64) -> Health {
     }
 }
 
+/// Whether the controller of `live` has seen the spec applied at `generation`, so that its
+/// status, and the revision its pods are told apart by, describe that spec.
+#[must_use]
+pub fn observed(live: &Value, generation: i64) -> bool {
+    unobserved(live, generation).is_none()
+}
+
 /// Waiting text while the controller has not seen `generation`; `None` once it has.
 fn unobserved(live: &Value, generation: i64) -> Option<String> {
     let live_generation = int(live, "/metadata/generation").unwrap_or(0);

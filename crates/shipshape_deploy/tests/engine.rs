@@ -787,3 +787,24 @@ async fn data_risk_is_flagged_when_a_volume_claim_leaves_the_set() {
         "- delete PersistentVolumeClaim/data in shop (DATA RISK: stored data may be lost)"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn pods_of_the_previous_revision_say_nothing_until_the_controller_saw_the_apply() {
+    let fake = FakeCluster::new();
+    deploy(&fake, &model(&app("v1")), &settings(), &Silent)
+        .await
+        .unwrap();
+    // A crash-looping pod left by a failed release, and a controller that takes two
+    // looks to see the new generation: the pod is not this apply's.
+    fake.put(json!({"apiVersion": "v1", "kind": "Pod",
+        "metadata": {"name": "api-old", "namespace": "shop", "labels": {"app": "api"}},
+        "status": {"containerStatuses": [{"name": "api",
+            "state": {"waiting": {"reason": "CrashLoopBackOff"}}}]}}));
+    fake.settle("Deployment", "api", Settle::After(2));
+    let mut next = app("v1");
+    next[3]["spec"]["replicas"] = json!(3);
+    let done = deploy(&fake, &model(&next), &settings(), &Silent)
+        .await
+        .unwrap();
+    assert_eq!(done.revision, Some(2));
+}

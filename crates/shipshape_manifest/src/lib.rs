@@ -64,7 +64,7 @@ pub use operated::{
 };
 pub use order::kind_rank;
 pub use pod::{Container, ContainerKind, PodTemplate};
-pub use pointer::{items, lookup};
+pub use pointer::{field, items, lookup};
 pub use provenance::{DefaultedField, Provenance, pointer_token};
 pub use references::Reference;
 pub use requests::{Defaulted, Refusal, Requests};

@@ -2,7 +2,23 @@
 
 use std::borrow::Cow;
 
-use serde_json::Value;
+use serde_json::{Map, Value};
+
+/// Up to how many keys [`field`] scans a mapping rather than hashing the key.
+const SCAN: usize = 16;
+
+/// The value for `key` in `map`. Kubernetes mappings are small (a container has a dozen
+/// fields, labels a handful), and comparing a few keys, which differ in length most of
+/// the time, is cheaper than hashing one with SipHash and then comparing it anyway; a
+/// large mapping (a ConfigMap's `data`) is looked up by its hash.
+#[must_use]
+pub fn field<'v>(map: &'v Map<String, Value>, key: &str) -> Option<&'v Value> {
+    if map.len() <= SCAN {
+        map.iter().find_map(|(k, v)| (k == key).then_some(v))
+    } else {
+        map.get(key)
+    }
+}
 
 /// The value at a JSON `pointer` (RFC 6901) in `value`: what `Value::pointer` does,
 /// without allocating for tokens that need no unescaping. Rules look up pointers
@@ -22,7 +38,7 @@ pub fn lookup<'v>(value: &'v Value, pointer: &str) -> Option<&'v Value> {
                 Cow::Borrowed(token)
             };
             match target {
-                Value::Object(map) => map.get(token.as_ref()),
+                Value::Object(map) => field(map, &token),
                 Value::Array(items) => index(&token).and_then(|i| items.get(i)),
                 _ => None,
             }
